@@ -1,0 +1,85 @@
+"""Draft-report feedback service: the application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: object | Mapping | None = None) -> Flask:
+    """Build the app; ``config`` (an object or a mapping) overrides the defaults."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_object(Config(app.instance_path))
+    if isinstance(config, Mapping):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import cli, web
+
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from .database import configure_engine
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    from sqlalchemy import select
+
+    from .auth.models import User
+
+    @login_manager.user_loader
+    def load_user(session_token: str) -> User | None:
+        return db.session.scalar(
+            select(User).where(User.session_token == session_token, User.active.is_(True))
+        )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .audit.views import bp as audit_bp
+    from .auth.admin_views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .reports.views import bp as reports_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)

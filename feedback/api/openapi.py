@@ -1,0 +1,134 @@
+"""The OpenAPI 3 description of the API, served at GET /api/v1/openapi.json.
+
+Request bodies come from the pydantic models the handlers validate with, so the
+description cannot drift from what the server accepts; a test checks that every
+API route is described here and nothing else is.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify
+from pydantic import BaseModel
+
+from . import bp, schemas
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+OBJECT = {"type": "object", "additionalProperties": True}
+LIST = {"type": "array", "items": OBJECT}
+
+
+def _op(summary: str, body: type[BaseModel] | None = None, ok: int = 200, returns=OBJECT, *,
+        errors=(400, 401, 403, 404), params=(), public: bool = False, media="application/json"):
+    responses = {str(ok): {"description": "OK"}}
+    if ok != 204:
+        responses[str(ok)]["content"] = {media: {"schema": returns}}
+    for status in errors:
+        responses[str(status)] = {
+            "description": "Error", "content": {"application/json": {"schema": ERROR}}
+        }
+    op = {"summary": summary, "responses": responses}
+    if body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body.__name__}"}}},
+        }
+    if params:
+        op["parameters"] = list(params)
+    if public:
+        op["security"] = []
+    return op
+
+
+def _path_param(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+def _query(name: str, kind: str = "integer") -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
+
+
+# (path, method) -> operation. Path parameters are added from the path itself.
+OPERATIONS: dict[tuple[str, str], dict] = {
+    ("/tokens", "post"): _op("Exchange a username and password for a bearer token", schemas.TokenRequest, 201,
+                             errors=(400, 401, 429), public=True),
+    ("/tokens/current", "delete"): _op("Revoke the token of this request", ok=204, errors=(401,)),
+    ("/me", "get"): _op("The authenticated user", errors=(401,)),
+    ("/departments", "get"): _op("List departments", returns=LIST, errors=(401,)),
+    ("/departments", "post"): _op("Create a department (admin)", schemas.DepartmentCreate, 201,
+                                  errors=(400, 401, 403, 409, 422)),
+    ("/users", "get"): _op("List users (admin)", returns=LIST, errors=(401, 403)),
+    ("/users", "post"): _op("Create a user (admin)", schemas.UserCreate, 201, errors=(400, 401, 403, 409, 422)),
+    ("/reports", "get"): _op("List reports", returns=LIST, errors=(401,)),
+    ("/reports", "post"): _op("Create a report from Markdown split at its headings (drafter)",
+                              schemas.ReportCreate, 201, errors=(400, 401, 403, 413, 422)),
+    ("/reports/{rid}", "get"): _op("A report with its numbered sections"),
+    ("/reports/{rid}", "patch"): _op("Change a report's title or settings (drafter)", schemas.ReportUpdate,
+                                     errors=(400, 401, 403, 404, 422)),
+    ("/reports/{rid}/sections", "post"): _op("Add a section (drafter)", schemas.SectionCreate, 201,
+                                             errors=(400, 401, 403, 404, 422)),
+    ("/sections/{sid}", "get"): _op("A section with its current version, text and HTML"),
+    ("/sections/{sid}", "put"): _op("Save a new version on top of base_version (drafter)", schemas.SectionUpdate,
+                                    errors=(400, 401, 403, 404, 409, 413, 422)),
+    ("/sections/{sid}", "delete"): _op("Delete a section and its subsections (soft; drafter)", ok=204,
+                                       errors=(401, 403, 404)),
+    ("/sections/{sid}/restore", "post"): _op("Make an old version current again, as a new version (drafter)",
+                                             schemas.SectionRestore, errors=(400, 401, 403, 404, 409, 422)),
+    ("/sections/{sid}/versions", "get"): _op("A section's versions, newest first", returns=LIST),
+    ("/sections/{sid}/versions/{n}", "get"): _op("One version with its text"),
+    ("/sections/{sid}/diff", "get"): _op("Word-level tracked diff between two versions",
+                                         params=(_query("from"), _query("to"))),
+}
+
+
+def build_spec() -> dict:
+    components = {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                        "details": {"type": "object"},
+                    },
+                }
+            },
+        }
+    }
+    paths: dict[str, dict] = {}
+    for (path, method), op in OPERATIONS.items():
+        op = dict(op)
+        names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+        if names:
+            op["parameters"] = [_path_param(n) for n in names] + op.get("parameters", [])
+        paths.setdefault(path, {})[method] = op
+        body = op.get("requestBody")
+        if body:
+            name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+            model = getattr(schemas, name)
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(schema.pop("$defs", {}))
+            components[name] = schema
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Draft report feedback API",
+            "version": "1",
+            "description": "Comments, suggested revisions, decisions and consolidated versions of draft reports.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(build_spec())

@@ -1,0 +1,53 @@
+"""Request parsing and response helpers shared by the API modules."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import g, request
+from flask_babel import gettext as _
+from pydantic import BaseModel
+
+from ..errors import MalformedInput
+from ..extensions import db
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M]) -> M:
+    """Validate the JSON body against ``model``; fields nobody may set are ignored."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        data = {}
+    else:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise MalformedInput(_("The request body is not valid UTF-8.")) from None
+        data = request.get_json(silent=True, force=True)
+        if data is None:
+            raise MalformedInput(_("The request body is not valid JSON."))
+    if not isinstance(data, dict):
+        raise MalformedInput(_("The request body must be a JSON object."))
+    return model.model_validate(data)
+
+
+def actor():
+    return g.actor
+
+
+def commit():
+    db.session.commit()
+
+
+def query_int(name: str, default: int | None = None, *, minimum: int = 0, maximum: int | None = None) -> int | None:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise MalformedInput(_("Parameter %(name)s must be a whole number.", name=name)) from None
+    if number < minimum or (maximum is not None and number > maximum):
+        raise MalformedInput(_("Parameter %(name)s is out of range.", name=name))
+    return number

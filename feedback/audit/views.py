@@ -1,0 +1,34 @@
+"""The audit trail page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import permissions
+from ..auth.models import User
+from ..extensions import db
+from . import queries
+
+bp = Blueprint("audit", __name__)
+
+
+@bp.get("/audit")
+@login_required
+def trail():
+    permissions.require(permissions.can_read_audit(current_user))
+    limit = current_app.config["FEEDBACK_PAGE_SIZE"]
+    filters = {
+        "report_id": request.args.get("report", type=int),
+        "actor_id": request.args.get("actor", type=int),
+        "action": request.args.get("action") or None,
+    }
+    events = queries.events(**filters, before_id=request.args.get("before", type=int), limit=limit + 1)
+    more = len(events) > limit
+    events = events[:limit]
+    users = db.session.scalars(select(User).order_by(User.name)).all()
+    return render_template(
+        "audit/trail.html", events=events, more=more, filters=filters, users=users,
+        actions=queries.actions(),
+    )

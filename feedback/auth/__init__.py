@@ -1,0 +1,1 @@
+"""Accounts: departments, users, sessions and API tokens."""

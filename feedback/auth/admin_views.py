@@ -1,0 +1,117 @@
+"""Administration pages: departments and users."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import permissions
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from . import services
+from .forms import DepartmentForm, UserForm
+from .models import Department, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    permissions.require(permissions.can_manage_accounts(current_user))
+
+
+def _departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.code)))
+
+
+@bp.route("/departments", methods=["GET", "POST"])
+def departments():
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        try:
+            services.create_department(current_user, form.code.data, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Department %(code)s created.", code=form.code.data.upper()), "success")
+            return redirect(url_for(".departments"))
+    return render_template("admin/departments.html", departments=_departments(), form=form)
+
+
+@bp.route("/departments/<int:did>", methods=["GET", "POST"])
+def edit_department(did: int):
+    department = db.session.get(Department, did) or _not_found()
+    form = DepartmentForm(obj=department)
+    if form.validate_on_submit():
+        try:
+            services.update_department(current_user, department, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Department saved."), "success")
+            return redirect(url_for(".departments"))
+    return render_template("admin/department_edit.html", department=department, form=form)
+
+
+def _not_found():
+    raise NotFound()
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    form.department.choices = [(0, "—")] + [(d.id, f"{d.code} – {d.name}") for d in _departments()]
+    if user is not None and form.department.data is None:
+        form.department.data = user.department_id or 0
+    return form
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    form = _user_form()
+    if form.validate_on_submit():
+        department = db.session.get(Department, form.department.data) if form.department.data else None
+        try:
+            user = services.create_user(
+                current_user, username=form.username.data, name=form.name.data,
+                role=form.role.data, password=form.password.data or "", department=department,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("User %(username)s created.", username=user.username), "success")
+            return redirect(url_for(".users"))
+    all_users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    return render_template("admin/users.html", users=all_users, form=form)
+
+
+@bp.route("/users/<int:uid>", methods=["GET", "POST"])
+def edit_user(uid: int):
+    user = db.session.get(User, uid) or _not_found()
+    form = _user_form(user)
+    del form.username
+    if form.validate_on_submit():
+        department = db.session.get(Department, form.department.data) if form.department.data else None
+        try:
+            services.update_user(
+                current_user, user, name=form.name.data, role=form.role.data,
+                department=department, active=form.active.data,
+            )
+            if form.password.data:
+                services.reset_password(current_user, user, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("User %(username)s saved.", username=user.username), "success")
+            return redirect(url_for(".users"))
+    return render_template("admin/user_edit.html", user=user, form=form)

@@ -1,0 +1,151 @@
+"""Command-line interface: ``flask --app wsgi users|departments|reports|demo ...``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from .extensions import db
+
+
+def _fail(message: str):
+    raise click.ClickException(message)
+
+
+def _run(fn):
+    """Run a service call, committing on success and turning domain errors into CLI errors."""
+    from .errors import DomainError
+
+    try:
+        result = fn()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error.message)
+    db.session.commit()
+    return result
+
+
+def _user(username: str):
+    from .auth.models import User
+
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        _fail(f"No user named {username!r}.")
+    return user
+
+
+@click.group("users", help="Manage user accounts.")
+def users_cli():
+    pass
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "drafter", "chair", "lead", "reviewer"]))
+@click.option("--department", "department_code", default=None, help="Department code (lead, reviewer).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(username, name, role, department_code, password):
+    """Create a user."""
+    from .auth import services
+
+    def run():
+        department = services.get_department(department_code) if department_code else None
+        return services.create_user(
+            None, username=username, name=name, role=role, password=password, department=department
+        )
+
+    user = _run(run)
+    click.echo(f"Created {user.username} ({user.role}).")
+
+
+@users_cli.command("token")
+@click.argument("username")
+def user_token(username):
+    """Print a new API token for USERNAME (on the last line)."""
+    from .auth import services
+
+    token = _run(lambda: services.issue_token(_user(username)))
+    click.echo(f"API token for {username} (shown once; store it safely):")
+    click.echo(token)
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def deactivate_user(username):
+    """Deactivate USERNAME; their sessions end at the next request."""
+    user = _user(username)
+
+    def run():
+        from .audit.services import record
+
+        user.active = False
+        user.rotate_session()
+        record(None, "user.updated", user, object_type="user", active=False, via="cli")
+
+    _run(run)
+    click.echo(f"Deactivated {username}.")
+
+
+@click.group("departments", help="Manage departments.")
+def departments_cli():
+    pass
+
+
+@departments_cli.command("create")
+@click.argument("code")
+@click.argument("name")
+def create_department(code, name):
+    """Create a department with CODE and NAME."""
+    from .auth import services
+
+    department = _run(lambda: services.create_department(None, code, name))
+    click.echo(f"Created department {department.code}.")
+
+
+@click.group("reports", help="Manage reports.")
+def reports_cli():
+    pass
+
+
+@reports_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", default=None, help="Title (default: the document's only top heading).")
+@click.option("--by", "username", required=True, help="The drafting team member who imports it.")
+def import_report(path: Path, title, username):
+    """Create a report from a Markdown file, split at its headings."""
+    from .reports import queries, services
+
+    try:
+        markdown = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(f"{path} is not UTF-8 text.")
+    user = _user(username)
+    report = _run(lambda: services.import_report(user, title=title, markdown=markdown))
+    click.echo(f"Imported report {report.id}: {report.title} ({len(queries.outline(report))} sections).")
+
+
+@click.group("demo", help="Demo data.")
+def demo_cli():
+    pass
+
+
+@demo_cli.command("load")
+def load_demo():
+    """Load the demo province, departments, users and draft report (idempotent)."""
+    from . import demo
+
+    created = _run(demo.load)
+    if created:
+        click.echo("Demo data loaded.")
+    else:
+        click.echo("Demo data already present; nothing changed.")
+    click.echo(demo.logins_text())
+
+
+def init_app(app: Flask) -> None:
+    for group in (users_cli, departments_cli, reports_cli, demo_cli):
+        app.cli.add_command(group)

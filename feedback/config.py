@@ -1,0 +1,83 @@
+"""Configuration: defaults, the test override, and environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def database_url(url: str) -> str:
+    """Point bare PostgreSQL URLs at the psycopg 3 driver the project installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    FEEDBACK_ENV = os.environ.get("FEEDBACK_ENV", "development")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    FEEDBACK_LANGUAGES = ("vi", "en")
+
+    # Request limits: a whole report in Markdown fits comfortably; 5 MB does not.
+    MAX_CONTENT_LENGTH = _env_int("FEEDBACK_MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    FEEDBACK_MAX_SECTION_CHARS = _env_int("FEEDBACK_MAX_SECTION_CHARS", 400_000)
+    FEEDBACK_MAX_BODY_CHARS = _env_int("FEEDBACK_MAX_BODY_CHARS", 20_000)
+
+    # Sessions: server-revocable (a per-user token, see auth.models), short-lived.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("FEEDBACK_IDLE_HOURS", 8))
+    FEEDBACK_ABSOLUTE_SESSION_HOURS = _env_int("FEEDBACK_ABSOLUTE_SESSION_HOURS", 12)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    # CSRF tokens live as long as the session; an expired page keeps the user's text.
+    WTF_CSRF_TIME_LIMIT = None
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    FEEDBACK_LOGIN_LIMIT = os.environ.get("FEEDBACK_LOGIN_LIMIT", "10 per minute")
+    FEEDBACK_LOGIN_IP_LIMIT = os.environ.get("FEEDBACK_LOGIN_IP_LIMIT", "50 per minute")
+    FEEDBACK_WRITE_LIMIT = os.environ.get("FEEDBACK_WRITE_LIMIT", "120 per minute")
+
+    FEEDBACK_DEADLINE_WARNING_HOURS = _env_int("FEEDBACK_DEADLINE_WARNING_HOURS", 48)
+    FEEDBACK_PAGE_SIZE = 50
+
+    def __init__(self, instance_path: str):
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._local_secret(instance_path)
+        default_db = "sqlite:///" + str(Path(instance_path) / "feedback.sqlite3")
+        self.SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", default_db))
+        if self.FEEDBACK_ENV == "production":
+            self.SESSION_COOKIE_SECURE = True
+            self.SESSION_COOKIE_NAME = "__Host-session"
+
+    def _local_secret(self, instance_path: str) -> str:
+        if self.FEEDBACK_ENV == "production":
+            raise RuntimeError("SECRET_KEY must be set in production")
+        path = Path(instance_path) / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+class TestConfig:
+    """Overrides for the test suite (applied on top of Config)."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SECRET_KEY = "test-secret"

@@ -1,0 +1,1 @@
+"""Reports, their nested sections and the immutable versions of each section."""

@@ -1,0 +1,46 @@
+"""Forms of the report and section pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+
+class ReportImportForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=500)])
+    markdown = TextAreaField(_l("Paste the draft in Markdown"), validators=[Optional()])
+    file = FileField(
+        _l("…or upload a Markdown file"),
+        validators=[FileAllowed(["md", "markdown", "txt"], _l("Upload a .md or .txt file."))],
+    )
+
+
+class ReportSettingsForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
+    departments_see_each_other = BooleanField(_l("Departments see each other's submitted feedback"))
+
+
+class SectionForm(FlaskForm):
+    heading = StringField(_l("Heading"), validators=[DataRequired(), Length(max=500)])
+    text = TextAreaField(_l("Text (Markdown)"))
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
+    base_version = HiddenField(validators=[InputRequired()])
+
+
+class NewSectionForm(FlaskForm):
+    heading = StringField(_l("Heading"), validators=[DataRequired(), Length(max=500)])
+    text = TextAreaField(_l("Text (Markdown)"))
+    parent = SelectField(_l("Place under"), coerce=int, validate_choice=False)
+    after = SelectField(_l("After"), coerce=int, validate_choice=False)
+
+
+class RestoreForm(FlaskForm):
+    number = IntegerField(validators=[InputRequired()])
+    base_version = IntegerField(validators=[InputRequired()])
+
+
+class ActionForm(FlaskForm):
+    """A POST button with only a CSRF token (move, delete, restore)."""

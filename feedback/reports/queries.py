@@ -1,0 +1,131 @@
+"""Read-side queries for reports: the numbered outline, versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from ..errors import NotFound
+from ..extensions import db
+from .importer import to_roman
+from .models import Numbering, Report, Section, SectionVersion
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    section: Section
+    version: SectionVersion
+    number: str  # "" for an unnumbered preamble
+    depth: int  # 0 for a top-level section
+
+    @property
+    def heading(self) -> str:
+        return self.version.heading
+
+    @property
+    def title(self) -> str:
+        return f"{self.number}. {self.heading}" if self.number else self.heading
+
+
+def list_reports() -> list[Report]:
+    return list(db.session.scalars(select(Report).order_by(Report.created_at.desc(), Report.id)))
+
+
+def get_report(report_id: int) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def get_section(section_id: int, *, include_deleted: bool = True) -> Section:
+    section = db.session.get(Section, section_id)
+    if section is None or (section.is_deleted and not include_deleted):
+        raise NotFound()
+    return section
+
+
+def _label(numbering: str, depth: int, index: int) -> str:
+    if depth == 0 and numbering == Numbering.ROMAN:
+        return to_roman(index)
+    return str(index)
+
+
+def outline(report: Report, *, include_deleted: bool = False) -> list[OutlineEntry]:
+    """Every section of ``report`` in document order, with its number and current version.
+
+    One query; numbering follows the tree (I, I.1, I.1.1 or 1, 1.1, 1.1.1), so it
+    stays right after sections are added, moved or deleted.
+    """
+    stmt = (
+        select(Section)
+        .join(Section.current)
+        .options(contains_eager(Section.current))
+        .where(Section.report_id == report.id)
+    )
+    if not include_deleted:
+        stmt = stmt.where(Section.deleted_at.is_(None))
+    sections = db.session.scalars(stmt).unique().all()
+    children: dict[int | None, list[Section]] = {}
+    for section in sections:
+        children.setdefault(section.parent_id, []).append(section)
+    for siblings in children.values():
+        siblings.sort(key=lambda s: (s.position, s.id))
+
+    entries: list[OutlineEntry] = []
+
+    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
+        index = 0
+        for section in children.get(parent_id, []):
+            if section.numbered:
+                index += 1
+                label = _label(report.numbering, depth, index)
+                number = f"{prefix}.{label}" if prefix else label
+            else:
+                number = ""
+            entries.append(OutlineEntry(section, section.current, number, depth))
+            walk(section.id, number, depth + 1)
+
+    walk(None, "", 0)
+    return entries
+
+
+def section_entry(section: Section) -> OutlineEntry:
+    for entry in outline(section.report, include_deleted=section.is_deleted):
+        if entry.section.id == section.id:
+            return entry
+    # A section under a deleted parent is not reachable from the root.
+    return OutlineEntry(section, section.current, "", section.level - 1)
+
+
+def versions(section: Section) -> list[SectionVersion]:
+    return list(
+        db.session.scalars(
+            select(SectionVersion)
+            .where(SectionVersion.section_id == section.id)
+            .order_by(SectionVersion.number.desc())
+        )
+    )
+
+
+def get_version(section: Section, number: int) -> SectionVersion:
+    version = db.session.scalar(
+        select(SectionVersion).where(
+            SectionVersion.section_id == section.id, SectionVersion.number == number
+        )
+    )
+    if version is None:
+        raise NotFound()
+    return version
+
+
+def deleted_sections(report: Report) -> list[Section]:
+    return list(
+        db.session.scalars(
+            select(Section)
+            .where(Section.report_id == report.id, Section.deleted_at.is_not(None))
+            .order_by(Section.deleted_at.desc())
+        )
+    )

@@ -1,0 +1,306 @@
+"""Report and section pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import permissions, textdiff
+from ..errors import DomainError, InvalidInput, StaleVersion
+from ..extensions import db
+from . import queries, services
+from .forms import ActionForm, NewSectionForm, ReportImportForm, ReportSettingsForm, SectionForm
+from .models import MAX_LEVEL
+
+bp = Blueprint("reports", __name__)
+
+# Higher domains (review, consolidation) add panels to report and section pages
+# without this domain importing them: each provider returns (template, context) or None.
+ReportPanel = Callable[[object, object], tuple[str, dict] | None]
+REPORT_PANELS: list[ReportPanel] = []
+SECTION_PANELS: list[ReportPanel] = []
+
+
+def _panels(providers, obj) -> list[tuple[str, dict]]:
+    return [p for p in (provider(obj, current_user) for provider in providers) if p]
+
+
+@bp.before_request
+@login_required
+def _readers_only():
+    permissions.require(permissions.can_read_reports(current_user))
+
+
+@bp.get("/")
+def index():
+    return render_template("reports/index.html", reports=queries.list_reports())
+
+
+@bp.route("/reports/new", methods=["GET", "POST"])
+def new_report():
+    permissions.require(permissions.can_edit_report(current_user))
+    form = ReportImportForm()
+    if form.validate_on_submit():
+        markdown = form.markdown.data or ""
+        if form.file.data:
+            raw = form.file.data.read()
+            try:
+                markdown = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.file.errors.append(_("The file is not UTF-8 text."))
+                return render_template("reports/new.html", form=form), 400
+        try:
+            report = services.import_report(current_user, title=form.title.data, markdown=markdown)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            return render_template("reports/new.html", form=form), error.status
+        db.session.commit()
+        flash(_("Report created with %(n)d sections.", n=len(queries.outline(report))), "success")
+        return redirect(url_for(".report", rid=report.id))
+    return render_template("reports/new.html", form=form)
+
+
+@bp.get("/reports/<int:rid>")
+def report(rid: int):
+    report = queries.get_report(rid)
+    return render_template(
+        "reports/report.html",
+        report=report,
+        outline=queries.outline(report),
+        panels=_panels(REPORT_PANELS, report),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/reports/<int:rid>/settings", methods=["GET", "POST"])
+def settings(rid: int):
+    report = queries.get_report(rid)
+    permissions.require(permissions.can_edit_report(current_user, report))
+    form = ReportSettingsForm(obj=report)
+    if form.validate_on_submit():
+        try:
+            services.update_report(
+                current_user, report, title=form.title.data,
+                departments_see_each_other=form.departments_see_each_other.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for(".report", rid=rid))
+    return render_template(
+        "reports/settings.html", report=report, form=form,
+        deleted=queries.deleted_sections(report), action_form=ActionForm(),
+    )
+
+
+@bp.route("/reports/<int:rid>/sections/new", methods=["GET", "POST"])
+def new_section(rid: int):
+    report = queries.get_report(rid)
+    permissions.require(permissions.can_edit_report(current_user, report))
+    entries = queries.outline(report)
+    form = NewSectionForm()
+    form.parent.choices = [(0, _("(top level)"))] + [
+        (e.section.id, e.title) for e in entries if e.section.level < MAX_LEVEL
+    ]
+    form.after.choices = [(0, _("(at the end)"))] + [(e.section.id, e.title) for e in entries]
+    if request.method == "GET":
+        form.parent.data = request.args.get("parent", 0, type=int)
+    if form.validate_on_submit():
+        by_id = {e.section.id: e.section for e in entries}
+        try:
+            section = services.add_section(
+                current_user, report, heading=form.heading.data, text=form.text.data or "",
+                parent=by_id.get(form.parent.data), after=by_id.get(form.after.data),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Section added."), "success")
+            return redirect(url_for(".section", sid=section.id))
+    return render_template("reports/section_new.html", report=report, form=form)
+
+
+def _section(sid: int):
+    return queries.get_section(sid)
+
+
+@bp.get("/sections/<int:sid>")
+def section(sid: int):
+    section = _section(sid)
+    entry = queries.section_entry(section)
+    return render_template(
+        "reports/section.html",
+        section=section,
+        entry=entry,
+        report=section.report,
+        panels=_panels(SECTION_PANELS, section),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/sections/<int:sid>/edit", methods=["GET", "POST"])
+def edit_section(sid: int):
+    section = _section(sid)
+    permissions.require(permissions.can_edit_section(current_user, section))
+    entry = queries.section_entry(section)
+    form = SectionForm()
+    if request.method == "GET":
+        form.heading.data = entry.version.heading
+        form.text.data = entry.version.text
+        form.base_version.data = section.current_version
+    if form.validate_on_submit():
+        try:
+            base_version = int(form.base_version.data)
+        except ValueError:
+            abort(400)
+        try:
+            version = services.save_section(
+                current_user, section, text=form.text.data or "", base_version=base_version,
+                heading=form.heading.data, reason=form.reason.data,
+            )
+        except StaleVersion:
+            db.session.rollback()
+            return _edit_conflict(section, form, base_version)
+        except InvalidInput as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            return render_template("reports/section_edit.html", section=section, entry=entry, form=form), error.status
+        else:
+            db.session.commit()
+            if version.number == base_version:
+                flash(_("These changes were already saved as version %(n)d.", n=version.number), "info")
+            else:
+                flash(_("Saved as version %(n)d.", n=version.number), "success")
+            return redirect(url_for(".section", sid=sid))
+    return render_template("reports/section_edit.html", section=section, entry=entry, form=form)
+
+
+def _edit_conflict(section, form: SectionForm, base_version: int):
+    """Someone saved meanwhile: keep the typed text, show what changed, offer to save again."""
+    db.session.refresh(section)
+    base = queries.get_version(section, base_version)
+    current = section.current
+    mine = textdiff.normalize(form.text.data or "")
+    form.base_version.data = section.current_version
+    return render_template(
+        "reports/section_conflict.html",
+        section=section,
+        entry=queries.section_entry(section),
+        form=form,
+        base=base,
+        current=current,
+        theirs_html=textdiff.render_html(textdiff.diff_words(base.text, current.text)),
+        mine_html=textdiff.render_html(textdiff.diff_words(current.text, mine)),
+    ), 409
+
+
+@bp.get("/sections/<int:sid>/history")
+def history(sid: int):
+    section = _section(sid)
+    return render_template(
+        "reports/history.html",
+        section=section,
+        entry=queries.section_entry(section),
+        versions=queries.versions(section),
+        action_form=ActionForm(),
+    )
+
+
+@bp.get("/sections/<int:sid>/versions/<int:n>")
+def version(sid: int, n: int):
+    section = _section(sid)
+    return render_template(
+        "reports/version.html",
+        section=section,
+        entry=queries.section_entry(section),
+        version=queries.get_version(section, n),
+    )
+
+
+@bp.get("/sections/<int:sid>/diff")
+def diff(sid: int):
+    section = _section(sid)
+    to_number = request.args.get("to", section.current_version, type=int)
+    from_number = request.args.get("from", max(1, to_number - 1), type=int)
+    old = queries.get_version(section, from_number)
+    new = queries.get_version(section, to_number)
+    ops = textdiff.diff_words(old.text, new.text)
+    return render_template(
+        "reports/diff.html",
+        section=section,
+        entry=queries.section_entry(section),
+        old=old,
+        new=new,
+        diff_html=textdiff.render_html(ops),
+        stats=textdiff.diff_stats(ops),
+        versions=queries.versions(section),
+    )
+
+
+def _action(sid: int, run, message: str, target=None):
+    section = _section(sid)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        run(section)
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(target(section) if target else request.referrer or url_for(".section", sid=sid))
+
+
+@bp.post("/sections/<int:sid>/move/<direction>")
+def move_section(sid: int, direction: str):
+    return _action(
+        sid, lambda s: services.move_section(current_user, s, direction), _("Section moved."),
+        target=lambda s: url_for(".report", rid=s.report_id, _anchor=f"s{s.id}"),
+    )
+
+
+@bp.post("/sections/<int:sid>/delete")
+def delete_section(sid: int):
+    return _action(
+        sid, lambda s: services.delete_section(current_user, s),
+        _("Section deleted. It stays in the history and can be restored from the report settings."),
+        target=lambda s: url_for(".report", rid=s.report_id),
+    )
+
+
+@bp.post("/sections/<int:sid>/undelete")
+def undelete_section(sid: int):
+    return _action(
+        sid, lambda s: services.restore_section(current_user, s), _("Section restored."),
+        target=lambda s: url_for(".section", sid=s.id),
+    )
+
+
+@bp.post("/sections/<int:sid>/restore")
+def restore_version(sid: int):
+    number = request.form.get("number", type=int)
+    base_version = request.form.get("base_version", type=int)
+    if number is None or base_version is None:
+        abort(400)
+    return _action(
+        sid,
+        lambda s: services.restore_version(current_user, s, number=number, base_version=base_version),
+        _("Version %(n)d restored as a new version.", n=number),
+        target=lambda s: url_for(".history", sid=s.id),
+    )

@@ -1,0 +1,57 @@
+"""Cleaning user text at the boundary: NFC, newlines, no control characters, sane sizes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import gettext as _
+
+from .errors import InvalidInput, MalformedInput, TooLarge
+
+# C0 controls other than tab and newline, DEL, lone surrogates, and the bidi
+# overrides used to disguise text (CVE-2021-42574).
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def normalize_text(value: str) -> str:
+    """NFC and ``\\n`` line endings: the one form every stored text takes."""
+    return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _check_characters(value: str, field: str) -> None:
+    match = _FORBIDDEN.search(value)
+    if match:
+        raise MalformedInput(
+            _("%(field)s contains a character that is not allowed (U+%(code)04X).",
+              field=field, code=ord(match.group())),
+            details={"field": field},
+        )
+
+
+def clean_text(value, field: str, *, max_chars: int, required: bool = True) -> str:
+    """A multi-line text (section text, comment body)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise MalformedInput(_("%(field)s must be text.", field=field), details={"field": field})
+    _check_characters(value, field)
+    value = normalize_text(value)
+    if len(value) > max_chars:
+        raise TooLarge(
+            _("%(field)s is too long: %(count)d characters, at most %(max)d.",
+              field=field, count=len(value), max=max_chars),
+            details={"field": field, "max_chars": max_chars},
+        )
+    if required and not value.strip():
+        raise InvalidInput(_("%(field)s must not be empty.", field=field), details={"field": field})
+    return value
+
+
+def clean_line(value, field: str, *, max_chars: int = 200, required: bool = True) -> str:
+    """A one-line value (title, heading, name): surrounding space removed, no line breaks."""
+    value = clean_text(value, field, max_chars=max_chars, required=required)
+    value = " ".join(value.split())
+    if required and not value:
+        raise InvalidInput(_("%(field)s must not be empty.", field=field), details={"field": field})
+    return value

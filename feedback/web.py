@@ -1,0 +1,136 @@
+"""Page-wide behaviour: security headers, session limits, error pages, template helpers."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from . import markup, permissions
+from .errors import DomainError
+from .extensions import db
+from .i18n import date_filter, datetime_filter
+from .labels import label
+
+security_log = logging.getLogger("feedback.security")
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        # Table cell alignment from Markdown (text-align only survives sanitising).
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+# Form fields holding text a person typed; an error page shows them again so nothing is lost.
+PRESERVED_FIELDS = ("text", "body", "rationale", "response", "reason", "note", "markdown")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["markdown"] = lambda text: Markup(markup.render(text or ""))
+    app.jinja_env.globals["can"] = permissions
+    app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.before_request
+    def _session_limits():
+        if request.blueprint == "api" or not current_user.is_authenticated:
+            return None
+        started = session.get("login_at")
+        limit = timedelta(hours=app.config["FEEDBACK_ABSOLUTE_SESSION_HOURS"])
+        if started is None or datetime.now(UTC) - datetime.fromtimestamp(started, UTC) > limit:
+            logout_user()
+            session.clear()
+            flash(_("Your session has expired; please log in again."), "info")
+            return redirect(url_for("auth.login", next=request.full_path))
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config.get("FEEDBACK_ENV") == "production":
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if (
+            request.blueprint != "api"
+            and response.mimetype == "text/html"
+            and getattr(g, "_login_user", None) is not None
+        ):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.teardown_request
+    def _rollback_on_error(exc):
+        if exc is not None:
+            db.session.rollback()
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        db.session.rollback()
+        if error.status == 403:
+            security_log.warning(
+                "forbidden user=%s path=%s", getattr(current_user, "id", None), request.path
+            )
+        return _error_page(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        security_log.warning("csrf_failed path=%s reason=%s", request.path, error.description)
+        return _error_page(
+            400,
+            _("This form has expired or was not sent from this site. Your text is shown below; copy it and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if request.blueprint == "api" or request.path.startswith("/api/"):
+            from .api.errors import http_error_response
+
+            return http_error_response(error)
+        if error.code == 413:
+            return _error_page(413, _("What you sent is too large."))
+        return _error_page(error.code or 500, error.description if error.code != 404 else _("This page does not exist, or you may not see it."))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s", request.path)
+        if request.path.startswith("/api/"):
+            from .api.errors import error_response
+
+            return error_response(500, "internal", _("Something went wrong on our side."))
+        return _error_page(500, _("Something went wrong on our side. Nothing was saved."))
+
+
+def _error_page(status: int, message: str):
+    preserved = {}
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        try:
+            preserved = {
+                name: request.form[name] for name in PRESERVED_FIELDS if request.form.get(name)
+            }
+        except Exception:  # noqa: BLE001 - an oversized body cannot be read back
+            preserved = {}
+    return render_template("error.html", status=status, message=message, preserved=preserved), status
