@@ -75,11 +75,17 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.admin_views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .notifications.views import bp as notifications_bp
+    from .notifications.views import unread_count_processor
     from .reports.views import bp as reports_bp
+    from .review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(audit_bp)
+    app.context_processor(unread_count_processor)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime
@@ -35,3 +36,18 @@ def datetime_filter(value: datetime | None) -> str:
 
 def date_filter(value) -> str:
     return format_date(value, "dd/MM/yyyy") if value else ""
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_to_utc(value: datetime) -> datetime:
+    """A wall-clock time typed in the report's time zone, as an aware UTC datetime."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=local_zone())
+    return value.astimezone(UTC)
+
+
+def utc_to_local(value: datetime) -> datetime:
+    return value.astimezone(local_zone())

@@ -25,6 +25,42 @@ LABELS: dict[str, dict[str, object]] = {
         "accept": _l("accepted suggestion"),
         "restore": _l("restored"),
     },
+    "comment_kind": {
+        "general": _l("general"),
+        "wording": _l("wording"),
+        "figures": _l("figures and data"),
+        "structure": _l("structure and layout"),
+    },
+    "comment_state": {
+        "draft": _l("draft"),
+        "submitted": _l("submitted"),
+        "withdrawn": _l("withdrawn"),
+    },
+    "suggestion_status": {
+        "draft": _l("draft"),
+        "pending": _l("awaiting decision"),
+        "accepted": _l("accepted"),
+        "rejected": _l("rejected"),
+        "withdrawn": _l("withdrawn"),
+    },
+    "disposition": {
+        "absorbed": _l("absorbed"),
+        "partly_absorbed": _l("partly absorbed"),
+        "explained": _l("explained (not absorbed)"),
+        "noted": _l("noted"),
+        "escalated": _l("escalated to the chair"),
+    },
+    "response_status": {
+        "not_started": _l("not started"),
+        "drafting": _l("drafting"),
+        "submitted": _l("submitted"),
+        "no_comments": _l("no comments"),
+    },
+    "anchor": {
+        "exact": _l("on the current text"),
+        "fuzzy": _l("text changed since; passage found nearby"),
+        "not_found": _l("outdated: the passage is no longer in the text"),
+    },
 }
 
 

@@ -66,3 +66,93 @@ def can_edit_report(user, report=None) -> bool:
 
 def can_edit_section(user, section) -> bool:
     return is_drafter(user) and not section.is_deleted
+
+
+# Consultation and feedback -----------------------------------------------------
+
+
+def _department_invited(user, report) -> bool:
+    from .review import queries  # review sits above this module; imported when needed
+
+    round_ = queries.open_round(report.id)
+    return round_ is not None and user.department_id in _invited(round_)
+
+
+def can_manage_rounds(user, report=None) -> bool:
+    return is_drafter(user)
+
+
+def can_see_round_status(user, round_=None) -> bool:
+    """All departments' statuses and counts: the drafting team and the chair."""
+    return _role(user) in (Role.DRAFTER, Role.CHAIR, Role.ADMIN)
+
+
+def can_comment(user, report, section=None) -> bool:
+    """Comment on the report or a section: the drafting team and chair at any time,
+    department members while their department is invited to an open round."""
+    if section is not None and section.is_deleted:
+        return False
+    role = _role(user)
+    if role in (Role.DRAFTER, Role.CHAIR):
+        return True
+    if role is not None and role.in_department:
+        return _department_invited(user, report)
+    return False
+
+
+def can_suggest(user, section) -> bool:
+    return (
+        in_department(user) and not section.is_deleted and _department_invited(user, section.report)
+    )
+
+
+def _own_department(user, item) -> bool:
+    return in_department(user) and item.department_id is not None and item.department_id == user.department_id
+
+
+def can_see_feedback(user, item) -> bool:
+    """A comment or suggestion: drafts only to their department; submitted ones to the
+    drafting team, chair and admin, and to other departments where the report allows it."""
+    role = _role(user)
+    if role is None:
+        return False
+    if _own_department(user, item):
+        return True
+    if item.is_draft:
+        return False
+    if role in (Role.DRAFTER, Role.CHAIR, Role.ADMIN):
+        return True
+    return item.department_id is None or item.report.departments_see_each_other
+
+
+def can_edit_feedback(user, item) -> bool:
+    """Edit or delete a draft: anyone in its department."""
+    return item.is_draft and _own_department(user, item)
+
+
+def can_withdraw(user, item) -> bool:
+    """Withdraw submitted, undecided feedback: its department."""
+    return _own_department(user, item) and item.is_outstanding and getattr(item, "disposition", None) is None
+
+
+def can_reply(user, comment) -> bool:
+    return (
+        _role(user) in (Role.DRAFTER, Role.CHAIR, Role.LEAD, Role.REVIEWER)
+        and can_see_feedback(user, comment)
+        and comment.state != "withdrawn"
+    )
+
+
+def can_submit_response(user, round_) -> bool:
+    """Submit the department's official response: its lead, while the round is open."""
+    return (
+        _role(user) is Role.LEAD
+        and round_.is_open
+        and user.department_id in _invited(round_)
+    )
+
+
+def _invited(round_) -> set[int]:
+    from .review import queries
+
+    return queries.invited_department_ids(round_)

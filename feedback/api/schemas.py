@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+
+def _aware(value: datetime) -> datetime:
+    """A time without an offset is read in Vietnam's time zone (UTC+7)."""
+    from zoneinfo import ZoneInfo
+
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+AwareOrLocalDatetime = Annotated[datetime, AfterValidator(_aware)]
 
 
 class Body(BaseModel):
@@ -55,3 +68,50 @@ class SectionRestore(Body):
 class ReportUpdate(Body):
     title: str | None = None
     departments_see_each_other: StrictBool | None = None
+
+
+class RoundCreate(Body):
+    deadline: AwareOrLocalDatetime
+    departments: list[str] = Field(min_length=1)
+    title: str | None = None
+    note: str | None = None
+    deemed_agree: StrictBool = True
+
+
+class CommentCreate(Body):
+    body: str
+    kind: str | None = None
+    quote: str | None = None
+    quote_start: StrictInt | None = None
+    base_version: StrictInt | None = None
+
+
+class ReportCommentCreate(Body):
+    body: str
+    kind: str | None = None
+
+
+class CommentUpdate(Body):
+    body: str | None = None
+    kind: str | None = None
+
+
+class SuggestionCreate(Body):
+    base_version: StrictInt
+    text: str
+    rationale: str = ""
+
+
+class SuggestionUpdate(Body):
+    text: str | None = None
+    rationale: str | None = None
+
+
+class ReplyCreate(Body):
+    body: str
+
+
+class ResponseSubmit(Body):
+    no_comments: StrictBool = False
+    dispatch_number: str | None = None
+    dispatch_date: date | None = None

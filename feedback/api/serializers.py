@@ -83,3 +83,105 @@ def version(v, *, with_text: bool = False) -> dict:
         data["text"] = v.text
         data["html"] = markup.render(v.text)
     return data
+
+
+# Consultation -------------------------------------------------------------------------
+
+
+def round_(r, responses=None) -> dict:
+    data = {
+        "id": r.id,
+        "report_id": r.report_id,
+        "number": r.number,
+        "title": r.title,
+        "note": r.note,
+        "deadline": iso(r.deadline),
+        "deemed_agree": r.deemed_agree,
+        "opened_at": iso(r.opened_at),
+        "closed_at": iso(r.closed_at),
+        "open": r.is_open,
+        "departments": sorted(i.department.code for i in r.invitations),
+    }
+    if responses is not None:
+        data["responses"] = [response(x) for x in responses]
+    return data
+
+
+def response(x) -> dict:
+    return {
+        "department": department(x.department),
+        "status": x.status.value,
+        "submitted_at": iso(x.first_submitted_at),
+        "last_submitted_at": iso(x.last_submitted_at),
+        "late": x.late,
+        "no_reply": x.no_reply,
+        "deemed_agree": x.deemed_agree,
+        "drafts": x.drafts,
+        "dispatches": [
+            {"number": s.dispatch_number, "date": s.dispatch_date.isoformat() if s.dispatch_date else None}
+            for s in x.dispatches
+        ],
+    }
+
+
+def reply(r) -> dict:
+    return {"id": r.id, "author": person(r.author), "body": r.body, "html": markup.render(r.body),
+            "created_at": iso(r.created_at)}
+
+
+def comment(c, anchor=None) -> dict:
+    return {
+        "id": c.id,
+        "report_id": c.report_id,
+        "section_id": c.section_id,
+        "kind": c.kind,
+        "body": c.body,
+        "html": markup.render(c.body),
+        "quote": c.quote,
+        "base_version": c.base_version,
+        "anchor": None if anchor is None else {
+            "status": anchor.status, "start": anchor.start, "end": anchor.end, "text": anchor.text,
+        },
+        "status": c.state,
+        "outstanding": c.is_outstanding,
+        "disposition": c.disposition,
+        "response": c.response,
+        "absorbed_version": c.absorbed_version,
+        "department": department(c.department),
+        "author": person(c.author),
+        "round_id": c.round_id,
+        "created_at": iso(c.created_at),
+        "submitted_at": iso(c.submitted_at),
+        "decided_at": iso(c.decided_at),
+        "decided_by": person(c.decided_by),
+        "replies": [reply(r) for r in c.replies],
+    }
+
+
+def suggestion(s, diff_html: str | None = None) -> dict:
+    return {
+        "id": s.id,
+        "report_id": s.report_id,
+        "section_id": s.section_id,
+        "base_version": s.base_version,
+        "text": s.text,
+        "rationale": s.rationale,
+        "diff_html": diff_html,
+        "status": s.status,
+        "department": department(s.department),
+        "author": person(s.author),
+        "round_id": s.round_id,
+        "created_at": iso(s.created_at),
+        "submitted_at": iso(s.submitted_at),
+        "decided_at": iso(s.decided_at),
+        "decided_by": person(s.decided_by),
+        "decision_note": s.decision_note,
+        "accepted_with_edits": s.accepted_with_edits,
+        "result_version": s.result_version,
+        "conflict_version": s.conflict_version,
+    }
+
+
+def notification(n, text: str) -> dict:
+    return {"id": n.id, "kind": n.kind, "message": text, "link": n.link, "report_id": n.report_id,
+            "created_at": iso(n.created_at), "read": n.read_at is not None}

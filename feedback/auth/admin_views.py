@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .. import permissions
 from ..errors import DomainError, NotFound
+from ..formtools import choices
 from ..extensions import db
 from . import services
 from .forms import DepartmentForm, UserForm
@@ -66,7 +67,7 @@ def _not_found():
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    form.department.choices = [(0, "—")] + [(d.id, f"{d.code} – {d.name}") for d in _departments()]
+    form.department.choices = choices([(0, "—")] + [(d.id, f"{d.code} – {d.name}") for d in _departments()])
     if user is not None and form.department.data is None:
         form.department.data = user.department_id or 0
     return form

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..formtools import choices
 from ..labels import LABELS
 
 
@@ -33,7 +34,7 @@ class DepartmentForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=list(LABELS["role"].items()))
+    role = SelectField(_l("Role"), choices=choices(LABELS["role"].items()))
     department = SelectField(_l("Department"), coerce=int, validate_choice=False)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)])
     active = BooleanField(_l("Active"), default=True)

@@ -169,6 +169,8 @@ def new_version(
     db.session.add(version)
     section.current_version = number
     db.session.flush()
+    # `current` is a view on current_version; make it follow.
+    db.session.expire(section, ["current"])
     return version
 
 

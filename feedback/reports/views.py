@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from .. import permissions, textdiff
 from ..errors import DomainError, InvalidInput, StaleVersion
 from ..extensions import db
+from ..formtools import choices
 from . import queries, services
 from .forms import ActionForm, NewSectionForm, ReportImportForm, ReportSettingsForm, SectionForm
 from .models import MAX_LEVEL
@@ -106,10 +107,10 @@ def new_section(rid: int):
     permissions.require(permissions.can_edit_report(current_user, report))
     entries = queries.outline(report)
     form = NewSectionForm()
-    form.parent.choices = [(0, _("(top level)"))] + [
-        (e.section.id, e.title) for e in entries if e.section.level < MAX_LEVEL
-    ]
-    form.after.choices = [(0, _("(at the end)"))] + [(e.section.id, e.title) for e in entries]
+    form.parent.choices = choices(
+        [(0, _("(top level)"))] + [(e.section.id, e.title) for e in entries if e.section.level < MAX_LEVEL]
+    )
+    form.after.choices = choices([(0, _("(at the end)"))] + [(e.section.id, e.title) for e in entries])
     if request.method == "GET":
         form.parent.data = request.args.get("parent", 0, type=int)
     if form.validate_on_submit():

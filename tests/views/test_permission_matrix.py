@@ -6,12 +6,18 @@ The matrix must list every route the app has; a new route without a row fails
 
 import pytest
 
+from feedback.extensions import db
 from feedback.reports import queries
+from feedback.review import services
+
+from ..review_helpers import open_round
 
 ALL = {"admin", "drafter", "chair", "lead", "reviewer"}
 DRAFTER = {"drafter"}
 ADMIN = {"admin"}
 AUDIT = {"admin", "drafter", "chair"}
+DEPARTMENT = {"lead", "reviewer"}
+PARTICIPANTS = {"drafter", "chair", "lead", "reviewer"}
 
 # (method, url template, roles allowed). Placeholders: rid, sid, uid, did.
 MATRIX = [
@@ -35,7 +41,51 @@ MATRIX = [
     ("GET", "/admin/users", ADMIN),
     ("GET", "/admin/users/{uid}", ADMIN),
     ("GET", "/audit", AUDIT),
+    ("GET", "/notifications", ALL),
+    ("POST", "/notifications/read", ALL),
+    ("GET", "/reports/{rid}/rounds", ALL),
+    ("GET", "/reports/{rid}/rounds/new", DRAFTER),
+    ("GET", "/rounds/{round}", ALL),
+    ("GET", "/rounds/{round}/respond", DEPARTMENT),
+    ("POST", "/rounds/{round}/close", DRAFTER),
+    ("POST", "/sections/{sid}/comments", PARTICIPANTS),
+    ("POST", "/reports/{rid}/comments", PARTICIPANTS),
+    ("GET", "/comments/{draft_comment}/edit", DEPARTMENT),
+    ("POST", "/comments/{draft_comment}/delete", DEPARTMENT),
+    ("POST", "/comments/{submitted_comment}/withdraw", DEPARTMENT),
+    ("POST", "/comments/{submitted_comment}/replies", PARTICIPANTS),
+    ("GET", "/sections/{sid}/suggest", DEPARTMENT),
+    ("GET", "/suggestions/{submitted_suggestion}", ALL),
+    ("GET", "/suggestions/{draft_suggestion}", DEPARTMENT),
+    ("GET", "/suggestions/{draft_suggestion}/edit", DEPARTMENT),
+    ("POST", "/suggestions/{draft_suggestion}/delete", DEPARTMENT),
+    ("POST", "/suggestions/{submitted_suggestion}/withdraw", DEPARTMENT),
 ]
+
+PLACEHOLDERS = {
+    "{rid}": "<int:rid>", "{sid}": "<int:sid>", "{uid}": "<int:uid>", "{did}": "<int:did>",
+    "{round}": "<int:round_id>", "{draft_comment}": "<int:comment_id>", "{submitted_comment}": "<int:comment_id>",
+    "{draft_suggestion}": "<int:suggestion_id>", "{submitted_suggestion}": "<int:suggestion_id>",
+    "/versions/1": "/versions/<int:n>", "/move/down": "/move/<direction>",
+}
+
+
+@pytest.fixture
+def world(people, report):
+    """An open round with feedback of department A (STC) in every state the routes need."""
+    round_ = open_round(people, report)
+    target = queries.outline(report)[1].section
+    submitted_comment = services.add_comment(people.reviewer, target, body="Đã gửi.")
+    submitted_suggestion = services.add_suggestion(people.reviewer, target, base_version=1, text="Văn bản đề xuất.")
+    services.submit_response(people.lead, round_)
+    draft_comment = services.add_comment(people.reviewer, target, body="Bản nháp.")
+    draft_suggestion = services.add_suggestion(people.reviewer, target, base_version=1, text="Bản nháp đề xuất.")
+    db.session.commit()
+    return {
+        "rid": report.id, "sid": target.id, "uid": people.reviewer.id, "did": people.department.id,
+        "round": round_.id, "draft_comment": draft_comment.id, "submitted_comment": submitted_comment.id,
+        "draft_suggestion": draft_suggestion.id, "submitted_suggestion": submitted_suggestion.id,
+    }
 
 # Routes that are not role-gated pages: static files, login, logout, language, the API.
 NOT_IN_MATRIX = {"static", "auth.login", "auth.logout", "auth.set_language"}
@@ -46,20 +96,18 @@ def test_matrix_covers_every_page_route(app):
         rule.rule for rule in app.url_map.iter_rules()
         if rule.endpoint not in NOT_IN_MATRIX and not rule.endpoint.startswith("api.")
     }
-    templates = {
-        url.replace("{rid}", "<int:rid>").replace("{sid}", "<int:sid>").replace("{uid}", "<int:uid>")
-        .replace("{did}", "<int:did>").replace("/versions/1", "/versions/<int:n>")
-        .replace("/move/down", "/move/<direction>")
-        for _, url, _ in MATRIX
-    }
+    templates = set()
+    for _, url, _ in MATRIX:
+        for placeholder, converter in PLACEHOLDERS.items():
+            url = url.replace(placeholder, converter)
+        templates.add(url)
     assert rules <= templates, f"routes missing from the permission matrix: {sorted(rules - templates)}"
 
 
 @pytest.mark.parametrize("role", sorted(ALL))
 @pytest.mark.parametrize(("method", "url", "allowed"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
-def test_role_against_route(client, auth, people, report, role, method, url, allowed):
-    section = queries.outline(report)[1].section
-    url = url.format(rid=report.id, sid=section.id, uid=people.reviewer.id, did=people.department.id)
+def test_role_against_route(client, auth, people, world, role, method, url, allowed):
+    url = url.format(**world)
     auth.login(getattr(people, role))
     data = {"number": 1, "base_version": 1} if url.endswith("/restore") else {}
     response = client.open(url, method=method, data=data)
@@ -70,9 +118,8 @@ def test_role_against_route(client, auth, people, report, role, method, url, all
 
 
 @pytest.mark.parametrize(("method", "url", "allowed"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
-def test_anonymous_is_sent_to_login(client, people, report, method, url, allowed):
-    section = queries.outline(report)[1].section
-    url = url.format(rid=report.id, sid=section.id, uid=people.reviewer.id, did=people.department.id)
+def test_anonymous_is_sent_to_login(client, people, world, method, url, allowed):
+    url = url.format(**world)
     response = client.open(url, method=method)
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]

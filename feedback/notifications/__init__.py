@@ -1,0 +1,1 @@
+"""In-app notifications: rounds opening, responses arriving, decisions made."""

@@ -1,0 +1,89 @@
+"""Creating notifications and rendering their text in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from ..auth.models import Role, User
+from ..extensions import db
+from ..i18n import datetime_filter
+from ..models_base import utcnow
+from .models import Notification
+
+
+def notify(users: Iterable[User], kind: str, *, link: str = "", report_id: int | None = None, **params) -> None:
+    for user in users:
+        if user.active:
+            db.session.add(
+                Notification(user_id=user.id, kind=kind, params=params, link=link, report_id=report_id)
+            )
+
+
+def department_users(department_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.department_id == department_id, User.active.is_(True))))
+
+
+def drafters() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == Role.DRAFTER.value, User.active.is_(True))))
+
+
+def message(notification: Notification) -> str:
+    """The notification's sentence, translated now (the reader's language may differ from the sender's)."""
+    p = dict(notification.params)
+    if p.get("deadline"):
+        p["deadline"] = datetime_filter(datetime.fromisoformat(p["deadline"]))
+    kind = notification.kind
+    if kind == "round_opened":
+        return _("Round %(number)s on “%(report)s” is open for your department until %(deadline)s.", **p)
+    if kind == "response_submitted":
+        if p.get("no_comments"):
+            return _("%(department)s answered “no comments” on “%(report)s”.", **p)
+        return _("%(department)s submitted %(comments)s comments and %(suggestions)s suggestions on “%(report)s”.", **p)
+    if kind == "decision":
+        return _("The drafting team decided on your department's %(item)s: %(decision)s.", **p)
+    if kind == "reply":
+        return _("%(author)s replied to a comment of your department.", **p)
+    return kind
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Notification).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    ) or 0
+
+
+def recent(user: User, limit: int = 50) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
+        )
+    )
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
+_TARGETS = {"report": ("reports.report", "rid"), "section": ("reports.section", "sid"),
+            "round": ("review.round_status", "round_id"), "suggestion": ("review.suggestion", "suggestion_id")}
+
+
+def url(notification: Notification) -> str | None:
+    """The page a notification leads to; links are stored as "kind:id" so that
+    services never need a request to build URLs."""
+    kind, _sep, ident = (notification.link or "").partition(":")
+    if kind not in _TARGETS or not ident.isdigit():
+        return None
+    endpoint, arg = _TARGETS[kind]
+    return url_for(endpoint, **{arg: int(ident)})

@@ -1,0 +1,1 @@
+"""Consultation rounds, department responses, comments, suggestions and the drafting team's decisions."""

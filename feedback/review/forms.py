@@ -1,0 +1,69 @@
+"""Forms of the consultation pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..formtools import choices
+from ..labels import LABELS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RoundForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    deadline = DateTimeLocalField(
+        _l("Deadline (Vietnam time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], validators=[InputRequired()]
+    )
+    departments = MultiCheckboxField(_l("Invited departments"), validate_choice=False)
+    note = TextAreaField(_l("Note to the departments"), validators=[Optional()])
+    deemed_agree = BooleanField(_l("A department that does not answer is deemed to agree"), default=True)
+
+
+class CommentForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=choices(LABELS["comment_kind"].items()), default="general")
+    body = TextAreaField(_l("Comment"), validators=[DataRequired()])
+    quote = TextAreaField(_l("Passage commented on (optional)"), validators=[Optional()])
+    quote_start = HiddenField()
+    base_version = HiddenField()
+
+
+class CommentEditForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=choices(LABELS["comment_kind"].items()))
+    body = TextAreaField(_l("Comment"), validators=[DataRequired()])
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Reply"), validators=[DataRequired()])
+
+
+class SuggestionForm(FlaskForm):
+    text = TextAreaField(_l("Proposed text (Markdown)"))
+    rationale = TextAreaField(_l("Rationale"), validators=[Optional()])
+    base_version = HiddenField(validators=[InputRequired()])
+    preview = SubmitField(_l("Preview the changes"))
+    save = SubmitField(_l("Save as draft"))
+
+
+class ResponseForm(FlaskForm):
+    dispatch_number = StringField(_l("Official dispatch number (số công văn)"), validators=[Optional(), Length(max=100)])
+    dispatch_date = DateField(_l("Dispatch date"), validators=[Optional()])
+    submit_feedback = SubmitField(_l("Submit our feedback"))
+    no_comments = SubmitField(_l("No comments: we agree with the draft"))

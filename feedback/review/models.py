@@ -1,0 +1,288 @@
+"""Rounds, department responses, comments, replies and suggestions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import Department, User
+from ..extensions import db
+from ..models_base import UTCDateTime, enum_check, utcnow
+from ..reports.models import Report, Section
+
+
+class CommentKind(StrEnum):
+    GENERAL = "general"
+    WORDING = "wording"
+    FIGURES = "figures"
+    STRUCTURE = "structure"
+
+
+class FeedbackState(StrEnum):
+    """Publication state of a comment (suggestions use SuggestionStatus)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+class Disposition(StrEnum):
+    ABSORBED = "absorbed"  # tiếp thu
+    PARTLY_ABSORBED = "partly_absorbed"  # tiếp thu một phần
+    EXPLAINED = "explained"  # giải trình
+    NOTED = "noted"
+    ESCALATED = "escalated"  # xin ý kiến lãnh đạo
+
+    @property
+    def needs_response(self) -> bool:
+        return self in (Disposition.PARTLY_ABSORBED, Disposition.EXPLAINED)
+
+
+class SuggestionStatus(StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"  # submitted, undecided
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ResponseStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    DRAFTING = "drafting"
+    SUBMITTED = "submitted"
+    NO_COMMENTS = "no_comments"
+
+
+class Round(db.Model):
+    """A consultation round (đợt lấy ý kiến) on a report."""
+
+    __tablename__ = "round"
+    __table_args__ = (
+        UniqueConstraint("report_id", "number"),
+        CheckConstraint("(closed_at IS NULL) = (closed_by_id IS NULL)", name="closure_has_actor"),
+        # At most one open round per report, enforced by the database.
+        Index(
+            "uq_round_one_open_per_report", "report_id", unique=True,
+            sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Vietnamese practice: a department that never answers is deemed to agree.
+    deemed_agree: Mapped[bool] = mapped_column(Boolean, default=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    report: Mapped[Report] = relationship()
+    opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])
+    invitations: Mapped[list[RoundDepartment]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+    section_versions: Mapped[list[RoundSection]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def is_past_deadline(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) > self.deadline
+
+
+class RoundDepartment(db.Model):
+    """A department invited to a round."""
+
+    __tablename__ = "round_department"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
+
+    round: Mapped[Round] = relationship(back_populates="invitations")
+    department: Mapped[Department] = relationship()
+
+
+class RoundSection(db.Model):
+    """The version each section was at when the round opened."""
+
+    __tablename__ = "round_section"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), primary_key=True)
+    version: Mapped[int]
+
+
+class Submission(db.Model):
+    """One official response of a department in a round (it may send several)."""
+
+    __tablename__ = "submission"
+    __table_args__ = (Index("ix_submission_round_department", "round_id", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    no_comments: Mapped[bool] = mapped_column(Boolean, default=False)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    dispatch_number: Mapped[str | None] = mapped_column(String(100))
+    dispatch_date: Mapped[date | None] = mapped_column(Date)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    suggestion_count: Mapped[int] = mapped_column(default=0)
+
+    department: Mapped[Department] = relationship()
+    submitted_by: Mapped[User] = relationship()
+
+
+class Comment(db.Model):
+    __tablename__ = "comment"
+    __table_args__ = (
+        CheckConstraint(enum_check("kind", [k.value for k in CommentKind]), name="kind_known"),
+        CheckConstraint(enum_check("state", [s.value for s in FeedbackState]), name="state_known"),
+        CheckConstraint(
+            f"disposition IS NULL OR {enum_check('disposition', [d.value for d in Disposition])}",
+            name="disposition_known",
+        ),
+        CheckConstraint(
+            "disposition IS NULL OR (decided_by_id IS NOT NULL AND decided_at IS NOT NULL)",
+            name="decision_has_judge",
+        ),
+        CheckConstraint("state = 'draft' OR submitted_at IS NOT NULL", name="submission_has_time"),
+        CheckConstraint("department_id IS NOT NULL OR state <> 'draft'", name="only_departments_draft"),
+        CheckConstraint("quote IS NULL OR section_id IS NOT NULL", name="quote_needs_section"),
+        Index("ix_comment_report_state", "report_id", "state"),
+        Index("ix_comment_section", "section_id"),
+        Index("ix_comment_department", "department_id", "report_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(String(16), default=CommentKind.GENERAL.value)
+    body: Mapped[str] = mapped_column(Text)
+    base_version: Mapped[int | None]
+    quote: Mapped[str | None] = mapped_column(Text)
+    quote_prefix: Mapped[str | None] = mapped_column(Text)
+    quote_suffix: Mapped[str | None] = mapped_column(Text)
+    quote_start: Mapped[int | None]
+    state: Mapped[str] = mapped_column(String(16), default=FeedbackState.DRAFT.value)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disposition: Mapped[str | None] = mapped_column(String(20))
+    response: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    absorbed_version: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    report: Mapped[Report] = relationship()
+    section: Mapped[Section | None] = relationship()
+    department: Mapped[Department | None] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    replies: Mapped[list[Reply]] = relationship(
+        back_populates="comment", order_by="Reply.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == FeedbackState.DRAFT
+
+    @property
+    def is_outstanding(self) -> bool:
+        """Submitted and not finally answered (an escalated comment waits for the chair)."""
+        return self.state == FeedbackState.SUBMITTED and self.disposition in (
+            None, Disposition.ESCALATED.value
+        )
+
+
+class Reply(db.Model):
+    __tablename__ = "reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    comment: Mapped[Comment] = relationship(back_populates="replies")
+    author: Mapped[User] = relationship()
+
+
+class Suggestion(db.Model):
+    """New text for a section proposed against a base version."""
+
+    __tablename__ = "suggestion"
+    __table_args__ = (
+        CheckConstraint(enum_check("status", [s.value for s in SuggestionStatus]), name="status_known"),
+        CheckConstraint(
+            "(status IN ('accepted', 'rejected')) = (decided_by_id IS NOT NULL AND decided_at IS NOT NULL)",
+            name="decision_has_judge",
+        ),
+        CheckConstraint("status = 'draft' OR submitted_at IS NOT NULL", name="submission_has_time"),
+        CheckConstraint("status <> 'accepted' OR result_version IS NOT NULL", name="accepted_has_version"),
+        Index("ix_suggestion_report_status", "report_id", "status"),
+        Index("ix_suggestion_section", "section_id"),
+        Index("ix_suggestion_department", "department_id", "report_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    base_version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=SuggestionStatus.DRAFT.value)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    accepted_with_edits: Mapped[bool] = mapped_column(Boolean, default=False)
+    applied_text: Mapped[str | None] = mapped_column(Text)
+    result_version: Mapped[int | None]
+    # Set when an accept found a conflict with the section at this version.
+    conflict_version: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    report: Mapped[Report] = relationship()
+    section: Mapped[Section] = relationship()
+    department: Mapped[Department] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == SuggestionStatus.DRAFT
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status == SuggestionStatus.PENDING

@@ -1,0 +1,293 @@
+"""Read-side queries of the consultation: rounds, statuses, visible feedback, counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import g, has_request_context
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
+
+from .. import textdiff
+from ..auth.models import Department, Role
+from ..errors import NotFound
+from ..extensions import db
+from ..reports.models import Report
+from .models import (
+    Comment,
+    FeedbackState,
+    ResponseStatus,
+    Round,
+    RoundDepartment,
+    Submission,
+    Suggestion,
+    SuggestionStatus,
+)
+
+
+def _cache() -> dict:
+    if not has_request_context():
+        return {}
+    if "_review_cache" not in g:
+        g._review_cache = {}
+    return g._review_cache
+
+
+def open_round(report_id: int) -> Round | None:
+    cache = _cache()
+    key = ("open_round", report_id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Round).where(Round.report_id == report_id, Round.closed_at.is_(None))
+        )
+    return cache[key]
+
+
+def invited_department_ids(round_: Round) -> set[int]:
+    cache = _cache()
+    key = ("invited", round_.id)
+    if key not in cache:
+        cache[key] = set(
+            db.session.scalars(select(RoundDepartment.department_id).where(RoundDepartment.round_id == round_.id))
+        )
+    return cache[key]
+
+
+def get_round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound()
+    return round_
+
+
+def rounds(report: Report) -> list[Round]:
+    return list(db.session.scalars(select(Round).where(Round.report_id == report.id).order_by(Round.number.desc())))
+
+
+def latest_round(report: Report) -> Round | None:
+    return db.session.scalar(select(Round).where(Round.report_id == report.id).order_by(Round.number.desc()).limit(1))
+
+
+@dataclass(frozen=True)
+class DepartmentResponse:
+    department: Department
+    status: ResponseStatus
+    first_submitted_at: datetime | None
+    last_submitted_at: datetime | None
+    late: bool
+    submissions: tuple[Submission, ...]
+    drafts: int
+    deemed_agree: bool  # the round closed with no answer and deems silence agreement
+
+    @property
+    def no_reply(self) -> bool:
+        return self.status in (ResponseStatus.NOT_STARTED, ResponseStatus.DRAFTING)
+
+    @property
+    def dispatches(self) -> list[Submission]:
+        return [s for s in self.submissions if s.dispatch_number]
+
+
+def draft_counts(report_id: int) -> dict[int, int]:
+    """Drafts (comments and suggestions) per department on a report."""
+    counts: dict[int, int] = {}
+    for model, state_col, draft in (
+        (Comment, Comment.state, FeedbackState.DRAFT.value),
+        (Suggestion, Suggestion.status, SuggestionStatus.DRAFT.value),
+    ):
+        rows = db.session.execute(
+            select(model.department_id, func.count())
+            .where(model.report_id == report_id, state_col == draft)
+            .group_by(model.department_id)
+        )
+        for department_id, n in rows:
+            counts[department_id] = counts.get(department_id, 0) + n
+    return counts
+
+
+def responses(round_: Round) -> list[DepartmentResponse]:
+    """Every invited department's status in the round, in department-code order."""
+    invited = db.session.scalars(
+        select(Department).join(RoundDepartment, RoundDepartment.department_id == Department.id)
+        .where(RoundDepartment.round_id == round_.id).order_by(Department.code)
+    ).all()
+    submissions: dict[int, list[Submission]] = {}
+    for s in db.session.scalars(
+        select(Submission).where(Submission.round_id == round_.id).order_by(Submission.submitted_at, Submission.id)
+    ):
+        submissions.setdefault(s.department_id, []).append(s)
+    drafts = draft_counts(round_.report_id)
+    result = []
+    for department in invited:
+        subs = submissions.get(department.id, [])
+        if any(not s.no_comments for s in subs):
+            status = ResponseStatus.SUBMITTED
+        elif subs:
+            status = ResponseStatus.NO_COMMENTS
+        elif drafts.get(department.id):
+            status = ResponseStatus.DRAFTING
+        else:
+            status = ResponseStatus.NOT_STARTED
+        no_reply = not subs
+        result.append(
+            DepartmentResponse(
+                department=department,
+                status=status,
+                first_submitted_at=subs[0].submitted_at if subs else None,
+                last_submitted_at=subs[-1].submitted_at if subs else None,
+                late=bool(subs) and subs[0].late,
+                submissions=tuple(subs),
+                drafts=drafts.get(department.id, 0),
+                deemed_agree=no_reply and not round_.is_open and round_.deemed_agree,
+            )
+        )
+    return result
+
+
+def response_of(round_: Round, department_id: int) -> DepartmentResponse | None:
+    for response in responses(round_):
+        if response.department.id == department_id:
+            return response
+    return None
+
+
+# Visibility -----------------------------------------------------------------------
+
+
+def _visible(model, state_column, draft_value, user, report: Report) -> ColumnElement[bool]:
+    """SQL twin of permissions.can_see_feedback (a test checks they agree)."""
+    role = Role(user.role)
+    own = model.department_id == user.department_id if role.in_department else false()
+    published = state_column != draft_value
+    if role in (Role.DRAFTER, Role.CHAIR, Role.ADMIN):
+        return or_(own, published)
+    others = true() if report.departments_see_each_other else model.department_id.is_(None)
+    return or_(own, and_(published, others))
+
+
+def visible_comments(user, report: Report):
+    return select(Comment).where(
+        Comment.report_id == report.id,
+        _visible(Comment, Comment.state, FeedbackState.DRAFT.value, user, report),
+    )
+
+
+def visible_suggestions(user, report: Report):
+    return select(Suggestion).where(
+        Suggestion.report_id == report.id,
+        _visible(Suggestion, Suggestion.status, SuggestionStatus.DRAFT.value, user, report),
+    )
+
+
+def section_feedback(user, section) -> tuple[list[Comment], list[Suggestion]]:
+    comments = db.session.scalars(
+        visible_comments(user, section.report)
+        .where(Comment.section_id == section.id)
+        .options(selectinload(Comment.replies), selectinload(Comment.author), selectinload(Comment.department))
+        .order_by(Comment.id)
+    ).all()
+    suggestions = db.session.scalars(
+        visible_suggestions(user, section.report)
+        .where(Suggestion.section_id == section.id)
+        .options(selectinload(Suggestion.author), selectinload(Suggestion.department))
+        .order_by(Suggestion.id)
+    ).all()
+    return list(comments), list(suggestions)
+
+
+def report_comments(user, report: Report) -> list[Comment]:
+    """Comments on the report as a whole (structure, layout)."""
+    return list(
+        db.session.scalars(
+            visible_comments(user, report)
+            .where(Comment.section_id.is_(None))
+            .options(selectinload(Comment.replies), selectinload(Comment.author), selectinload(Comment.department))
+            .order_by(Comment.id)
+        )
+    )
+
+
+def feedback_counts_by_section(user, report: Report) -> dict[int | None, int]:
+    """Visible comments and suggestions per section (None: the report as a whole)."""
+    counts: dict[int | None, int] = {}
+    for stmt, model in (
+        (visible_comments(user, report), Comment),
+        (visible_suggestions(user, report), Suggestion),
+    ):
+        query = stmt.with_only_columns(model.section_id, func.count()).group_by(model.section_id)
+        for section_id, n in db.session.execute(query):
+            counts[section_id] = counts.get(section_id, 0) + n
+    return counts
+
+
+def department_drafts(report: Report, department_id: int) -> tuple[list[Comment], list[Suggestion]]:
+    comments = db.session.scalars(
+        select(Comment).where(
+            Comment.report_id == report.id, Comment.department_id == department_id,
+            Comment.state == FeedbackState.DRAFT.value,
+        ).order_by(Comment.section_id, Comment.id)
+    ).all()
+    suggestions = db.session.scalars(
+        select(Suggestion).where(
+            Suggestion.report_id == report.id, Suggestion.department_id == department_id,
+            Suggestion.status == SuggestionStatus.DRAFT.value,
+        ).order_by(Suggestion.section_id, Suggestion.id)
+    ).all()
+    return list(comments), list(suggestions)
+
+
+@dataclass
+class RoundCounts:
+    by_section: dict[int | None, dict[str, int]]
+    by_department: dict[int, dict[str, int]]
+
+
+def round_counts(round_: Round) -> RoundCounts:
+    """Submitted comments and suggestions of a round, by section and by department."""
+    by_section: dict[int | None, dict[str, int]] = {}
+    by_department: dict[int, dict[str, int]] = {}
+    for model, key in ((Comment, "comments"), (Suggestion, "suggestions")):
+        rows = db.session.execute(
+            select(model.section_id, model.department_id, func.count())
+            .where(model.round_id == round_.id)
+            .group_by(model.section_id, model.department_id)
+        )
+        for section_id, department_id, n in rows:
+            by_section.setdefault(section_id, {"comments": 0, "suggestions": 0})[key] += n
+            if department_id is not None:
+                by_department.setdefault(department_id, {"comments": 0, "suggestions": 0})[key] += n
+    return RoundCounts(by_section, by_department)
+
+
+def get_comment(comment_id: int, user) -> Comment:
+    """A comment the user may see; 404 otherwise (a department never learns another's draft exists)."""
+    from .. import permissions
+
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not permissions.can_see_feedback(user, comment):
+        raise NotFound()
+    return comment
+
+
+def get_suggestion(suggestion_id: int, user) -> Suggestion:
+    from .. import permissions
+
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or not permissions.can_see_feedback(user, suggestion):
+        raise NotFound()
+    return suggestion
+
+
+def anchor_status(comment: Comment, current_text: str, current_version: int) -> textdiff.AnchorMatch | None:
+    """Where a comment's quoted passage is in the section's current text: exact, moved, or gone."""
+    if not comment.quote:
+        return None
+    if comment.base_version == current_version:
+        start = comment.quote_start or 0
+        return textdiff.AnchorMatch(status="exact", start=start, end=start + len(comment.quote), text=comment.quote)
+    anchor = textdiff.Anchor(
+        quote=comment.quote, prefix=comment.quote_prefix or "", suffix=comment.quote_suffix or "",
+        start=comment.quote_start or 0,
+    )
+    return textdiff.reanchor(anchor, current_text)

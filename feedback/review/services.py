@@ -1,0 +1,392 @@
+"""Consultation use cases: rounds, comments, suggestions, replies, department responses.
+
+Every function takes the acting user, checks permission through ``permissions``,
+changes state, flushes and records an audit event; the caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import permissions, textdiff
+from ..audit.services import record
+from ..auth.models import Department
+from ..errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from ..extensions import db
+from ..models_base import utcnow
+from ..notifications import services as notifications
+from ..reports import queries as report_queries
+from ..reports.models import Report, Section, SectionVersion
+from ..validation import clean_line, clean_text
+from . import queries
+from .models import (
+    Comment,
+    CommentKind,
+    FeedbackState,
+    Reply,
+    Round,
+    RoundDepartment,
+    RoundSection,
+    Submission,
+    Suggestion,
+    SuggestionStatus,
+)
+
+MAX_QUOTE = 2000
+
+
+def _body(value, field: str) -> str:
+    return clean_text(value, field, max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"])
+
+
+# Rounds ---------------------------------------------------------------------------
+
+
+def open_round(
+    actor, report: Report, *, deadline: datetime, department_codes, title="", note="",
+    deemed_agree: bool = True,
+) -> Round:
+    """Open a consultation round; records the version every section is at."""
+    permissions.require(permissions.can_manage_rounds(actor, report))
+    if not isinstance(deadline, datetime) or deadline.tzinfo is None:
+        raise InvalidInput(_("The deadline must be a date and time."), details={"field": "deadline"})
+    if deadline <= utcnow():
+        raise InvalidInput(_("The deadline must be in the future."), details={"field": "deadline"})
+    codes = sorted({str(c).strip().upper() for c in department_codes or [] if str(c).strip()})
+    if not codes:
+        raise InvalidInput(_("Invite at least one department."), details={"field": "departments"})
+    departments = db.session.scalars(select(Department).where(Department.code.in_(codes))).all()
+    unknown = sorted(set(codes) - {d.code for d in departments})
+    if unknown:
+        raise InvalidInput(
+            _("Unknown department codes: %(codes)s.", codes=", ".join(unknown)),
+            details={"field": "departments", "unknown": unknown},
+        )
+    if queries.open_round(report.id) is not None:
+        raise InvalidTransition(_("A round is already open on this report; close it first."))
+    previous = queries.latest_round(report)
+    round_ = Round(
+        report_id=report.id,
+        number=(previous.number + 1) if previous else 1,
+        title=clean_line(title or "", _("Title"), max_chars=300, required=False),
+        note=clean_text(note or "", _("Note"), max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"], required=False),
+        deadline=deadline,
+        deemed_agree=bool(deemed_agree),
+        opened_by_id=actor.id,
+    )
+    round_.invitations = [RoundDepartment(department_id=d.id) for d in departments]
+    round_.section_versions = [
+        RoundSection(section_id=e.section.id, version=e.section.current_version)
+        for e in report_queries.outline(report)
+    ]
+    db.session.add(round_)
+    report.status = "consultation"
+    db.session.flush()
+    for department in departments:
+        notifications.notify(
+            notifications.department_users(department.id), "round_opened",
+            link=f"report:{report.id}", report_id=report.id,
+            number=round_.number, report=report.title, deadline=deadline.isoformat(),
+        )
+    record(actor, "round.opened", round_, number=round_.number, departments=codes,
+           deadline=deadline.isoformat())
+    return round_
+
+
+def close_round(actor, round_: Round) -> Round:
+    permissions.require(permissions.can_manage_rounds(actor, round_.report))
+    if not round_.is_open:
+        raise InvalidTransition(_("This round is already closed."))
+    round_.closed_at = utcnow()
+    round_.closed_by_id = actor.id
+    round_.report.status = "drafting"
+    no_reply = [r.department.code for r in queries.responses(round_) if r.no_reply]
+    record(actor, "round.closed", round_, no_reply=no_reply, deemed_agree=round_.deemed_agree)
+    return round_
+
+
+# Comments -------------------------------------------------------------------------
+
+
+def _kind(kind) -> str:
+    try:
+        return CommentKind(kind or CommentKind.GENERAL.value).value
+    except ValueError:
+        raise InvalidInput(
+            _("Unknown kind of comment %(kind)s.", kind=kind), details={"field": "kind"}
+        ) from None
+
+
+def _version_of(section: Section, number) -> SectionVersion:
+    if number is None:
+        return section.current
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise InvalidInput(_("The base version must be a version number."), details={"field": "base_version"})
+    version = db.session.scalar(
+        select(SectionVersion).where(SectionVersion.section_id == section.id, SectionVersion.number == number)
+    )
+    if version is None:
+        raise InvalidInput(
+            _("Version %(n)s is not a version of this section.", n=number), details={"field": "base_version"}
+        )
+    return version
+
+
+def _locate_quote(text: str, quote: str, hint: int | None) -> textdiff.Anchor:
+    """Find the quoted passage in the version's Markdown; a selection made on the
+    rendered page may differ in markup, so a close match is accepted too."""
+    start = textdiff.find_quote(text, quote, hint)
+    if start is None:
+        match = textdiff.reanchor(textdiff.Anchor(quote=quote, prefix="", suffix="", start=hint or 0), text)
+        if match.status == "not_found":
+            return None
+        start, end = match.start, match.end
+    else:
+        end = start + len(quote)
+    return textdiff.make_anchor(text, start, end)
+
+
+def _initial_state(actor) -> tuple[str, datetime | None, int | None]:
+    """Department feedback starts as a draft; the drafting team's and chair's is published at once."""
+    if permissions.in_department(actor):
+        return FeedbackState.DRAFT.value, None, actor.department_id
+    return FeedbackState.SUBMITTED.value, utcnow(), None
+
+
+def add_comment(
+    actor, section: Section, *, body, kind=None, quote=None, base_version=None, quote_start=None
+) -> Comment:
+    """Comment on a section, optionally on a quoted passage of one of its versions."""
+    if section.is_deleted:
+        raise InvalidInput(_("This section has been deleted."))
+    permissions.require(
+        permissions.can_comment(actor, section.report, section),
+        _("Your department is not invited to an open consultation round on this report."),
+    )
+    body = _body(body, _("Comment"))
+    version = _version_of(section, base_version)
+    comment = Comment(
+        report_id=section.report_id, section_id=section.id, author_id=actor.id, kind=_kind(kind),
+        body=body, base_version=version.number,
+    )
+    if quote:
+        quote = clean_text(quote, _("Quote"), max_chars=MAX_QUOTE)
+        if quote.strip():
+            anchor = _locate_quote(version.text, quote, quote_start if isinstance(quote_start, int) else None)
+            if anchor is None:
+                raise InvalidInput(
+                    _("The quoted passage is not in version %(n)d of this section.", n=version.number),
+                    details={"field": "quote"},
+                )
+            comment.quote, comment.quote_prefix = anchor.quote, anchor.prefix
+            comment.quote_suffix, comment.quote_start = anchor.suffix, anchor.start
+    comment.state, comment.submitted_at, comment.department_id = _initial_state(actor)
+    db.session.add(comment)
+    record(actor, "comment.created", comment, section=section.id, state=comment.state)
+    return comment
+
+
+def add_report_comment(actor, report: Report, *, body, kind=None) -> Comment:
+    """Comment on the report as a whole (structure, layout): the 'general' group."""
+    permissions.require(
+        permissions.can_comment(actor, report),
+        _("Your department is not invited to an open consultation round on this report."),
+    )
+    comment = Comment(
+        report_id=report.id, section_id=None, author_id=actor.id,
+        kind=_kind(kind or CommentKind.STRUCTURE.value), body=_body(body, _("Comment")),
+    )
+    comment.state, comment.submitted_at, comment.department_id = _initial_state(actor)
+    db.session.add(comment)
+    record(actor, "comment.created", comment, section=None, state=comment.state)
+    return comment
+
+
+def update_comment(actor, comment: Comment, *, body=None, kind=None) -> Comment:
+    permissions.require(permissions.can_edit_feedback(actor, comment), _("Only a draft of your department can be edited."))
+    if body is not None:
+        comment.body = _body(body, _("Comment"))
+    if kind is not None:
+        comment.kind = _kind(kind)
+    record(actor, "comment.edited", comment)
+    return comment
+
+
+def delete_comment(actor, comment: Comment) -> None:
+    """Delete a draft (it was never seen outside the department)."""
+    permissions.require(permissions.can_edit_feedback(actor, comment), _("Only a draft of your department can be deleted."))
+    record(actor, "comment.deleted", comment, body=comment.body)
+    db.session.delete(comment)
+
+
+def withdraw_comment(actor, comment: Comment) -> Comment:
+    permissions.require(
+        permissions.can_withdraw(actor, comment),
+        _("Only submitted, undecided feedback of your department can be withdrawn."),
+    )
+    comment.state = FeedbackState.WITHDRAWN.value
+    comment.withdrawn_at = utcnow()
+    record(actor, "comment.withdrawn", comment)
+    return comment
+
+
+def add_reply(actor, comment: Comment, *, body) -> Reply:
+    permissions.require(permissions.can_reply(actor, comment))
+    reply = Reply(comment=comment, author_id=actor.id, body=_body(body, _("Reply")))
+    db.session.add(reply)
+    if comment.department_id and comment.department_id != actor.department_id and not comment.is_draft:
+        notifications.notify(
+            notifications.department_users(comment.department_id), "reply",
+            link=_feedback_link(comment), report_id=comment.report_id, author=actor.name,
+        )
+    record(actor, "reply.created", reply, object_type="reply", report_id=comment.report_id, comment=comment.id)
+    return reply
+
+
+def _feedback_link(item) -> str:
+    """Where a notification about ``item`` leads (resolved to a URL when shown)."""
+    return f"section:{item.section_id}" if item.section_id else f"report:{item.report_id}"
+
+
+# Suggestions ----------------------------------------------------------------------
+
+
+def _suggestion_text(text, base: SectionVersion) -> str:
+    text = clean_text(text, _("Proposed text"), max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
+                      required=False)
+    if text == base.text:
+        raise InvalidInput(
+            _("The proposed text is the same as version %(n)d; change something first.", n=base.number),
+            details={"field": "text"},
+        )
+    return text
+
+
+def add_suggestion(actor, section: Section, *, base_version, text, rationale="") -> Suggestion:
+    if section.is_deleted:
+        raise InvalidInput(_("This section has been deleted."))
+    permissions.require(
+        permissions.can_suggest(actor, section),
+        _("Your department is not invited to an open consultation round on this report."),
+    )
+    if base_version is None:
+        raise InvalidInput(_("The base version is missing."), details={"field": "base_version"})
+    base = _version_of(section, base_version)
+    suggestion = Suggestion(
+        report_id=section.report_id, section_id=section.id, department_id=actor.department_id,
+        author_id=actor.id, base_version=base.number, text=_suggestion_text(text, base),
+        rationale=clean_text(rationale or "", _("Rationale"), max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"],
+                             required=False),
+        status=SuggestionStatus.DRAFT.value,
+    )
+    db.session.add(suggestion)
+    record(actor, "suggestion.created", suggestion, section=section.id, base_version=base.number)
+    return suggestion
+
+
+def update_suggestion(actor, suggestion: Suggestion, *, text=None, rationale=None) -> Suggestion:
+    permissions.require(
+        permissions.can_edit_feedback(actor, suggestion), _("Only a draft of your department can be edited.")
+    )
+    if text is not None:
+        base = _version_of(suggestion.section, suggestion.base_version)
+        suggestion.text = _suggestion_text(text, base)
+    if rationale is not None:
+        suggestion.rationale = clean_text(
+            rationale, _("Rationale"), max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"], required=False
+        )
+    record(actor, "suggestion.edited", suggestion)
+    return suggestion
+
+
+def delete_suggestion(actor, suggestion: Suggestion) -> None:
+    permissions.require(
+        permissions.can_edit_feedback(actor, suggestion), _("Only a draft of your department can be deleted.")
+    )
+    record(actor, "suggestion.deleted", suggestion, text_length=len(suggestion.text))
+    db.session.delete(suggestion)
+
+
+def withdraw_suggestion(actor, suggestion: Suggestion) -> Suggestion:
+    permissions.require(
+        permissions.can_withdraw(actor, suggestion),
+        _("Only submitted, undecided feedback of your department can be withdrawn."),
+    )
+    suggestion.status = SuggestionStatus.WITHDRAWN.value
+    suggestion.withdrawn_at = utcnow()
+    record(actor, "suggestion.withdrawn", suggestion)
+    return suggestion
+
+
+# Department responses -------------------------------------------------------------
+
+
+def submit_response(
+    actor, round_: Round, *, no_comments: bool = False, dispatch_number=None, dispatch_date: date | None = None
+) -> Submission:
+    """The lead sends the department's official response: every draft of the department
+    on this report becomes visible at once, stamped with the round and the time; or the
+    department answers "no comments" (agrees with the draft)."""
+    if not round_.is_open:
+        if permissions.in_department(actor) and actor.department_id in queries.invited_department_ids(round_):
+            raise InvalidTransition(
+                _("Round %(n)d closed on %(date)s; responses are no longer accepted. Your drafts are kept.",
+                  n=round_.number, date=round_.closed_at.strftime("%d/%m/%Y")),
+            )
+        raise NotFound()
+    if not permissions.in_department(actor) or actor.department_id not in queries.invited_department_ids(round_):
+        raise PermissionDenied(_("Your department is not invited to this round."))
+    permissions.require(
+        permissions.can_submit_response(actor, round_),
+        _("Only the department's lead can submit its official response."),
+    )
+    if dispatch_date is not None and not isinstance(dispatch_date, date):
+        raise InvalidInput(_("The dispatch date must be a date."), details={"field": "dispatch_date"})
+    dispatch_number = clean_line(dispatch_number or "", _("Dispatch number"), max_chars=100, required=False) or None
+    comments, suggestions = queries.department_drafts(round_.report, actor.department_id)
+    now = utcnow()
+    if no_comments:
+        if comments or suggestions:
+            raise InvalidInput(
+                _("Your department has %(n)d drafts on this report: submit them, or delete them before answering “no comments”.",
+                  n=len(comments) + len(suggestions)),
+                details={"drafts": len(comments) + len(suggestions)},
+            )
+        response = queries.response_of(round_, actor.department_id)
+        if response and response.status.value == "submitted":
+            raise InvalidTransition(_("Your department has already submitted feedback in this round."))
+    elif not comments and not suggestions:
+        raise InvalidInput(
+            _("There is nothing to submit: your department has no drafts on this report. "
+              "To agree with the draft, answer “no comments”."),
+        )
+    submission = Submission(
+        round_id=round_.id, department_id=actor.department_id, submitted_by_id=actor.id, submitted_at=now,
+        no_comments=bool(no_comments), late=round_.is_past_deadline(now), dispatch_number=dispatch_number,
+        dispatch_date=dispatch_date, comment_count=len(comments), suggestion_count=len(suggestions),
+    )
+    db.session.add(submission)
+    db.session.flush()
+    for comment in comments:
+        comment.state = FeedbackState.SUBMITTED.value
+        comment.round_id, comment.submission_id, comment.submitted_at = round_.id, submission.id, now
+    for suggestion in suggestions:
+        suggestion.status = SuggestionStatus.PENDING.value
+        suggestion.round_id, suggestion.submission_id, suggestion.submitted_at = round_.id, submission.id, now
+    report = round_.report
+    notifications.notify(
+        notifications.drafters(), "response_submitted",
+        link=f"round:{round_.id}", report_id=report.id,
+        department=actor.department.name, report=report.title, no_comments=bool(no_comments),
+        comments=len(comments), suggestions=len(suggestions),
+    )
+    record(
+        actor, "response.submitted", submission, object_type="submission", report_id=report.id,
+        round=round_.number, no_comments=bool(no_comments), late=submission.late,
+        comments=len(comments), suggestions=len(suggestions), dispatch_number=dispatch_number,
+    )
+    return submission
