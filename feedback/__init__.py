@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from .notifications.views import bp as notifications_bp
     from .notifications.views import unread_count_processor
     from .reports.views import bp as reports_bp
+    from .review import decision_views  # noqa: F401  (routes register on the review blueprint)
     from .review.views import bp as review_bp
 
     app.register_blueprint(auth_bp)

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
@@ -46,6 +47,17 @@ def configure_engine(engine: Engine) -> None:
         connection.info["immediate"] = immediate
 
 
+@event.listens_for(Session, "after_flush")
+def _remember_write(session, _flush_context):
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_write(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("wrote", None)
+
+
 def lock_for_update(model: type[T], ident: int) -> T | None:
     """Load ``model`` row ``ident`` holding a write lock until the transaction ends.
 
@@ -57,7 +69,8 @@ def lock_for_update(model: type[T], ident: int) -> T | None:
     if session.get_bind().dialect.name == "sqlite":
         connection = session.connection()
         if not connection.info.get("immediate"):
-            if session.new or session.dirty or session.deleted:
+            if session.new or session.dirty or session.deleted or session.info.get("wrote"):
+                # Restarting the transaction would silently drop those writes.
                 raise RuntimeError("lock_for_update() must come before any write")
             session.rollback()
             _begin_immediate.set(True)

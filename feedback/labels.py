@@ -56,6 +56,18 @@ LABELS: dict[str, dict[str, object]] = {
         "submitted": _l("submitted"),
         "no_comments": _l("no comments"),
     },
+    "decision": {
+        "accepted": _l("accepted"),
+        "accepted_with_edits": _l("accepted with edits"),
+        "rejected": _l("rejected"),
+        "conflict": _l("conflict found; waiting for a hand merge"),
+        "absorbed": _l("absorbed"),
+        "partly_absorbed": _l("partly absorbed"),
+        "explained": _l("explained (not absorbed)"),
+        "noted": _l("noted"),
+        "escalated": _l("escalated to the chair"),
+        "reopened": _l("reopened"),
+    },
     "anchor": {
         "exact": _l("on the current text"),
         "fuzzy": _l("text changed since; passage found nearby"),

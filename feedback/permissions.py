@@ -156,3 +156,37 @@ def _invited(round_) -> set[int]:
     from .review import queries
 
     return queries.invited_department_ids(round_)
+
+
+# Decisions ---------------------------------------------------------------------------
+
+
+def can_decide(user, item=None) -> bool:
+    """Accept or reject suggestions, answer comments: the drafting team only."""
+    return is_drafter(user)
+
+
+def can_decide_suggestion(user, suggestion) -> bool:
+    return is_drafter(user) and suggestion.status == "pending" and not suggestion.section.is_deleted
+
+
+def can_resolve_comment(user, comment) -> bool:
+    """The drafting team answers submitted comments; an escalated one waits for the chair."""
+    if comment.state != "submitted":
+        return False
+    if comment.disposition == "escalated":
+        return is_chair(user)
+    return is_drafter(user) and comment.disposition is None
+
+
+def can_reopen(user, item) -> bool:
+    """Reopen an answered comment or a rejected suggestion (recorded, never erased)."""
+    if not is_drafter(user):
+        return False
+    if hasattr(item, "disposition"):
+        return item.state == "submitted" and item.disposition not in (None, "escalated")
+    return item.status == "rejected"
+
+
+def can_view_outstanding(user, report=None) -> bool:
+    return _role(user) in (Role.DRAFTER, Role.CHAIR)

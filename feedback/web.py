@@ -17,7 +17,7 @@ from . import markup, permissions
 from .errors import DomainError
 from .extensions import db
 from .i18n import date_filter, datetime_filter
-from .labels import label
+from .labels import LABELS, label
 
 security_log = logging.getLogger("feedback.security")
 
@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = lambda text: Markup(markup.render(text or ""))
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["LABELS"] = LABELS
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.add_extension("jinja2.ext.do")
 

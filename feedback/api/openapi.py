@@ -109,6 +109,23 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ("/suggestions/{suggestion_id}/withdraw", "post"): _op("Withdraw a submitted, undecided suggestion",
                                                            errors=(401, 403, 404)),
     ("/sections/{sid}/feedback", "get"): _op("The comments and suggestions on a section that you may see"),
+    ("/suggestions/{suggestion_id}/accept", "post"): _op(
+        "Accept (or, with text, accept with edits); rebased onto the current version when needed (drafter)",
+        schemas.AcceptRequest, errors=(400, 401, 403, 404, 409, 413, 422)),
+    ("/suggestions/{suggestion_id}/reject", "post"): _op("Reject with a reason (drafter)", schemas.RejectRequest,
+                                                         errors=(400, 401, 403, 404, 409, 422)),
+    ("/suggestions/{suggestion_id}/reopen", "post"): _op("Put a rejected suggestion back in the queue (drafter)",
+                                                         schemas.ReopenRequest, errors=(400, 401, 403, 404, 409)),
+    ("/sections/{sid}/accept-suggestions", "post"): _op(
+        "Accept several suggestions of a section in order; stops at the first conflict (drafter)",
+        schemas.BulkAccept, errors=(400, 401, 403, 404, 409, 422)),
+    ("/comments/{comment_id}/resolve", "post"): _op(
+        "Answer a comment with a disposition (drafter; the chair for an escalated one)", schemas.ResolveRequest,
+        errors=(400, 401, 403, 404, 409, 422)),
+    ("/comments/{comment_id}/reopen", "post"): _op("Reopen an answered comment (drafter)", schemas.ReopenRequest,
+                                                   errors=(400, 401, 403, 404, 409)),
+    ("/reports/{rid}/outstanding", "get"): _op("Everything not yet decided, and departments that have not answered",
+                                               errors=(401, 403, 404)),
     ("/notifications", "get"): _op("Your latest notifications", returns=LIST, errors=(401,)),
 }
 

@@ -115,3 +115,28 @@ class ResponseSubmit(Body):
     no_comments: StrictBool = False
     dispatch_number: str | None = None
     dispatch_date: date | None = None
+
+
+class AcceptRequest(Body):
+    note: str | None = None
+    text: str | None = None
+    expected_version: StrictInt | None = None
+
+
+class RejectRequest(Body):
+    reason: str | None = None
+
+
+class ResolveRequest(Body):
+    disposition: str
+    response: str | None = None
+    absorbed_version: StrictInt | None = None
+    also: list[StrictInt] = Field(default_factory=list, max_length=200)
+
+
+class ReopenRequest(Body):
+    note: str | None = None
+
+
+class BulkAccept(Body):
+    ids: list[StrictInt] = Field(min_length=1, max_length=200)

@@ -67,3 +67,29 @@ class ResponseForm(FlaskForm):
     dispatch_date = DateField(_l("Dispatch date"), validators=[Optional()])
     submit_feedback = SubmitField(_l("Submit our feedback"))
     no_comments = SubmitField(_l("No comments: we agree with the draft"))
+
+
+class AcceptForm(FlaskForm):
+    note = StringField(_l("Note to the department (optional)"), validators=[Optional(), Length(max=2000)])
+    text = TextAreaField(_l("Text to accept (edit it to accept with changes)"), validators=[Optional()])
+    original = HiddenField()
+    expected_version = HiddenField(validators=[InputRequired()])
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (required; the department sees it)"), validators=[Optional()])
+
+
+class ResolveForm(FlaskForm):
+    disposition = SelectField(_l("Answer"), choices=choices(LABELS["disposition"].items()))
+    response = TextAreaField(_l("Response to the department"), validators=[Optional()])
+    absorbed_version = StringField(_l("Absorbed in version (optional)"), validators=[Optional(), Length(max=10)])
+    also = SelectMultipleField(_l("Same answer for"), coerce=int, validate_choice=False)
+
+
+class ReopenForm(FlaskForm):
+    note = StringField(_l("Why reopen? (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class BulkAcceptForm(FlaskForm):
+    ids = SelectMultipleField(_l("Suggestions to accept, in this order"), coerce=int, validate_choice=False)

@@ -206,6 +206,7 @@ class Comment(db.Model):
     replies: Mapped[list[Reply]] = relationship(
         back_populates="comment", order_by="Reply.id", cascade="all, delete-orphan"
     )
+    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id", viewonly=True)
 
     @property
     def is_draft(self) -> bool:
@@ -278,6 +279,7 @@ class Suggestion(db.Model):
     department: Mapped[Department] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id", viewonly=True)
 
     @property
     def is_draft(self) -> bool:
@@ -286,3 +288,40 @@ class Suggestion(db.Model):
     @property
     def is_outstanding(self) -> bool:
         return self.status == SuggestionStatus.PENDING
+
+
+class DecisionAction(StrEnum):
+    ACCEPTED = "accepted"
+    ACCEPTED_WITH_EDITS = "accepted_with_edits"
+    REJECTED = "rejected"
+    CONFLICT = "conflict"
+    ABSORBED = "absorbed"
+    PARTLY_ABSORBED = "partly_absorbed"
+    EXPLAINED = "explained"
+    NOTED = "noted"
+    ESCALATED = "escalated"
+    REOPENED = "reopened"
+
+
+class Decision(db.Model):
+    """One step in the history of a decision on a comment or suggestion; never changed."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint(enum_check("action", [a.value for a in DecisionAction]), name="action_known"),
+        CheckConstraint("(comment_id IS NULL) <> (suggestion_id IS NULL)", name="one_subject"),
+        Index("ix_decision_comment", "comment_id"),
+        Index("ix_decision_suggestion", "suggestion_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"))
+    suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestion.id"))
+    action: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+    section_version: Mapped[int | None]
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User] = relationship()

@@ -291,3 +291,168 @@ def anchor_status(comment: Comment, current_text: str, current_version: int) -> 
         start=comment.quote_start or 0,
     )
     return textdiff.reanchor(anchor, current_text)
+
+
+# The drafting team's queue and what is outstanding ----------------------------------
+
+
+QUEUE_STATUSES = ("open", "decided", "all")
+
+
+@dataclass
+class Queue:
+    comments: list[Comment]
+    suggestions: list[Suggestion]
+    counts: dict[str, dict]
+
+
+def review_queue(
+    report: Report, *, section_id: int | None = None, department_id: int | None = None,
+    kind: str | None = None, status: str = "open",
+) -> Queue:
+    """Submitted comments and suggestions, filtered (``section_id=0``: the report as a
+    whole); with counts of all open items."""
+    comments = select(Comment).where(Comment.report_id == report.id, Comment.state != FeedbackState.DRAFT.value)
+    suggestions = select(Suggestion).where(
+        Suggestion.report_id == report.id, Suggestion.status != SuggestionStatus.DRAFT.value
+    )
+    if status == "open":
+        comments = comments.where(
+            Comment.state == FeedbackState.SUBMITTED.value,
+            or_(Comment.disposition.is_(None), Comment.disposition == "escalated"),
+        )
+        suggestions = suggestions.where(Suggestion.status == SuggestionStatus.PENDING.value)
+    elif status == "decided":
+        comments = comments.where(Comment.disposition.is_not(None), Comment.disposition != "escalated")
+        suggestions = suggestions.where(Suggestion.status.in_(("accepted", "rejected")))
+    if section_id == 0:  # the report as a whole
+        comments = comments.where(Comment.section_id.is_(None))
+        suggestions = suggestions.where(false())
+    elif section_id is not None:
+        comments = comments.where(Comment.section_id == section_id)
+        suggestions = suggestions.where(Suggestion.section_id == section_id)
+    if department_id is not None:
+        comments = comments.where(Comment.department_id == department_id)
+        suggestions = suggestions.where(Suggestion.department_id == department_id)
+    if kind == "suggestion":
+        comments = comments.where(false())
+    elif kind:
+        comments = comments.where(Comment.kind == kind)
+        suggestions = suggestions.where(false())
+    comment_rows = db.session.scalars(
+        comments.options(selectinload(Comment.author), selectinload(Comment.department), selectinload(Comment.replies))
+        .order_by(Comment.section_id, Comment.id)
+    ).all()
+    suggestion_rows = db.session.scalars(
+        suggestions.options(selectinload(Suggestion.author), selectinload(Suggestion.department))
+        .order_by(Suggestion.section_id, Suggestion.id)
+    ).all()
+    return Queue(list(comment_rows), list(suggestion_rows), open_counts(report))
+
+
+def open_counts(report: Report) -> dict[str, dict]:
+    """Open items by section, department and kind, in a few grouped queries."""
+    by_section: dict[int | None, int] = {}
+    by_department: dict[int | None, int] = {}
+    by_kind: dict[str, int] = {}
+    rows = db.session.execute(
+        select(Comment.section_id, Comment.department_id, Comment.kind, func.count())
+        .where(
+            Comment.report_id == report.id, Comment.state == FeedbackState.SUBMITTED.value,
+            or_(Comment.disposition.is_(None), Comment.disposition == "escalated"),
+        )
+        .group_by(Comment.section_id, Comment.department_id, Comment.kind)
+    )
+    for section_id, department_id, kind, n in rows:
+        by_section[section_id] = by_section.get(section_id, 0) + n
+        by_department[department_id] = by_department.get(department_id, 0) + n
+        by_kind[kind] = by_kind.get(kind, 0) + n
+    rows = db.session.execute(
+        select(Suggestion.section_id, Suggestion.department_id, func.count())
+        .where(Suggestion.report_id == report.id, Suggestion.status == SuggestionStatus.PENDING.value)
+        .group_by(Suggestion.section_id, Suggestion.department_id)
+    )
+    for section_id, department_id, n in rows:
+        by_section[section_id] = by_section.get(section_id, 0) + n
+        by_department[department_id] = by_department.get(department_id, 0) + n
+        by_kind["suggestion"] = by_kind.get("suggestion", 0) + n
+    return {"section": by_section, "department": by_department, "kind": by_kind,
+            "total": sum(by_kind.values())}
+
+
+def passage_groups(comments: list[Comment]) -> list[list[Comment]]:
+    """Comments on the same passage (same section, overlapping quotes of one version, or
+    the same quoted words), so one answer can cover them. Order is kept."""
+    groups: list[list[Comment]] = []
+    for comment in comments:
+        home = None
+        if comment.quote:
+            for group in groups:
+                other = group[0]
+                if other.section_id == comment.section_id and other.quote and _same_passage(other, comment):
+                    home = group
+                    break
+        if home is None:
+            groups.append([comment])
+        else:
+            home.append(comment)
+    return groups
+
+
+def _same_passage(a: Comment, b: Comment) -> bool:
+    if " ".join(a.quote.split()).casefold() == " ".join(b.quote.split()).casefold():
+        return True
+    if a.base_version == b.base_version and a.quote_start is not None and b.quote_start is not None:
+        return a.quote_start < b.quote_start + len(b.quote) and b.quote_start < a.quote_start + len(a.quote)
+    return False
+
+
+@dataclass
+class Outstanding:
+    comments: list[Comment]
+    suggestions: list[Suggestion]
+    conflicts: list[Suggestion]
+    escalated: list[Comment]
+    departments_pending: list[DepartmentResponse]
+    round: Round | None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "comments": len(self.comments),
+            "suggestions": len(self.suggestions),
+            "conflicts": len(self.conflicts),
+            "escalated": len(self.escalated),
+            "departments_pending": len(self.departments_pending),
+        }
+
+
+def outstanding(report: Report) -> Outstanding:
+    """Everything not yet decided on a report, and the departments that have not answered."""
+    open_comments = db.session.scalars(
+        select(Comment)
+        .where(
+            Comment.report_id == report.id, Comment.state == FeedbackState.SUBMITTED.value,
+            or_(Comment.disposition.is_(None), Comment.disposition == "escalated"),
+        )
+        .options(selectinload(Comment.department), selectinload(Comment.author))
+        .order_by(Comment.section_id, Comment.id)
+    ).all()
+    pending = db.session.scalars(
+        select(Suggestion)
+        .where(Suggestion.report_id == report.id, Suggestion.status == SuggestionStatus.PENDING.value)
+        .options(selectinload(Suggestion.department), selectinload(Suggestion.author))
+        .order_by(Suggestion.section_id, Suggestion.id)
+    ).all()
+    round_ = open_round(report.id) or latest_round(report)
+    departments_pending = []
+    if round_ is not None:
+        departments_pending = [r for r in responses(round_) if r.no_reply and not r.deemed_agree]
+    return Outstanding(
+        comments=[c for c in open_comments if c.disposition is None],
+        suggestions=[s for s in pending if s.conflict_version is None],
+        conflicts=[s for s in pending if s.conflict_version is not None],
+        escalated=[c for c in open_comments if c.disposition == "escalated"],
+        departments_pending=departments_pending,
+        round=round_,
+    )

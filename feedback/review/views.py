@@ -18,8 +18,19 @@ from ..i18n import local_to_utc, utc_to_local
 from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports import views as report_views
-from . import queries, services
-from .forms import CommentEditForm, CommentForm, ReplyForm, ResponseForm, RoundForm, SuggestionForm
+from . import decisions, queries, services
+from .forms import (
+    AcceptForm,
+    CommentEditForm,
+    CommentForm,
+    RejectForm,
+    ReopenForm,
+    ReplyForm,
+    ResolveForm,
+    ResponseForm,
+    RoundForm,
+    SuggestionForm,
+)
 from .models import Comment
 
 bp = Blueprint("review", __name__)
@@ -29,11 +40,6 @@ bp = Blueprint("review", __name__)
 @login_required
 def _readers_only():
     permissions.require(permissions.can_read_reports(current_user))
-
-
-def _back(default: str):
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
 
 
 # Panels on report and section pages ----------------------------------------------
@@ -58,6 +64,8 @@ def report_panel(report, user):
         "general_comments": queries.report_comments(user, report),
         "comment_form": CommentForm(kind="structure"),
         "reply_form": ReplyForm(),
+        "resolve_form": ResolveForm(),
+        "reopen_form": ReopenForm(),
         "section_badges": queries.feedback_counts_by_section(user, report),
     }
 
@@ -74,6 +82,9 @@ def section_panel(section, user):
         "anchors": anchors,
         "comment_form": form,
         "reply_form": ReplyForm(),
+        "resolve_form": ResolveForm(),
+        "reopen_form": ReopenForm(),
+        "groups": {c.id: g for g in queries.passage_groups([c for c in comments if c.is_outstanding]) for c in g},
     }
 
 
@@ -382,13 +393,28 @@ def suggestion(suggestion_id: int):
     return render_template(
         "review/suggestion.html", suggestion=item, section=section, entry=report_queries.section_entry(section),
         base=base, diff_html=diff_html, action_form=report_views.ActionForm(),
-        **suggestion_review_context(item),
+        **decision_context(item),
     )
 
 
-# The decision part of the suggestion page is filled in by the drafting team's module.
-def suggestion_review_context(item) -> dict:
-    return {}
+def decision_context(item) -> dict:
+    """The decision part of a suggestion's page: preview and forms, for the drafting team."""
+    if not permissions.can_decide(current_user):
+        return {}
+    context = {"reject_form": RejectForm(), "reopen_form": ReopenForm()}
+    if item.status == "pending" and not item.section.is_deleted:
+        outcome = decisions.preview(item)
+        current = item.section.current
+        context["preview"] = outcome
+        if outcome.text is not None:
+            context["preview_html"] = textdiff.render_html(textdiff.diff_words(current.text, outcome.text))
+        context["accept_form"] = AcceptForm(
+            text=outcome.text if outcome.text is not None else item.text,
+            original=outcome.text if outcome.text is not None else item.text,
+            expected_version=current.number,
+        )
+    return context
+
 
 
 @bp.route("/suggestions/<int:suggestion_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,310 @@
+"""The drafting team's decisions: accept, accept with edits, reject, rebase, answer comments.
+
+A decision is one transaction: the section row is locked (``FOR UPDATE`` on
+PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), the item is checked to be still
+undecided and the section at the version the decider saw, and the new section
+version, the status change, the decision history row and the audit event are
+written together -- or nothing is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import permissions, textdiff
+from ..audit.services import record
+from ..database import lock_for_update
+from ..errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied, StaleVersion
+from ..extensions import db
+from ..labels import label
+from ..models_base import utcnow
+from ..notifications import services as notifications
+from ..reports.models import Section, SectionVersion, VersionKind
+from ..reports.services import new_version
+from ..validation import clean_text
+from .models import Comment, Decision, DecisionAction, Disposition, Suggestion, SuggestionStatus
+
+
+@dataclass(frozen=True)
+class AcceptOutcome:
+    suggestion: Suggestion
+    version: SectionVersion | None  # the section version the suggestion became (None on conflict)
+    conflict: textdiff.Conflict | None = None
+
+
+def _note(value, field: str, *, required: bool = False) -> str:
+    return clean_text(value or "", field, max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"], required=required)
+
+
+def _version(section: Section, number: int) -> SectionVersion:
+    version = db.session.scalar(
+        select(SectionVersion).where(SectionVersion.section_id == section.id, SectionVersion.number == number)
+    )
+    if version is None:
+        raise NotFound(_("No such version."))
+    return version
+
+
+def _lock(suggestion: Suggestion) -> tuple[Suggestion, Section]:
+    """Lock the suggestion's section, then re-read the suggestion inside the lock."""
+    suggestion_id, section_id = suggestion.id, suggestion.section_id
+    section = lock_for_update(Section, section_id)
+    suggestion = db.session.get(Suggestion, suggestion_id, populate_existing=True)
+    return suggestion, section
+
+
+def _require_pending(suggestion: Suggestion) -> None:
+    if suggestion.status != SuggestionStatus.PENDING:
+        if suggestion.decided_by is not None:
+            raise InvalidTransition(
+                _("Suggestion #%(id)d was already %(status)s by %(who)s.", id=suggestion.id,
+                  status=label("suggestion_status", suggestion.status), who=suggestion.decided_by.name),
+                details={"status": suggestion.status},
+            )
+        raise InvalidTransition(
+            _("Suggestion #%(id)d is %(status)s; only submitted suggestions can be decided.",
+              id=suggestion.id, status=label("suggestion_status", suggestion.status)),
+            details={"status": suggestion.status},
+        )
+
+
+def _history(actor, item, action: DecisionAction, note: str = "", version: int | None = None) -> None:
+    db.session.add(
+        Decision(
+            report_id=item.report_id,
+            comment_id=item.id if isinstance(item, Comment) else None,
+            suggestion_id=item.id if isinstance(item, Suggestion) else None,
+            action=action.value, note=note, section_version=version, actor_id=actor.id,
+        )
+    )
+
+
+def _notify_department(item, what: str, decision: str) -> None:
+    if item.department_id:
+        notifications.notify(
+            notifications.department_users(item.department_id), "decision",
+            link=f"suggestion:{item.id}" if isinstance(item, Suggestion) else
+            (f"section:{item.section_id}" if item.section_id else f"report:{item.report_id}"),
+            report_id=item.report_id, item=what, decision=decision,
+        )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What accepting a suggestion now would make of the section."""
+
+    text: str | None  # the would-be section text (None on conflict)
+    rebased: bool  # the section moved on since the suggestion's base
+    conflict: textdiff.Conflict | None = None
+
+
+def preview(suggestion: Suggestion) -> Preview:
+    """The result of accepting now, computed without changing anything."""
+    section = suggestion.section
+    current = section.current
+    if suggestion.base_version == current.number:
+        return Preview(suggestion.text, rebased=False)
+    base = _version(section, suggestion.base_version)
+    result = textdiff.rebase(base.text, suggestion.text, current.text)
+    if isinstance(result, textdiff.Conflict):
+        return Preview(None, rebased=True, conflict=result)
+    return Preview(result.text, rebased=True)
+
+
+def accept_suggestion(
+    actor, suggestion: Suggestion, *, text=None, note=None, expected_version: int | None = None
+) -> AcceptOutcome:
+    """Accept a suggestion: a new section version carrying it.
+
+    - ``text`` given: accept with edits -- the drafter's text becomes the version
+      (when ``expected_version`` is given and the section moved past it, 409).
+    - otherwise the suggestion is applied to the current text: as is when the section
+      has not changed since its base, rebased when the change merges cleanly, and not
+      at all when it conflicts -- the outcome then carries the conflict, the suggestion
+      is marked as needing a hand merge, and the section is untouched.
+    """
+    permissions.require(permissions.can_decide(actor), _("Only the drafting team decides on suggestions."))
+    note = _note(note, _("Note"))
+    edited = None
+    if text is not None:
+        edited = clean_text(text, _("Text"), max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"], required=False)
+    suggestion, section = _lock(suggestion)
+    if section is None or suggestion is None:
+        raise NotFound()
+    _require_pending(suggestion)
+    if section.is_deleted:
+        raise InvalidTransition(_("The section of this suggestion has been deleted."))
+    current = section.current
+    if expected_version is not None and expected_version != current.number:
+        raise StaleVersion(
+            _("The section changed meanwhile (now version %(n)d); look at it again before accepting.",
+              n=current.number),
+            details={"current_version": current.number, "expected_version": expected_version},
+        )
+    department = suggestion.department.name
+    if edited is not None:
+        new_text, action = edited, DecisionAction.ACCEPTED_WITH_EDITS
+        reason = _("Accepted suggestion #%(id)d from %(department)s, with edits", id=suggestion.id, department=department)
+    else:
+        action = DecisionAction.ACCEPTED
+        reason = _("Accepted suggestion #%(id)d from %(department)s", id=suggestion.id, department=department)
+        if suggestion.base_version == current.number:
+            new_text = suggestion.text
+        else:
+            base = _version(section, suggestion.base_version)
+            result = textdiff.rebase(base.text, suggestion.text, current.text)
+            if isinstance(result, textdiff.Conflict):
+                suggestion.conflict_version = current.number
+                _history(actor, suggestion, DecisionAction.CONFLICT, version=current.number)
+                record(actor, "suggestion.conflict", suggestion, current_version=current.number,
+                       clashes=len(result.clashes))
+                return AcceptOutcome(suggestion, None, result)
+            new_text = result.text
+    if new_text == current.text:
+        version = current  # the text already says this: nothing to add
+    else:
+        version = new_version(actor, section, heading=current.heading, text=new_text, kind=VersionKind.ACCEPT,
+                              reason=reason)
+    actor_id, now = actor.id, utcnow()  # read before writing: a lazy load would autoflush half a change
+    suggestion.status = SuggestionStatus.ACCEPTED.value
+    suggestion.decided_by_id, suggestion.decided_at = actor_id, now
+    suggestion.decision_note = note or None
+    suggestion.accepted_with_edits = edited is not None
+    suggestion.applied_text = new_text
+    suggestion.result_version = version.number
+    suggestion.conflict_version = None
+    _history(actor, suggestion, action, note, version.number)
+    _notify_department(suggestion, _("suggestion #%(id)d", id=suggestion.id), label("suggestion_status", "accepted"))
+    record(actor, "suggestion.accepted", suggestion, version=version.number, with_edits=edited is not None,
+           rebased=suggestion.base_version != current.number)
+    return AcceptOutcome(suggestion, version, None)
+
+
+def reject_suggestion(actor, suggestion: Suggestion, *, reason) -> Suggestion:
+    permissions.require(permissions.can_decide(actor), _("Only the drafting team decides on suggestions."))
+    reason = _note(reason, _("Reason"), required=True)
+    suggestion, _section = _lock(suggestion)
+    _require_pending(suggestion)
+    actor_id = actor.id  # read before writing: a lazy load would autoflush half a change
+    suggestion.status = SuggestionStatus.REJECTED.value
+    suggestion.decided_by_id, suggestion.decided_at = actor_id, utcnow()
+    suggestion.decision_note = reason
+    suggestion.conflict_version = None
+    _history(actor, suggestion, DecisionAction.REJECTED, reason)
+    _notify_department(suggestion, _("suggestion #%(id)d", id=suggestion.id), label("suggestion_status", "rejected"))
+    record(actor, "suggestion.rejected", suggestion, reason=reason)
+    return suggestion
+
+
+def reopen_suggestion(actor, suggestion: Suggestion, *, note=None) -> Suggestion:
+    """A rejected suggestion goes back to the queue (an accepted one is undone by restoring a version)."""
+    permissions.require(permissions.can_decide(actor))
+    suggestion, _section = _lock(suggestion)
+    if not permissions.can_reopen(actor, suggestion):
+        raise InvalidTransition(_("Only a rejected suggestion can be reopened; undo an accepted one by restoring a version."))
+    suggestion.status = SuggestionStatus.PENDING.value
+    suggestion.decided_by_id = suggestion.decided_at = None
+    _history(actor, suggestion, DecisionAction.REOPENED, _note(note, _("Note")))
+    record(actor, "suggestion.reopened", suggestion)
+    return suggestion
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    accepted: list[AcceptOutcome]
+    conflict: AcceptOutcome | None
+
+
+def accept_in_order(actor, section: Section, suggestions: list[Suggestion]) -> BulkOutcome:
+    """Accept several suggestions of one section in the given order; stop at the first conflict."""
+    permissions.require(permissions.can_decide(actor))
+    if not suggestions:
+        raise InvalidInput(_("Select at least one suggestion."))
+    if any(s.section_id != section.id for s in suggestions):
+        raise InvalidInput(_("All the suggestions must be on this section."))
+    accepted = []
+    for suggestion in suggestions:
+        outcome = accept_suggestion(actor, suggestion)
+        if outcome.conflict is not None:
+            return BulkOutcome(accepted, outcome)
+        accepted.append(outcome)
+    return BulkOutcome(accepted, None)
+
+
+# Comments ----------------------------------------------------------------------------------
+
+
+def _locked_comment(comment: Comment) -> Comment:
+    locked = lock_for_update(Comment, comment.id)
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+def resolve_comment(
+    actor, comment: Comment, *, disposition, response=None, absorbed_version: int | None = None
+) -> Comment:
+    """Answer a comment with a disposition (the consolidation table's statuses).
+
+    Partly absorbed and explained need a response. Escalated comments wait for the
+    chair, who answers them with the same call.
+    """
+    try:
+        disposition = Disposition(disposition)
+    except ValueError:
+        raise InvalidInput(_("Unknown disposition %(d)s.", d=disposition), details={"field": "disposition"}) from None
+    response = _note(response, _("Response"), required=disposition.needs_response)
+    comment = _locked_comment(comment)
+    if comment.state != "submitted":
+        raise InvalidTransition(_("Only submitted comments are answered."), details={"state": comment.state})
+    if not permissions.can_resolve_comment(actor, comment):
+        if comment.disposition == Disposition.ESCALATED and permissions.is_drafter(actor):
+            raise InvalidTransition(_("This comment is escalated to the chair and waits for the chair's answer."))
+        if comment.disposition is not None and permissions.is_drafter(actor):
+            raise InvalidTransition(
+                _("This comment is already answered (%(d)s); reopen it to change the answer.",
+                  d=label("disposition", comment.disposition)),
+                details={"disposition": comment.disposition},
+            )
+        raise PermissionDenied(_("You may not answer this comment."))
+    if disposition is Disposition.ESCALATED and permissions.is_chair(actor):
+        raise InvalidInput(_("The chair answers an escalated comment with a final disposition."))
+    if absorbed_version is not None:
+        if comment.section_id is None or db.session.scalar(
+            select(SectionVersion.id).where(
+                SectionVersion.section_id == comment.section_id, SectionVersion.number == absorbed_version
+            )
+        ) is None:
+            raise InvalidInput(_("Version %(n)s is not a version of this section.", n=absorbed_version),
+                               details={"field": "absorbed_version"})
+    actor_id = actor.id  # read before writing: a lazy load would autoflush half a change
+    comment.disposition = disposition.value
+    comment.response = response or None
+    comment.decided_by_id, comment.decided_at = actor_id, utcnow()
+    comment.absorbed_version = absorbed_version
+    _history(actor, comment, DecisionAction(disposition.value), response, absorbed_version)
+    _notify_department(comment, _("comment #%(id)d", id=comment.id), label("disposition", disposition.value))
+    record(actor, "comment.resolved", comment, disposition=disposition.value, by_chair=permissions.is_chair(actor))
+    return comment
+
+
+def resolve_comments(actor, comments: list[Comment], **answer) -> list[Comment]:
+    """One answer for several comments on the same passage; each keeps its own row."""
+    return [resolve_comment(actor, c, **answer) for c in comments]
+
+
+def reopen_comment(actor, comment: Comment, *, note=None) -> Comment:
+    comment = _locked_comment(comment)
+    if not permissions.can_reopen(actor, comment):
+        raise InvalidTransition(_("Only an answered comment can be reopened."))
+    comment.disposition = None
+    comment.response = None
+    comment.decided_by_id = comment.decided_at = None
+    comment.absorbed_version = None
+    _history(actor, comment, DecisionAction.REOPENED, _note(note, _("Note")))
+    record(actor, "comment.reopened", comment)
+    return comment
