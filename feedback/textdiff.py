@@ -1,0 +1,848 @@
+"""Word-level diffs, three-way rebase and comment anchors for section texts.
+
+Pure on purpose: only the standard library and fast_diff_match_patch are imported, so the
+web app, the CLI, the tests and the benchmark can use it without Flask or a database
+(``tests/unit/test_textdiff_purity.py`` keeps it that way).
+
+Diffs (``diff_words``) are *paragraph-first*: the texts are aligned line by line (each
+distinct line mapped to one character, the ``diff_linesToChars`` trick) and only runs of
+replaced lines are diffed again at word level, every distinct token mapped to one
+character the same way. Both passes use fast_diff_match_patch's C++ Myers diff with
+``timelimit=0``: a timeout does not fail, it silently returns a worse diff. Tokens are
+whole words, whitespace runs, Markdown markers or single symbols with their combining
+marks, modifiers and ZWJ sequences, so no operation starts or ends inside a word or a
+Vietnamese syllable.
+
+``rebase`` is a diff3-style merge built on those diffs: each side's edits become hunks in
+base coordinates, hunks that overlap, touch or could slide into each other are grouped,
+and a group edited differently by both sides is a clash. A merged text is returned only
+after it has been verified independently (see ``rebase``).
+
+``make_anchor`` / ``reanchor`` let a comment find its quoted passage again in a later
+version of the text.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import string
+import unicodedata
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import NamedTuple
+
+import fast_diff_match_patch as _fdmp
+
+Op = tuple[str, str]  # (kind, text), kind in {"equal", "insert", "delete"}
+
+EQUAL, INSERT, DELETE = "equal", "insert", "delete"
+_KIND = {"=": EQUAL, "+": INSERT, "-": DELETE}
+
+
+def normalize(text: str) -> str:
+    """NFC with ``\\n`` line endings: the form every stored and compared text is in.
+
+    NFD input (as some macOS and Office copies produce) and Windows line endings would
+    otherwise show up as changes on every Vietnamese letter and every line.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"normalize() needs a str, not {type(text).__name__}")
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Tokens ---------------------------------------------------------------------------------
+
+
+def _extender_ranges() -> tuple[str, str]:
+    """Regex class bodies (BMP part, astral part) of characters that belong to the
+    grapheme before them.
+
+    ``re`` has no ``\\p{M}``, so the combining marks (Mn, Mc, Me) are collected from
+    unicodedata at import (~15 ms); emoji skin-tone modifiers, tag characters (flag
+    sub-regions) and ZWNJ are added by hand. ZWJ is handled in the token pattern because
+    it joins two graphemes rather than extending one. The BMP part is kept apart because
+    a BMP-only class compiles to a bitmap, which makes the "any extender here?" scan
+    nearly free.
+    """
+    points = [
+        cp
+        for cp in chain(range(0x20000), range(0xE0000, 0xE0200))
+        if unicodedata.category(chr(cp))[0] == "M"
+    ]
+    points += [0x200C, *range(0x1F3FB, 0x1F400), *range(0xE0020, 0xE0080)]
+    points.sort()
+    ranges: list[tuple[int, int]] = []
+    for cp in points:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+
+    def body(part: list[tuple[int, int]]) -> str:
+        return "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in part)
+
+    return body([r for r in ranges if r[1] < 0x10000]), body([r for r in ranges if r[0] >= 0x10000])
+
+
+_EXT_BMP, _EXT_ASTRAL = _extender_ranges()
+# Texts with no extender at all (nearly all NFC Vietnamese prose) are tokenized by a
+# pattern without the extender class, which is ~3x faster; the two agree on such texts.
+_HAS_EXTENDER_RE = re.compile(f"[{_EXT_BMP}]|[\\U00010000-\\U0010ffff]")
+# A run of one ASCII punctuation char is one token (**, __, ##, ```, ---, ||), written out
+# per char because a backreference needs a capturing group and findall() would then
+# return the group instead of the token.
+_PUNCT_RUN = "|".join(re.escape(c) + "+" for c in string.punctuation)
+
+
+def _word_pattern(ext: str) -> str:
+    # Letters/digits with their marks; "_" or ZWJ inside keeps snake_case and Indic
+    # conjuncts whole, while a leading or trailing "__" stays a Markdown marker.
+    return rf"(?:[^\W_]{ext})+(?:[_\u200d](?:[^\W_]{ext})+)*"
+
+
+def _token_pattern(ext: str) -> str:
+    return (
+        _word_pattern(ext)
+        + r"|\s+"
+        + r"|[\U0001F1E6-\U0001F1FF]{2}"  # a flag is a pair of regional indicators
+        # Markdown markers and any other symbol, with modifiers and ZWJ-joined emoji.
+        + rf"|(?:{_PUNCT_RUN}|\S){ext}(?:\u200d\S{ext})*"
+    )
+
+
+_EXT = f"[{_EXT_BMP}{_EXT_ASTRAL}]*"
+_TOKEN_RE = re.compile(_token_pattern(_EXT))
+_PLAIN_TOKEN_RE = re.compile(_token_pattern(""))
+_WORD_RE = re.compile(_word_pattern(_EXT))
+
+
+def _tokens(text: str) -> list[str]:
+    pattern = _TOKEN_RE if _HAS_EXTENDER_RE.search(text) else _PLAIN_TOKEN_RE
+    return pattern.findall(text)
+
+
+# Alignment of unit sequences -----------------------------------------------------------
+
+# Code points usable as stand-ins for units: 1..0x10FFFF minus the surrogates, which
+# cannot round-trip through UTF-8/UTF-32 APIs. NUL is skipped as dmp does.
+_CODE_POINTS = (range(1, 0xD800), range(0xE000, 0x110000))
+_CODE_CAPACITY = sum(map(len, _CODE_POINTS))
+
+# Above this many units a Myers diff can take seconds (it is O(N*D)), so the sequences
+# are first cut at patience anchors (units occurring once on each side).
+_ANCHOR_ABOVE = 6000
+_ANCHOR_DEPTH = 6
+
+
+def _encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str] | None:
+    """Map every distinct unit to one character; None when there are too many."""
+    distinct = dict.fromkeys(chain(a, b))
+    if len(distinct) > _CODE_CAPACITY:
+        return None
+    table = dict(zip(distinct, map(chr, chain(*_CODE_POINTS)), strict=False))
+    get = table.__getitem__
+    return "".join(map(get, a)), "".join(map(get, b))
+
+
+def _patience_anchors(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """(i, j) pairs of units unique on both sides, longest increasing run of them."""
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {u: j for j, u in enumerate(b) if count_b[u] == 1}
+    pairs = [(i, where_b[u]) for i, u in enumerate(a) if count_a[u] == 1 and u in where_b]
+    # Longest increasing subsequence of the b positions (patience sorting).
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back: list[int] = []
+    for k, (_, j) in enumerate(pairs):
+        pos = bisect_left(tails, j)
+        back.append(tail_at[pos - 1] if pos else -1)
+        if pos == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[pos] = j
+            tail_at[pos] = k
+    chosen: list[tuple[int, int]] = []
+    k = tail_at[-1] if tail_at else -1
+    while k >= 0:
+        chosen.append(pairs[k])
+        k = back[k]
+    return chosen[::-1]
+
+
+def _align(
+    a: Sequence[str], b: Sequence[str], cleanup: str, depth: int = 0
+) -> list[tuple[str, int]]:
+    """Diff two unit sequences; returns ("=", n) / ("-", n) / ("+", n) counts."""
+    if not a or not b:
+        return [op for op in (("-", len(a)), ("+", len(b))) if op[1]]
+    if len(a) + len(b) > _ANCHOR_ABOVE and depth < _ANCHOR_DEPTH:
+        anchors = _patience_anchors(a, b)
+        if anchors:
+            out: list[tuple[str, int]] = []
+            pa = pb = 0
+            for i, j in chain(anchors, [(len(a), len(b))]):
+                out += _align(a[pa:i], b[pb:j], cleanup, depth + 1)
+                if i < len(a):
+                    out.append(("=", 1))
+                pa, pb = i + 1, j + 1
+            return out
+    encoded = _encode(a, b)
+    if encoded is None:
+        # Too many distinct units to map: the coarsest answer is still a correct one.
+        return [("-", len(a)), ("+", len(b))]
+    return _fdmp.diff(*encoded, timelimit=0, checklines=False, cleanup=cleanup, counts_only=True)
+
+
+class _OpBuilder:
+    """Collects ops, merging neighbours of one kind and putting deletes before inserts
+    inside each changed hunk, so every hunk is (delete?, insert?) between equals."""
+
+    def __init__(self) -> None:
+        self.ops: list[Op] = []
+        self._pending: dict[str, list[str]] = {EQUAL: [], DELETE: [], INSERT: []}
+
+    def add(self, kind: str, text: str) -> None:
+        if not text:
+            return
+        pending = self._pending
+        if kind == EQUAL:
+            if pending[DELETE] or pending[INSERT]:
+                self._flush(DELETE, INSERT)
+        elif pending[EQUAL]:
+            self._flush(EQUAL)
+        pending[kind].append(text)
+
+    def _flush(self, *kinds: str) -> None:
+        for kind in kinds:
+            if self._pending[kind]:
+                self.ops.append((kind, "".join(self._pending[kind])))
+                self._pending[kind] = []
+
+    def result(self) -> list[Op]:
+        self._flush(EQUAL, DELETE, INSERT)
+        return self.ops
+
+
+def _emit(out: _OpBuilder, counts: list[tuple[str, int]], a: list[str], b: list[str]) -> None:
+    i = j = 0
+    for op, n in counts:
+        if op == "=":
+            out.add(EQUAL, "".join(a[i : i + n]))
+            i += n
+            j += n
+        elif op == "-":
+            out.add(DELETE, "".join(a[i : i + n]))
+            i += n
+        else:
+            out.add(INSERT, "".join(b[j : j + n]))
+            j += n
+
+
+def _diff(old: str, new: str) -> list[Op]:
+    """Paragraph-first word diff of two already normalized texts."""
+    if old == new:
+        return [(EQUAL, old)] if old else []
+    # splitlines() also cuts at \f, \x1c, \u2028 ...: still a partition of the text at
+    # whitespace, which is all the line pass needs, and much faster than a regex.
+    old_lines, new_lines = old.splitlines(True), new.splitlines(True)
+    # No cleanup here: a single unchanged blank line between two rewritten paragraphs
+    # must stay an anchor, or the word pass would get one huge block.
+    line_ops = _align(old_lines, new_lines, "No")
+    out = _OpBuilder()
+    i = j = 0
+    k = 0
+    while k < len(line_ops):
+        op, n = line_ops[k]
+        if op == "=":
+            out.add(EQUAL, "".join(old_lines[i : i + n]))
+            i, j, k = i + n, j + n, k + 1
+            continue
+        # A run of replaced lines: everything up to the next equal.
+        di = dj = 0
+        while k < len(line_ops) and line_ops[k][0] != "=":
+            op, n = line_ops[k]
+            if op == "-":
+                di += n
+            else:
+                dj += n
+            k += 1
+        old_tokens = _tokens("".join(old_lines[i : i + di]))
+        new_tokens = _tokens("".join(new_lines[j : j + dj]))
+        _emit(out, _align(old_tokens, new_tokens, "Semantic"), old_tokens, new_tokens)
+        i, j = i + di, j + dj
+    return out.result()
+
+
+def diff_words(old: str, new: str) -> list[Op]:
+    """Word-level diff of two texts (normalized first).
+
+    Joining the non-insert texts gives ``normalize(old)``, the non-delete texts
+    ``normalize(new)``; adjacent ops never share a kind and no op splits a word.
+    """
+    return _diff(normalize(old), normalize(new))
+
+
+def render_html(ops: Sequence[Op]) -> str:
+    """Escaped HTML with ``<ins>``/``<del>``; newlines kept for ``white-space: pre-wrap``."""
+    parts = []
+    for kind, text in ops:
+        escaped = html.escape(text)
+        if kind == INSERT:
+            parts.append(f"<ins>{escaped}</ins>")
+        elif kind == DELETE:
+            parts.append(f"<del>{escaped}</del>")
+        else:
+            parts.append(escaped)
+    return "".join(parts)
+
+
+def diff_stats(ops: Sequence[Op]) -> dict[str, int]:
+    """Inserted and deleted words, and the number of changed hunks."""
+    inserted = deleted = changes = 0
+    in_hunk = False
+    for kind, text in ops:
+        if kind == EQUAL:
+            in_hunk = False
+            continue
+        if not in_hunk:
+            changes += 1
+            in_hunk = True
+        if kind == INSERT:
+            inserted += len(_WORD_RE.findall(text))
+        else:
+            deleted += len(_WORD_RE.findall(text))
+    return {"inserted_words": inserted, "deleted_words": deleted, "changes": changes}
+
+
+# Three-way rebase -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Merged:
+    text: str
+
+
+@dataclass(frozen=True)
+class Clash:
+    base_start: int  # span in base (character offsets)
+    base_end: int
+    current_start: int  # where that region is in current
+    current_end: int
+    proposed_start: int  # where that region is in proposed
+    proposed_end: int
+    base_text: str
+    current_text: str
+    proposed_text: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    base: str
+    current: str
+    proposed: str
+    clashes: tuple[Clash, ...]
+
+
+Hunk = tuple[int, int, str]  # base[start:end] is replaced by text
+
+
+def _hunks(ops: Sequence[Op]) -> list[Hunk]:
+    """The changed hunks of a diff, in coordinates of its old text."""
+    hunks: list[Hunk] = []
+    pos = 0
+    start: int | None = None
+    inserted = ""
+    for kind, text in ops:
+        if kind == EQUAL:
+            if start is not None:
+                hunks.append((start, pos, inserted))
+                start, inserted = None, ""
+            pos += len(text)
+            continue
+        if start is None:
+            start = pos
+        if kind == DELETE:
+            pos += len(text)
+        else:
+            inserted = text  # the builder emits at most one insert per hunk
+    if start is not None:
+        hunks.append((start, pos, inserted))
+    return hunks
+
+
+def _slide(base: str, hunk: Hunk) -> tuple[int, int]:
+    """How far (left, right) the hunk can shift over equal text and give the same result.
+
+    Inserting "rất " just before "rất tốt" is the same text change as inserting it just
+    after; the diff picks one place, the author may have meant the other. Edits are only
+    merged when no such alternative place overlaps the other side's edit (see _interact).
+    """
+    s, e, ins = hunk
+    n = len(ins)
+    # Shift left by k is valid iff base[:s] + ins and base[:e] share a k-char suffix.
+    left = 0
+    while left < s:
+        c = ins[n - 1 - left] if left < n else base[s - 1 - (left - n)]
+        if c != base[e - 1 - left]:
+            break
+        left += 1
+    # Shift right by k is valid iff ins + base[e:] and base[s:] share a k-char prefix.
+    right = 0
+    while e + right < len(base):
+        c = ins[right] if right < n else base[e + right - n]
+        if c != base[s + right]:
+            break
+        right += 1
+    return left, right
+
+
+@dataclass
+class _Region:
+    """A maximal group of hunks (either side) that overlap, touch or could slide together."""
+
+    lo: int  # span in base
+    hi: int
+    original: str  # base[lo:hi]
+    current: str  # the span as the current text has it
+    proposed: str  # the span as the proposal has it
+    theirs: bool  # edited on the current side
+    mine: bool  # edited in the proposal
+
+    @property
+    def clash(self) -> bool:
+        return self.theirs and self.mine and self.current != self.proposed
+
+    @property
+    def merged(self) -> str:
+        # Both sides only share a region without clashing when they made the same edit.
+        return self.proposed if self.mine else self.current
+
+
+def _apply(text: str, lo: int, hi: int, hunks: Sequence[Hunk]) -> str:
+    """text[lo:hi] with the (sorted, non-overlapping) hunks inside it applied."""
+    parts = []
+    pos = lo
+    for s, e, ins in hunks:
+        parts += (text[pos:s], ins)
+        pos = e
+    parts.append(text[pos:hi])
+    return "".join(parts)
+
+
+class _Span(NamedTuple):
+    """A hunk of one side with the stretch of base it could slide over."""
+
+    reach_start: int
+    reach_end: int
+    side: int  # 0: current, 1: proposed
+    hunk: Hunk
+
+
+def _reaches(h: _Span, g: _Span) -> bool:
+    """Could ``h``, placed anywhere it slides to, overlap ``g`` or meet ``g``'s insert point?"""
+    gs, ge, _ = g.hunk
+    if gs == ge:
+        hs, he, _ = h.hunk
+        return h.reach_start < gs < h.reach_end or (hs == he and h.reach_start <= gs <= h.reach_end)
+    return h.reach_start < ge and gs < h.reach_end
+
+
+def _interact(h: _Span, g: _Span) -> bool:
+    """Must edits of the two sides be decided together?
+
+    They must when they overlap or touch where the diff put them (as in diff3: an insert
+    where the other side's edit starts has no reliable order, and one side deleting a
+    sentence while the other edits its last word is a clash), or when one of them could
+    equally have been placed over the other. Merely *sliding up to* the other edit does
+    not count: every such placement gives the same merged text.
+    """
+    (hs, he, _), (gs, ge, _) = h.hunk, g.hunk
+    return (hs <= ge and gs <= he) or _reaches(h, g) or _reaches(g, h)
+
+
+def _group(spans: list[_Span]) -> list[list[_Span]]:
+    """Split a run of spans whose reaches chain together into groups that interact."""
+    parent = list(range(len(spans)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(spans):
+        for j in range(i + 1, len(spans)):
+            g = spans[j]
+            if g.reach_start > h.reach_end:
+                break  # sorted by reach_start: no later span can interact with h
+            if h.side != g.side and _interact(h, g):
+                parent[root(j)] = root(i)
+    by_root: dict[int, list[_Span]] = {}
+    for i, span in enumerate(spans):
+        by_root.setdefault(root(i), []).append(span)
+    # Regions must not overlap for splicing, so groups whose spans do are joined (a
+    # same-side hunk lying between two edits that were grouped by sliding).
+    groups: list[list[_Span]] = []
+    hi = -1
+    for group in sorted(by_root.values(), key=lambda g: min(s.hunk[0] for s in g)):
+        lo = min(s.hunk[0] for s in group)
+        if groups and lo <= hi:
+            groups[-1] += group
+        else:
+            groups.append(group)
+        hi = max(hi, *(s.hunk[1] for s in group))
+    return groups
+
+
+def _regions(base: str, theirs: list[Hunk], mine: list[Hunk]) -> list[_Region]:
+    spans = []
+    for side, hunks in ((0, theirs), (1, mine)):
+        for hunk in hunks:
+            left, right = _slide(base, hunk)
+            spans.append(_Span(hunk[0] - left, hunk[1] + right, side, hunk))
+    spans.sort()
+    # Runs of spans whose reaches overlap or touch; only within one run can edits interact.
+    runs: list[list[_Span]] = []
+    reach = -1
+    for span in spans:
+        if runs and span.reach_start <= reach:
+            runs[-1].append(span)
+            reach = max(reach, span.reach_end)
+        else:
+            runs.append([span])
+            reach = span.reach_end
+    regions = []
+    for run in runs:
+        for group in _group(run) if len(run) > 1 else [run]:
+            lo = min(span.hunk[0] for span in group)
+            hi = max(span.hunk[1] for span in group)
+            by_side = [sorted(span.hunk for span in group if span.side == k) for k in (0, 1)]
+            regions.append(
+                _Region(
+                    lo,
+                    hi,
+                    original=base[lo:hi],
+                    current=_apply(base, lo, hi, by_side[0]),
+                    proposed=_apply(base, lo, hi, by_side[1]),
+                    theirs=bool(by_side[0]),
+                    mine=bool(by_side[1]),
+                )
+            )
+    return regions
+
+
+def _splice(text: str, regions: Sequence[_Region], own: str, put: str) -> str:
+    """``text``, whose regions read ``region.<own>``, with ``region.<put>`` instead."""
+    parts = []
+    pos = shift = 0
+    for r in regions:
+        start = r.lo + shift
+        old = getattr(r, own)
+        parts += (text[pos:start], getattr(r, put))
+        pos = start + len(old)
+        shift += len(old) - len(r.original)
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _clashes(regions: Sequence[_Region], every: bool = False) -> tuple[Clash, ...]:
+    """Clash records for the clashing regions, or for all of them when ``every``."""
+    clashes = []
+    shift_current = shift_proposed = 0
+    for r in regions:
+        cs, ps = r.lo + shift_current, r.lo + shift_proposed
+        if every or r.clash:
+            clashes.append(
+                Clash(
+                    base_start=r.lo,
+                    base_end=r.hi,
+                    current_start=cs,
+                    current_end=cs + len(r.current),
+                    proposed_start=ps,
+                    proposed_end=ps + len(r.proposed),
+                    base_text=r.original,
+                    current_text=r.current,
+                    proposed_text=r.proposed,
+                )
+            )
+        shift_current += len(r.current) - len(r.original)
+        shift_proposed += len(r.proposed) - len(r.original)
+    return tuple(clashes)
+
+
+def _words(pieces: Iterable[str]) -> Counter[str]:
+    # "\n" between the pieces so that two pieces never join into one word.
+    return Counter(_WORD_RE.findall("\n".join(pieces)))
+
+
+def _verified(
+    base: str, current: str, proposed: str, regions: Sequence[_Region], merged: str
+) -> bool:
+    """Re-check a merge by routes that do not share its bookkeeping."""
+    # 1. The regions replayed on base give exactly each side: no edit of either side
+    #    lies outside them.
+    if _splice(base, regions, "original", "current") != current:
+        return False
+    if _splice(base, regions, "original", "proposed") != proposed:
+        return False
+    # 2. The merge is the current text with only the proposal's edits spliced in, and
+    #    the proposal with only the team's edits spliced in.
+    if _splice(current, regions, "current", "merged") != merged:
+        return False
+    if _splice(proposed, regions, "proposed", "merged") != merged:
+        return False
+    # 3. An independent re-diff of each side against the merge: the words it adds and
+    #    removes must be exactly the words the other side's edits add and remove. This
+    #    is what catches a deleted word that reappears, or an edit that went missing.
+    for side, text in (("current", current), ("proposed", proposed)):
+        ops = _diff(text, merged)
+        got = _words(t for k, t in ops if k == INSERT)
+        got.subtract(_words(t for k, t in ops if k == DELETE))
+        changed = [r for r in regions if getattr(r, side) != r.merged]
+        want = _words(r.merged for r in changed)
+        want.subtract(_words(getattr(r, side) for r in changed))
+        if +got != +want or -got != -want:
+            return False
+    return True
+
+
+def rebase(base: str, proposed: str, current: str) -> Merged | Conflict:
+    """Carry a suggestion made on ``base`` over to ``current`` (three-way merge).
+
+    Edits of the two sides merge when they are apart; edits that overlap or touch
+    (inserts at one point, a sentence deleted on one side and edited on the other,
+    a moved paragraph edited on the other side) are clashes and give a ``Conflict``.
+    The same edit made on both sides is taken once.
+
+    No fuzzy patching: every hunk is spliced at its exact base position, so an edit can
+    only be "lost" through a bug, and a merge is returned only after ``_verified`` has
+    rebuilt it from both sides and re-diffed it. Re-diffing (rather than comparing diff
+    hunks position by position) keeps the check independent of how the diff happens to
+    align repeated words, which would otherwise turn good merges into false conflicts.
+    """
+    base, proposed, current = normalize(base), normalize(proposed), normalize(current)
+    if current == base:
+        return Merged(proposed)
+    if proposed in (base, current):
+        return Merged(current)
+    regions = _regions(base, _hunks(_diff(base, current)), _hunks(_diff(base, proposed)))
+    clashes = _clashes(regions)
+    if not clashes:
+        merged = _splice(base, regions, "original", "merged")
+        if _verified(base, current, proposed, regions, merged):
+            return Merged(merged)
+        # Should not happen; if it does, show every edited region rather than guess.
+        clashes = _clashes(regions, every=True)
+    return Conflict(base=base, current=current, proposed=proposed, clashes=clashes)
+
+
+def conflict_html(conflict: Conflict, which: str) -> str:
+    """One side of a conflict, escaped, with its clashing spans in ``<mark class="clash">``.
+
+    A side that has nothing in a clash (e.g. base, where both sides inserted) gets an
+    empty mark there, so the place is still marked in the DOM.
+    """
+    if which not in ("base", "current", "proposed"):
+        raise ValueError(f"which must be base, current or proposed, not {which!r}")
+    text = getattr(conflict, which)
+    parts = []
+    pos = 0
+    for clash in conflict.clashes:
+        start, end = getattr(clash, f"{which}_start"), getattr(clash, f"{which}_end")
+        parts += (
+            html.escape(text[pos:start]),
+            '<mark class="clash">',
+            html.escape(text[start:end]),
+            "</mark>",
+        )
+        pos = end
+    parts.append(html.escape(text[pos:]))
+    return "".join(parts)
+
+
+# Comment anchors ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    quote: str
+    prefix: str
+    suffix: str
+    start: int  # offset of quote in the text the anchor was made on
+
+
+@dataclass(frozen=True)
+class AnchorMatch:
+    status: str  # "exact" | "fuzzy" | "not_found"
+    start: int | None
+    end: int | None
+    text: str | None  # the passage as found in the new version
+
+
+NOT_FOUND = AnchorMatch("not_found", None, None, None)
+
+_MATCH_BITS = 32  # bitap's pattern limit (Match_MaxBits); longer quotes are matched in pieces
+_MATCH_THRESHOLD = 0.5
+_MIN_SIMILARITY = 0.6  # below this a "fuzzy" match would be a different passage
+
+
+def make_anchor(text: str, start: int, end: int, context: int = 32) -> Anchor:
+    """The quote text[start:end] with ``context`` characters either side."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"span {start}:{end} is outside a text of {len(text)} characters")
+    return Anchor(
+        quote=text[start:end],
+        prefix=text[max(0, start - context) : start],
+        suffix=text[end : end + context],
+        start=start,
+    )
+
+
+def _occurrences(text: str, quote: str) -> list[int]:
+    found = []
+    pos = text.find(quote)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(quote, pos + 1)
+    return found
+
+
+def find_quote(text: str, quote: str, hint: int | None = None) -> int | None:
+    """Offset of the verbatim occurrence of ``quote`` nearest ``hint`` (first if no hint)."""
+    if not quote:
+        return None
+    if hint is None:
+        pos = text.find(quote)
+        return pos if pos >= 0 else None
+    return min(_occurrences(text, quote), key=lambda p: abs(p - hint), default=None)
+
+
+def _context_score(anchor: Anchor, text: str, start: int, end: int) -> int:
+    """How many characters of the anchor's prefix and suffix surround text[start:end]."""
+    before = text[max(0, start - len(anchor.prefix)) : start]
+    after = text[end : end + len(anchor.suffix)]
+    return len(os.path.commonprefix([before[::-1], anchor.prefix[::-1]])) + len(
+        os.path.commonprefix([after, anchor.suffix])
+    )
+
+
+def _map_offset(ops: Sequence[tuple[str, int]], loc: int) -> int:
+    """Offset in the new text of offset ``loc`` in the old one (dmp's diff_xIndex)."""
+    old = new = last_old = last_new = 0
+    for op, n in ops:
+        if op != "+":
+            old += n
+        if op != "-":
+            new += n
+        if old > loc:
+            if op == "-":
+                return last_new  # loc was deleted: map to where the deletion was
+            break
+        last_old, last_new = old, new
+    return last_new + (loc - last_old)
+
+
+def _char_diff(a: str, b: str) -> list[tuple[str, int]]:
+    return _fdmp.diff(a, b, timelimit=0, checklines=False, cleanup="Semantic", counts_only=True)
+
+
+def _similarity(a: str, b: str) -> float:
+    """1 - Levenshtein distance / longer length, from a character diff."""
+    distance = inserted = deleted = 0
+    for op, n in chain(_char_diff(a, b), [("=", 0)]):
+        if op == "+":
+            inserted += n
+        elif op == "-":
+            deleted += n
+        else:
+            distance += max(inserted, deleted)
+            inserted = deleted = 0
+    return 1 - distance / max(len(a), len(b), 1)
+
+
+def _fuzzy(anchor: Anchor, text: str) -> AnchorMatch:
+    """Find an edited version of the quote near where its pieces still match.
+
+    Bitap only takes 32-character patterns, so the quote's head and tail and the ends of
+    its prefix and suffix are located separately (verbatim nearest the old offset, and
+    by bitap with errors); each hit gives a guess where the quote starts. Around each guess, prefix+quote+suffix is diffed against the text and
+    the quote's ends are mapped through that diff; the most similar candidate wins if
+    it is similar enough.
+    """
+    quote, prefix, suffix = anchor.quote, anchor.prefix, anchor.suffix
+    hint = min(max(anchor.start, 0), len(text))
+    pieces = [(quote[:_MATCH_BITS], 0)]
+    if len(quote) > _MATCH_BITS:
+        pieces.append((quote[-_MATCH_BITS:], len(quote) - _MATCH_BITS))
+    if prefix:
+        head = prefix[-_MATCH_BITS:]
+        pieces.append((head, -len(head)))
+    if suffix:
+        pieces.append((suffix[:_MATCH_BITS], len(quote)))
+    guesses = set()
+    for piece, offset in pieces:
+        near = min(max(hint + offset, 0), len(text))
+        exact = find_quote(text, piece, near)
+        if exact is not None:
+            guesses.add(exact - offset)
+        loc = _fdmp.match(
+            text,
+            piece,
+            near,
+            match_threshold=_MATCH_THRESHOLD,
+            # The passage may have moved anywhere (paragraphs added above it), so the
+            # whole text away costs at most a quarter of the error budget.
+            match_distance=max(1000, 4 * len(text)),
+            match_maxbits=_MATCH_BITS,
+        )
+        if loc >= 0:
+            guesses.add(loc - offset)
+    context = prefix + quote + suffix
+    slack = 16 + len(quote) // 2  # room for the quote to have grown
+    best: tuple[float, int, int] | None = None
+    for guess in sorted(guesses):
+        lo = max(0, guess - len(prefix) - slack)
+        hi = min(len(text), guess + len(quote) + len(suffix) + slack)
+        ops = _char_diff(context, text[lo:hi])
+        start = lo + _map_offset(ops, len(prefix))
+        end = lo + _map_offset(ops, len(prefix) + len(quote))
+        if end <= start:
+            continue  # the quote itself is gone, only its surroundings matched
+        score = _similarity(quote, text[start:end])
+        if best is None or score > best[0]:
+            best = (score, start, end)
+    if best is None or best[0] < _MIN_SIMILARITY:
+        return NOT_FOUND
+    _, start, end = best
+    return AnchorMatch("fuzzy", start, end, text[start:end])
+
+
+def reanchor(anchor: Anchor, new_text: str) -> AnchorMatch:
+    """Where the anchored passage is in ``new_text``: exact, fuzzy or not_found.
+
+    Several verbatim occurrences are told apart by how much of the anchor's prefix and
+    suffix surrounds them, then by distance from the old offset. An empty quote anchors
+    nothing and is never found.
+    """
+    if not anchor.quote:
+        return NOT_FOUND
+    # A quote taken from a browser selection may not be NFC yet; the texts are.
+    for quote in dict.fromkeys((anchor.quote, normalize(anchor.quote))):
+        n = len(quote)
+        positions = _occurrences(new_text, quote)
+        if positions:
+            start = max(
+                positions,
+                key=lambda p: (
+                    _context_score(anchor, new_text, p, p + n),  # noqa: B023 (used at once)
+                    -abs(p - anchor.start),
+                ),
+            )
+            return AnchorMatch("exact", start, start + n, new_text[start : start + n])
+    return _fuzzy(anchor, new_text)
