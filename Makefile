@@ -25,12 +25,12 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 translations: $(CATALOG).mo
 
 $(CATALOG).mo: $(CATALOG).po $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d feedback/translations -D messages
+	$(BIN)/pybabel -q compile -d feedback/translations -D messages
 
 # Re-extract the strings from code and templates and merge them into the catalog.
 messages: install-test
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o feedback/translations/messages.pot .
-	$(BIN)/pybabel update -q -N --no-wrap -i feedback/translations/messages.pot -d feedback/translations -D messages
+	$(BIN)/pybabel -q extract --ignore-dirs '.* __pycache__' -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o feedback/translations/messages.pot .
+	$(BIN)/pybabel -q update -N --no-wrap -i feedback/translations/messages.pot -d feedback/translations -D messages
 
 migrate: install
 	$(BIN)/flask db upgrade

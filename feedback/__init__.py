@@ -38,6 +38,8 @@ def create_app(config: object | Mapping | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
     from .database import configure_engine
     from .i18n import select_locale, select_timezone
 
@@ -57,6 +59,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
     from sqlalchemy import select
@@ -75,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.admin_views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .consolidation.views import bp as consolidation_bp
+    from .dashboard.views import bp as dashboard_bp
     from .notifications.views import bp as notifications_bp
     from .notifications.views import unread_count_processor
     from .reports.views import bp as reports_bp
@@ -85,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(consolidation_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(audit_bp)
     app.context_processor(unread_count_processor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -68,9 +69,64 @@ def load() -> bool:
     db.session.flush()
     drafter = db.session.scalar(select(User).where(User.username == "tosoanthao"))
     if db.session.scalar(select(Report.id).limit(1)) is None:
-        reports.import_report(drafter, title=None, markdown=REPORT_FILE.read_text(encoding="utf-8"))
+        report = reports.import_report(drafter, title=None, markdown=REPORT_FILE.read_text(encoding="utf-8"))
+        db.session.flush()
+        _consultation(report, drafter)
         created = True
     return created
+
+
+def _user(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def _consultation(report: Report, drafter: User) -> None:
+    """Draft no. 1, an open round for every department, and some feedback already in."""
+    from .consolidation import services as editions
+    from .reports import queries as outline
+    from .review import services as review
+
+    editions.issue_edition(drafter, report, note="Dự thảo gửi các sở, ngành xin ý kiến.")
+    round_ = review.open_round(
+        drafter, report, deadline=datetime.now(UTC) + timedelta(days=7),
+        department_codes=[code for code, _name in DEPARTMENTS],
+        title="Lấy ý kiến các sở, ngành lần 1",
+        note="Đề nghị các sở, ngành rà soát số liệu thuộc lĩnh vực phụ trách và góp ý trước hạn.",
+    )
+    sections = {e.version.heading: e.section for e in outline.outline(report)}
+    economy = sections["Phát triển kinh tế, chuyển dịch cơ cấu kinh tế"]
+    targets = sections["Kết quả thực hiện các chỉ tiêu chủ yếu"]
+
+    stc = _user("stc.canbo")
+    review.add_comment(
+        stc, targets, kind="figures", quote="| 5 | Thu ngân sách nhà nước trên địa bàn (nghìn tỷ đồng) | 40 | 48,5 | Vượt |",
+        body="Số thu ngân sách ước thực hiện năm 2020 theo báo cáo của Sở Tài chính là 48,2 nghìn tỷ đồng; "
+        "đề nghị cập nhật.",
+    )
+    review.add_suggestion(
+        stc, economy, base_version=1,
+        text=economy.current.text.replace(
+            "Quy mô nền kinh tế năm 2020 ước đạt 135 nghìn tỷ đồng, gấp 1,6 lần năm 2015.",
+            "Quy mô nền kinh tế năm 2020 ước đạt 135 nghìn tỷ đồng, gấp 1,6 lần năm 2015; "
+            "thu ngân sách nhà nước trên địa bàn tăng bình quân 8,5%/năm.",
+        ),
+        rationale="Bổ sung kết quả thu ngân sách để minh họa quy mô kinh tế.",
+    )
+    review.submit_response(_user("stc.lanhdao"), round_, dispatch_number="2456/STC-NS")
+
+    ctk = _user("ctk.canbo")
+    review.add_report_comment(
+        ctk, report, kind="structure",
+        body="Đề nghị tách phần đánh giá 3 chỉ tiêu không đạt thành một mục riêng để làm rõ nguyên nhân.",
+    )
+    review.add_comment(
+        ctk, economy, kind="figures", quote="Tốc độ tăng trưởng GRDP bình quân giai đoạn 2016 – 2020 ước đạt 10,7%/năm",
+        body="Số liệu GRDP cần thống nhất theo số liệu Tổng cục Thống kê công bố (10,6%/năm).",
+    )
+    review.submit_response(_user("ctk.lanhdao"), round_, dispatch_number="318/CTK-TKTH")
+
+    review.submit_response(_user("sct.lanhdao"), round_, no_comments=True)
+    review.add_comment(_user("sxd.canbo"), economy, body="Đang rà soát số liệu đầu tư xây dựng.")
 
 
 def logins_text() -> str:

@@ -68,6 +68,11 @@ LABELS: dict[str, dict[str, object]] = {
         "escalated": _l("escalated to the chair"),
         "reopened": _l("reopened"),
     },
+    "edition_status": {
+        "issued": _l("issued"),
+        "approved": _l("approved by the chair"),
+        "submitted": _l("submitted to the Committee"),
+    },
     "anchor": {
         "exact": _l("on the current text"),
         "fuzzy": _l("text changed since; passage found nearby"),

@@ -190,3 +190,23 @@ def can_reopen(user, item) -> bool:
 
 def can_view_outstanding(user, report=None) -> bool:
     return _role(user) in (Role.DRAFTER, Role.CHAIR)
+
+
+# Editions ----------------------------------------------------------------------------
+
+
+def can_issue_edition(user, report=None) -> bool:
+    return is_drafter(user)
+
+
+def can_approve_edition(user, edition=None) -> bool:
+    """Approve an edition and mark it submitted to the Committee: the chair only."""
+    return is_chair(user)
+
+
+def can_view_dashboard(user, report=None) -> bool:
+    return _role(user) in (Role.DRAFTER, Role.CHAIR)
+
+
+def can_view_dispositions(user, report=None) -> bool:
+    return _role(user) in (Role.DRAFTER, Role.CHAIR)

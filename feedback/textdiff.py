@@ -6,17 +6,18 @@ web app, the CLI, the tests and the benchmark can use it without Flask or a data
 
 Diffs (``diff_words``) are *paragraph-first*: the texts are aligned line by line (each
 distinct line mapped to one character, the ``diff_linesToChars`` trick) and only runs of
-replaced lines are diffed again at word level, every distinct token mapped to one
-character the same way. Both passes use fast_diff_match_patch's C++ Myers diff with
-``timelimit=0``: a timeout does not fail, it silently returns a worse diff. Tokens are
-whole words, whitespace runs, Markdown markers or single symbols with their combining
-marks, modifiers and ZWJ sequences, so no operation starts or ends inside a word or a
-Vietnamese syllable.
+replaced lines are diffed again at word level, paragraph by paragraph, every distinct
+token mapped to one character the same way. Both passes use fast_diff_match_patch's C++
+Myers diff with ``timelimit=0``: a timeout does not fail, it silently returns a worse
+diff. Tokens are whole words, whitespace runs, Markdown markers or single symbols with
+their combining marks, modifiers and ZWJ sequences, so no operation starts or ends inside
+a word or a Vietnamese syllable.
 
 ``rebase`` is a diff3-style merge built on those diffs: each side's edits become hunks in
-base coordinates, hunks that overlap, touch or could slide into each other are grouped,
-and a group edited differently by both sides is a clash. A merged text is returned only
-after it has been verified independently (see ``rebase``).
+base coordinates; hunks of the two sides that overlap or touch, or could equally have
+been placed over each other (repeated words), are grouped, and a group the two sides
+edited differently is a clash. Nothing is patched fuzzily, and a merged text is returned
+only after it has been verified independently (see ``rebase``).
 
 ``make_anchor`` / ``reanchor`` let a comment find its quoted passage again in a later
 version of the text.
@@ -41,7 +42,6 @@ import fast_diff_match_patch as _fdmp
 Op = tuple[str, str]  # (kind, text), kind in {"equal", "insert", "delete"}
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
-_KIND = {"=": EQUAL, "+": INSERT, "-": DELETE}
 
 
 def normalize(text: str) -> str:
@@ -106,10 +106,13 @@ def _word_pattern(ext: str) -> str:
 
 
 def _token_pattern(ext: str) -> str:
+    # Every token takes the marks that follow it: a mark never starts a token, so no op
+    # can begin with one (a mark after a space belongs to the space, as in Unicode's
+    # grapheme rules).
     return (
         _word_pattern(ext)
-        + r"|\s+"
-        + r"|[\U0001F1E6-\U0001F1FF]{2}"  # a flag is a pair of regional indicators
+        + rf"|\s+{ext}"
+        + rf"|[\U0001F1E6-\U0001F1FF]{{2}}{ext}"  # a flag is a pair of regional indicators
         # Markdown markers and any other symbol, with modifiers and ZWJ-joined emoji.
         + rf"|(?:{_PUNCT_RUN}|\S){ext}(?:\u200d\S{ext})*"
     )
@@ -244,6 +247,61 @@ def _emit(out: _OpBuilder, counts: list[tuple[str, int]], a: list[str], b: list[
             j += n
 
 
+_PARAGRAPH_BREAK = re.compile(r"(\n\s*\n)")  # captured, so split() keeps the breaks
+
+LineRun = tuple[bool, int, int, int, int]  # (equal, old_start, old_end, new_start, new_end)
+
+
+def _line_runs(old_lines: list[str], new_lines: list[str]) -> list[LineRun]:
+    """Alternating equal / changed runs of lines."""
+    # No cleanup here: a single unchanged blank line between two rewritten paragraphs
+    # must stay an anchor, or a heavily edited text becomes one huge word-level block.
+    runs: list[LineRun] = []
+    i = j = 0
+    for op, n in _align(old_lines, new_lines, "No"):
+        equal = op == "="
+        di, dj = n if op != "+" else 0, n if op != "-" else 0
+        if runs and not equal and not runs[-1][0]:
+            _, i0, _, j0, _ = runs[-1]
+            runs[-1] = (False, i0, i + di, j0, j + dj)
+        else:
+            runs.append((equal, i, i + di, j, j + dj))
+        i, j = i + di, j + dj
+    return runs
+
+
+def _diff_block(out: _OpBuilder, old: str, new: str) -> None:
+    """Word-level diff of one changed block."""
+    if old == new:
+        out.add(EQUAL, old)
+        return
+    old_tokens, new_tokens = _tokens(old), _tokens(new)
+    _emit(out, _align(old_tokens, new_tokens, "Semantic"), old_tokens, new_tokens)
+
+
+def _diff_changed(
+    out: _OpBuilder, old_lines: list[str], new_lines: list[str], runs: list[LineRun]
+) -> None:
+    """Changed runs of lines, with the blank-line-only equal runs between them.
+
+    Blank lines all look alike, so the line diff may pair them wrongly (a paragraph
+    emptied on one side shifts every later pairing) and cut the text into blocks that do
+    not correspond. When both sides have the same number of paragraphs here, they are
+    paired in order instead; otherwise the line diff's blocks are used as they are.
+    """
+    old = "".join(old_lines[runs[0][1] : runs[-1][2]])
+    new = "".join(new_lines[runs[0][3] : runs[-1][4]])
+    old_parts, new_parts = _PARAGRAPH_BREAK.split(old), _PARAGRAPH_BREAK.split(new)
+    if len(old_parts) == len(new_parts) > 1:
+        pairs = zip(old_parts, new_parts, strict=True)
+    else:
+        pairs = (
+            ("".join(old_lines[i0:i1]), "".join(new_lines[j0:j1])) for _, i0, i1, j0, j1 in runs
+        )
+    for old_part, new_part in pairs:
+        _diff_block(out, old_part, new_part)
+
+
 def _diff(old: str, new: str) -> list[Op]:
     """Paragraph-first word diff of two already normalized texts."""
     if old == new:
@@ -251,31 +309,24 @@ def _diff(old: str, new: str) -> list[Op]:
     # splitlines() also cuts at \f, \x1c, \u2028 ...: still a partition of the text at
     # whitespace, which is all the line pass needs, and much faster than a regex.
     old_lines, new_lines = old.splitlines(True), new.splitlines(True)
-    # No cleanup here: a single unchanged blank line between two rewritten paragraphs
-    # must stay an anchor, or the word pass would get one huge block.
-    line_ops = _align(old_lines, new_lines, "No")
+    runs = _line_runs(old_lines, new_lines)
     out = _OpBuilder()
-    i = j = 0
     k = 0
-    while k < len(line_ops):
-        op, n = line_ops[k]
-        if op == "=":
-            out.add(EQUAL, "".join(old_lines[i : i + n]))
-            i, j, k = i + n, j + n, k + 1
-            continue
-        # A run of replaced lines: everything up to the next equal.
-        di = dj = 0
-        while k < len(line_ops) and line_ops[k][0] != "=":
-            op, n = line_ops[k]
-            if op == "-":
-                di += n
-            else:
-                dj += n
+    while k < len(runs):
+        equal, i0, i1, _, _ = runs[k]
+        if equal:
+            out.add(EQUAL, "".join(old_lines[i0:i1]))
             k += 1
-        old_tokens = _tokens("".join(old_lines[i : i + di]))
-        new_tokens = _tokens("".join(new_lines[j : j + dj]))
-        _emit(out, _align(old_tokens, new_tokens, "Semantic"), old_tokens, new_tokens)
-        i, j = i + di, j + dj
+            continue
+        end = k + 1
+        while (
+            end + 1 < len(runs)
+            and all(line.isspace() for line in old_lines[runs[end][1] : runs[end][2]])
+            and not runs[end + 1][0]
+        ):
+            end += 2
+        _diff_changed(out, old_lines, new_lines, runs[k:end])
+        k = end
     return out.result()
 
 
@@ -404,7 +455,7 @@ def _slide(base: str, hunk: Hunk) -> tuple[int, int]:
 
 @dataclass
 class _Region:
-    """A maximal group of hunks (either side) that overlap, touch or could slide together."""
+    """A group of hunks that must be decided together (see _interact), and its texts."""
 
     lo: int  # span in base
     hi: int
@@ -413,10 +464,11 @@ class _Region:
     proposed: str  # the span as the proposal has it
     theirs: bool  # edited on the current side
     mine: bool  # edited in the proposal
+    repeated: bool  # an edit here repeats its neighbourhood (see _regions)
 
     @property
     def clash(self) -> bool:
-        return self.theirs and self.mine and self.current != self.proposed
+        return self.theirs and self.mine and (self.current != self.proposed or self.repeated)
 
     @property
     def merged(self) -> str:
@@ -436,9 +488,11 @@ def _apply(text: str, lo: int, hi: int, hunks: Sequence[Hunk]) -> str:
 
 
 class _Span(NamedTuple):
-    """A hunk of one side with the stretch of base it could slide over."""
+    """A hunk of one side, where it could slide to, and how far it could interact."""
 
-    reach_start: int
+    near_start: int  # reach, widened over the spaces next to the hunk
+    near_end: int
+    reach_start: int  # the stretch of base the hunk could slide over (see _slide)
     reach_end: int
     side: int  # 0: current, 1: proposed
     hunk: Hunk
@@ -453,21 +507,41 @@ def _reaches(h: _Span, g: _Span) -> bool:
     return h.reach_start < ge and gs < h.reach_end
 
 
-def _interact(h: _Span, g: _Span) -> bool:
+def _interact(base: str, h: _Span, g: _Span) -> bool:
     """Must edits of the two sides be decided together?
 
-    They must when they overlap or touch where the diff put them (as in diff3: an insert
-    where the other side's edit starts has no reliable order, and one side deleting a
-    sentence while the other edits its last word is a clash), or when one of them could
-    equally have been placed over the other. Merely *sliding up to* the other edit does
-    not count: every such placement gives the same merged text.
+    They must when they overlap, or when no unchanged word lies between them: as in
+    diff3, an insert where the other side's edit starts has no reliable order; a
+    Vietnamese word is often several syllables, so edits of neighbouring syllables are
+    edits of one word; and the same edit made by both sides is only recognised when
+    both diffs cut it alike, which an adjacent edit can prevent (one diff then folds it
+    into a bigger hunk, and taking both would apply it twice). They must also when one
+    could equally have been placed over the other. Merely *sliding up to* the other edit
+    does not count: every such placement gives the same merged text.
     """
     (hs, he, _), (gs, ge, _) = h.hunk, g.hunk
-    return (hs <= ge and gs <= he) or _reaches(h, g) or _reaches(g, h)
+    if hs <= ge and gs <= he:
+        return True
+    gap = base[he:gs] if he < gs else base[ge:hs]
+    return not gap.strip(" \t") or _reaches(h, g) or _reaches(g, h)
 
 
-def _group(spans: list[_Span]) -> list[list[_Span]]:
-    """Split a run of spans whose reaches chain together into groups that interact."""
+def _spaces_before(base: str, pos: int) -> int:
+    start = pos
+    while start > 0 and base[start - 1] in " \t":
+        start -= 1
+    return start
+
+
+def _spaces_after(base: str, pos: int) -> int:
+    end = pos
+    while end < len(base) and base[end] in " \t":
+        end += 1
+    return end
+
+
+def _group(base: str, spans: list[_Span]) -> list[list[_Span]]:
+    """Split a run of spans whose near ranges chain together into groups that interact."""
     parent = list(range(len(spans)))
 
     def root(i: int) -> int:
@@ -479,9 +553,9 @@ def _group(spans: list[_Span]) -> list[list[_Span]]:
     for i, h in enumerate(spans):
         for j in range(i + 1, len(spans)):
             g = spans[j]
-            if g.reach_start > h.reach_end:
-                break  # sorted by reach_start: no later span can interact with h
-            if h.side != g.side and _interact(h, g):
+            if g.near_start > h.near_end:
+                break  # sorted by near_start: no later span can interact with h
+            if h.side != g.side and _interact(base, h, g):
                 parent[root(j)] = root(i)
     by_root: dict[int, list[_Span]] = {}
     for i, span in enumerate(spans):
@@ -505,21 +579,24 @@ def _regions(base: str, theirs: list[Hunk], mine: list[Hunk]) -> list[_Region]:
     for side, hunks in ((0, theirs), (1, mine)):
         for hunk in hunks:
             left, right = _slide(base, hunk)
-            spans.append(_Span(hunk[0] - left, hunk[1] + right, side, hunk))
+            reach_start, reach_end = hunk[0] - left, hunk[1] + right
+            near_start = min(reach_start, _spaces_before(base, hunk[0]))
+            near_end = max(reach_end, _spaces_after(base, hunk[1]))
+            spans.append(_Span(near_start, near_end, reach_start, reach_end, side, hunk))
     spans.sort()
-    # Runs of spans whose reaches overlap or touch; only within one run can edits interact.
+    # Runs of spans whose near ranges overlap or touch: only within one can edits interact.
     runs: list[list[_Span]] = []
     reach = -1
     for span in spans:
-        if runs and span.reach_start <= reach:
+        if runs and span.near_start <= reach:
             runs[-1].append(span)
-            reach = max(reach, span.reach_end)
+            reach = max(reach, span.near_end)
         else:
             runs.append([span])
-            reach = span.reach_end
+            reach = span.near_end
     regions = []
     for run in runs:
-        for group in _group(run) if len(run) > 1 else [run]:
+        for group in _group(base, run) if len(run) > 1 else [run]:
             lo = min(span.hunk[0] for span in group)
             hi = max(span.hunk[1] for span in group)
             by_side = [sorted(span.hunk for span in group if span.side == k) for k in (0, 1)]
@@ -532,6 +609,14 @@ def _regions(base: str, theirs: list[Hunk], mine: list[Hunk]) -> list[_Region]:
                     proposed=_apply(base, lo, hi, by_side[1]),
                     theirs=bool(by_side[0]),
                     mine=bool(by_side[1]),
+                    # Deleting one "tốt " of "tốt tốt", or inserting "rất " next to
+                    # "rất ": it slides at least its own length, so the same-looking
+                    # edit on both sides may be one edit or two. Not taken on trust.
+                    repeated=any(
+                        (span.reach_end - span.reach_start) - (span.hunk[1] - span.hunk[0])
+                        >= max(len(span.hunk[2]), span.hunk[1] - span.hunk[0])
+                        for span in group
+                    ),
                 )
             )
     return regions
@@ -766,14 +851,32 @@ def _similarity(a: str, b: str) -> float:
     return 1 - distance / max(len(a), len(b), 1)
 
 
+def _candidate(anchor: Anchor, text: str, guess: int) -> tuple[float, int, int] | None:
+    """(similarity, start, end) of the quote's counterpart if it starts near ``guess``.
+
+    prefix+quote+suffix is diffed against the text around the guess and the quote's ends
+    are mapped through that diff, so the candidate is bounded by what became of the
+    quote's own first and last characters.
+    """
+    quote, prefix, suffix = anchor.quote, anchor.prefix, anchor.suffix
+    slack = 16 + len(quote) // 2  # room for the quote to have grown
+    lo = max(0, guess - len(prefix) - slack)
+    hi = min(len(text), guess + len(quote) + len(suffix) + slack)
+    ops = _char_diff(prefix + quote + suffix, text[lo:hi])
+    start = lo + _map_offset(ops, len(prefix))
+    end = lo + _map_offset(ops, len(prefix) + len(quote))
+    if end <= start:
+        return None  # the quote itself is gone, only its surroundings matched
+    return _similarity(quote, text[start:end]), start, end
+
+
 def _fuzzy(anchor: Anchor, text: str) -> AnchorMatch:
-    """Find an edited version of the quote near where its pieces still match.
+    """Find an edited version of the quote, near its old place first, then anywhere.
 
     Bitap only takes 32-character patterns, so the quote's head and tail and the ends of
     its prefix and suffix are located separately (verbatim nearest the old offset, and
-    by bitap with errors); each hit gives a guess where the quote starts. Around each guess, prefix+quote+suffix is diffed against the text and
-    the quote's ends are mapped through that diff; the most similar candidate wins if
-    it is similar enough.
+    by bitap allowing errors); each hit is a guess where the quote starts, and the most
+    similar candidate around the guesses wins if it is similar enough.
     """
     quote, prefix, suffix = anchor.quote, anchor.prefix, anchor.suffix
     hint = min(max(anchor.start, 0), len(text))
@@ -781,46 +884,36 @@ def _fuzzy(anchor: Anchor, text: str) -> AnchorMatch:
     if len(quote) > _MATCH_BITS:
         pieces.append((quote[-_MATCH_BITS:], len(quote) - _MATCH_BITS))
     if prefix:
-        head = prefix[-_MATCH_BITS:]
-        pieces.append((head, -len(head)))
+        pieces.append((prefix[-_MATCH_BITS:], -len(prefix[-_MATCH_BITS:])))
     if suffix:
         pieces.append((suffix[:_MATCH_BITS], len(quote)))
-    guesses = set()
-    for piece, offset in pieces:
-        near = min(max(hint + offset, 0), len(text))
-        exact = find_quote(text, piece, near)
-        if exact is not None:
-            guesses.add(exact - offset)
-        loc = _fdmp.match(
-            text,
-            piece,
-            near,
-            match_threshold=_MATCH_THRESHOLD,
-            # The passage may have moved anywhere (paragraphs added above it), so the
-            # whole text away costs at most a quarter of the error budget.
-            match_distance=max(1000, 4 * len(text)),
-            match_maxbits=_MATCH_BITS,
-        )
-        if loc >= 0:
-            guesses.add(loc - offset)
-    context = prefix + quote + suffix
-    slack = 16 + len(quote) // 2  # room for the quote to have grown
-    best: tuple[float, int, int] | None = None
-    for guess in sorted(guesses):
-        lo = max(0, guess - len(prefix) - slack)
-        hi = min(len(text), guess + len(quote) + len(suffix) + slack)
-        ops = _char_diff(context, text[lo:hi])
-        start = lo + _map_offset(ops, len(prefix))
-        end = lo + _map_offset(ops, len(prefix) + len(quote))
-        if end <= start:
-            continue  # the quote itself is gone, only its surroundings matched
-        score = _similarity(quote, text[start:end])
-        if best is None or score > best[0]:
-            best = (score, start, end)
-    if best is None or best[0] < _MIN_SIMILARITY:
-        return NOT_FOUND
-    _, start, end = best
-    return AnchorMatch("fuzzy", start, end, text[start:end])
+    tried: set[int] = set()
+    # Bitap scores errors plus distance/Match_Distance: 1000 keeps the first pass near
+    # the old place (and cheap); the second lets the passage have moved anywhere, the
+    # whole text away costing at most a quarter of the error budget.
+    for distance in dict.fromkeys((1000, max(1000, 4 * len(text)))):
+        guesses = set()
+        for piece, offset in pieces:
+            near = min(max(hint + offset, 0), len(text))
+            found = [find_quote(text, piece, near)]
+            found.append(
+                _fdmp.match(
+                    text,
+                    piece,
+                    near,
+                    match_threshold=_MATCH_THRESHOLD,
+                    match_distance=distance,
+                    match_maxbits=_MATCH_BITS,
+                )
+            )
+            guesses |= {loc - offset for loc in found if loc is not None and loc >= 0}
+        candidates = [_candidate(anchor, text, guess) for guess in sorted(guesses - tried)]
+        tried |= guesses
+        scored = [c for c in candidates if c is not None and c[0] >= _MIN_SIMILARITY]
+        if scored:
+            _, start, end = max(scored, key=lambda c: (c[0], -abs(c[1] - hint)))
+            return AnchorMatch("fuzzy", start, end, text[start:end])
+    return NOT_FOUND
 
 
 def reanchor(anchor: Anchor, new_text: str) -> AnchorMatch:

@@ -9,6 +9,7 @@ from flask import Flask, flash, g, redirect, render_template, request, session, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
@@ -101,8 +102,13 @@ def init_app(app: Flask) -> None:
             _("This form has expired or was not sent from this site. Your text is shown below; copy it and try again."),
         )
 
+    @app.errorhandler(RateLimitExceeded)
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if error.code == 429:
+            security_log.warning(
+                "rate_limited path=%s address=%s", request.path, request.remote_addr
+            )
         if request.blueprint == "api" or request.path.startswith("/api/"):
             from .api.errors import http_error_response
 

@@ -60,5 +60,5 @@ def validation_error(error: ValidationError):
     )
 
 
-from . import accounts, decisions, reports, review  # noqa: E402,F401  (routes register on bp)
+from . import accounts, consolidation, decisions, reports, review  # noqa: E402,F401  (routes register on bp)
 from .openapi import openapi  # noqa: E402,F401

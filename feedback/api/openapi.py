@@ -126,6 +126,35 @@ OPERATIONS: dict[tuple[str, str], dict] = {
                                                    errors=(400, 401, 403, 404, 409)),
     ("/reports/{rid}/outstanding", "get"): _op("Everything not yet decided, and departments that have not answered",
                                                errors=(401, 403, 404)),
+    ("/reports/{rid}/editions", "get"): _op("Consolidated drafts (editions), newest first", returns=LIST),
+    ("/reports/{rid}/editions", "post"): _op("Issue a consolidated draft: every section's current version (drafter)",
+                                             schemas.EditionCreate, 201, errors=(400, 401, 403, 404, 422)),
+    ("/reports/{rid}/editions/{n}", "get"): _op("An edition with every section's text"),
+    ("/reports/{rid}/editions/{n}/approve", "post"): _op("Approve an edition (chair)", errors=(401, 403, 404, 409)),
+    ("/reports/{rid}/editions/{n}/submit", "post"): _op("Mark an approved edition submitted to the Committee (chair)",
+                                                        errors=(401, 403, 404, 409)),
+    ("/reports/{rid}/editions/{n}/export.docx", "get"): _op(
+        "The edition as Word; ?changes_since=M marks the changes since edition M as revisions",
+        params=(_query("changes_since"),), returns={"type": "string", "format": "binary"},
+        media="application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("/reports/{rid}/editions/{n}/export.md", "get"): _op(
+        "The edition as Markdown (CriticMarkup for changes)", params=(_query("changes_since"),),
+        returns={"type": "string"}, media="text/markdown"),
+    ("/reports/{rid}/editions/{n}/export.html", "get"): _op(
+        "The edition as a print-friendly page", params=(_query("changes_since"),), returns={"type": "string"},
+        media="text/html"),
+    ("/reports/{rid}/dispositions", "get"): _op("The consolidation table (drafter, chair); ?round= for one round",
+                                                params=(_query("round"),), errors=(401, 403, 404)),
+    ("/reports/{rid}/dispositions.csv", "get"): _op("The consolidation table as CSV (UTF-8 with BOM)",
+                                                    params=(_query("round"),), returns={"type": "string"},
+                                                    media="text/csv", errors=(401, 403, 404)),
+    ("/reports/{rid}/dispositions.docx", "get"): _op(
+        "The consolidation table as a landscape Word table", params=(_query("round"),),
+        returns={"type": "string", "format": "binary"},
+        media="application/vnd.openxmlformats-officedocument.wordprocessingml.document", errors=(401, 403, 404)),
+    ("/reports/{rid}/audit", "get"): _op("The report's audit trail, newest first (admin, drafter, chair)",
+                                         params=(_query("limit"), _query("cursor"), _query("actor"),
+                                                 _query("action", "string")), errors=(401, 403, 404)),
     ("/notifications", "get"): _op("Your latest notifications", returns=LIST, errors=(401,)),
 }
 

@@ -140,3 +140,7 @@ class ReopenRequest(Body):
 
 class BulkAccept(Body):
     ids: list[StrictInt] = Field(min_length=1, max_length=200)
+
+
+class EditionCreate(Body):
+    note: str | None = None

@@ -24,7 +24,7 @@ def record(
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else obj.id
         if report_id is None:
-            report_id = getattr(obj, "report_id", None)
+            report_id = obj.id if object_type == "report" else getattr(obj, "report_id", None)
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         action=action,

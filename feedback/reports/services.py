@@ -79,7 +79,7 @@ def import_report(actor, *, title, markdown) -> Report:
         parents[part.level] = section
         for deeper in range(part.level + 1, MAX_LEVEL + 1):
             parents.pop(deeper, None)
-    record(actor, "report.imported", report, report_id=None, sections=len(parsed.sections))
+    record(actor, "report.imported", report, sections=len(parsed.sections))
     db.session.flush()
     return report
 

@@ -21,3 +21,22 @@ document.addEventListener("submit", (event) => {
     button.setAttribute("aria-disabled", "true");
   }
 });
+
+// Selecting a passage of a section's text fills the comment form's quote field.
+document.addEventListener("mouseup", () => {
+  const source = document.getElementById("section-text");
+  const form = document.getElementById("comment-form");
+  if (!source || !form) return;
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
+  const range = selection.getRangeAt(0);
+  if (!source.contains(range.commonAncestorContainer)) return;
+  const text = selection.toString().trim();
+  if (!text) return;
+  const quote = form.querySelector("textarea[name=quote]");
+  if (quote) {
+    quote.value = text;
+    quote.classList.add("filled");
+    form.querySelector("textarea[name=body]")?.focus({ preventScroll: true });
+  }
+});

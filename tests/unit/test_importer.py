@@ -23,7 +23,9 @@ def test_strip_number(heading, number, rest):
 
 
 def test_single_top_heading_is_the_title_and_levels_move_up():
-    parsed = parse("# Báo cáo tổng kết\n\n## I. Đánh giá\n\nVăn bản.\n\n### 1. Kinh tế\n\nTăng trưởng.\n")
+    parsed = parse(
+        "# Báo cáo tổng kết\n\n## I. Đánh giá\n\nVăn bản.\n\n### 1. Kinh tế\n\nTăng trưởng.\n"
+    )
     assert parsed.title == "Báo cáo tổng kết"
     assert [(s.level, s.heading, s.text) for s in parsed.sections] == [
         (1, "Đánh giá", "Văn bản."),

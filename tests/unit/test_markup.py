@@ -29,7 +29,9 @@ def test_payloads_are_neutralised(payload):
 
 
 def test_tables_lists_and_vietnamese_render():
-    html = render("| Chỉ tiêu | Kết quả |\n|---|---:|\n| GRDP | 10,7% |\n\n- Đạt\n- Vượt\n\n**Quảng Ninh**")
+    html = render(
+        "| Chỉ tiêu | Kết quả |\n|---|---:|\n| GRDP | 10,7% |\n\n- Đạt\n- Vượt\n\n**Quảng Ninh**"
+    )
     assert "<table>" in html and "<td>GRDP</td>" in html
     assert "<li>Đạt</li>" in html
     assert "<strong>Quảng Ninh</strong>" in html

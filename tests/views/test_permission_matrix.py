@@ -6,6 +6,7 @@ The matrix must list every route the app has; a new route without a row fails
 
 import pytest
 
+from feedback.consolidation import services as edition_services
 from feedback.extensions import db
 from feedback.reports import queries
 from feedback.review import services
@@ -68,13 +69,24 @@ MATRIX = [
     ("POST", "/sections/{sid}/accept-suggestions", DRAFTER),
     ("POST", "/comments/{submitted_comment}/resolve", {"drafter", "chair"}),
     ("POST", "/comments/{submitted_comment}/reopen", DRAFTER),
+    ("GET", "/reports/{rid}/dashboard", {"drafter", "chair"}),
+    ("GET", "/reports/{rid}/editions", ALL),
+    ("POST", "/reports/{rid}/editions", DRAFTER),
+    ("GET", "/reports/{rid}/editions/{edition}", ALL),
+    ("GET", "/reports/{rid}/editions/{edition}/compare", ALL),
+    ("GET", "/reports/{rid}/editions/{edition}/export.docx", ALL),
+    ("POST", "/reports/{rid}/editions/{edition}/approve", {"chair"}),
+    ("POST", "/reports/{rid}/editions/{edition}/submit", {"chair"}),
+    ("GET", "/reports/{rid}/dispositions", {"drafter", "chair"}),
+    ("GET", "/reports/{rid}/dispositions.csv", {"drafter", "chair"}),
 ]
 
 PLACEHOLDERS = {
     "{rid}": "<int:rid>", "{sid}": "<int:sid>", "{uid}": "<int:uid>", "{did}": "<int:did>",
     "{round}": "<int:round_id>", "{draft_comment}": "<int:comment_id>", "{submitted_comment}": "<int:comment_id>",
     "{draft_suggestion}": "<int:suggestion_id>", "{submitted_suggestion}": "<int:suggestion_id>",
-    "/versions/1": "/versions/<int:n>", "/move/down": "/move/<direction>",
+    "/versions/1": "/versions/<int:n>", "/move/down": "/move/<direction>", "{edition}": "<int:n>",
+    "/export.docx": "/export.<fmt>", "/dispositions.csv": "/dispositions.<fmt>",
 }
 
 
@@ -88,11 +100,13 @@ def world(people, report):
     services.submit_response(people.lead, round_)
     draft_comment = services.add_comment(people.reviewer, target, body="Bản nháp.")
     draft_suggestion = services.add_suggestion(people.reviewer, target, base_version=1, text="Bản nháp đề xuất.")
+    edition = edition_services.issue_edition(people.drafter, report)
     db.session.commit()
     return {
         "rid": report.id, "sid": target.id, "uid": people.reviewer.id, "did": people.department.id,
         "round": round_.id, "draft_comment": draft_comment.id, "submitted_comment": submitted_comment.id,
         "draft_suggestion": draft_suggestion.id, "submitted_suggestion": submitted_suggestion.id,
+        "edition": edition.number,
     }
 
 # Routes that are not role-gated pages: static files, login, logout, language, the API.

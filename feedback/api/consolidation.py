@@ -1,0 +1,204 @@
+"""API: editions, exports, approval, the disposition table, the audit trail."""
+
+from __future__ import annotations
+
+from flask import g, jsonify, request, url_for
+
+from .. import permissions
+from ..audit import queries as audit_queries
+from ..consolidation import dispositions, documents, exports, queries, services
+from ..errors import NotFound
+from ..reports import queries as report_queries
+from ..review import queries as review_queries
+from . import bp, serializers
+from .schemas import EditionCreate
+from .util import commit, parse, query_int
+
+
+def _edition(edition, *, with_text: bool = False) -> dict:
+    data = {
+        "id": edition.id,
+        "report_id": edition.report_id,
+        "number": edition.number,
+        "title": edition.title,
+        "note": edition.note,
+        "status": edition.status,
+        "created_at": serializers.iso(edition.created_at),
+        "created_by": serializers.person(edition.created_by),
+        "approved_at": serializers.iso(edition.approved_at),
+        "approved_by": serializers.person(edition.approved_by),
+        "submitted_at": serializers.iso(edition.submitted_at),
+    }
+    if with_text:
+        data["sections"] = [
+            {"section_id": e.section_id, "version": e.version.number, "number": e.number, "level": e.depth + 1,
+             "heading": e.heading, "text": e.text}
+            for e in queries.entries(edition)
+        ]
+    else:
+        data["sections"] = [
+            {"section_id": s.section_id, "version": s.version, "number": s.number} for s in edition.sections
+        ]
+    return data
+
+
+def _read():
+    permissions.require(permissions.can_read_reports(g.actor))
+
+
+@bp.get("/reports/<int:rid>/editions")
+def list_editions(rid: int):
+    _read()
+    report = report_queries.get_report(rid)
+    return jsonify([_edition(e) for e in queries.editions(report)])
+
+
+@bp.post("/reports/<int:rid>/editions")
+def issue_edition(rid: int):
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_issue_edition(g.actor, report))
+    body = parse(EditionCreate)
+    edition = services.issue_edition(g.actor, report, note=body.note)
+    commit()
+    return jsonify(_edition(edition)), 201
+
+
+@bp.get("/reports/<int:rid>/editions/<int:n>")
+def get_edition(rid: int, n: int):
+    _read()
+    return jsonify(_edition(queries.get_edition(report_queries.get_report(rid), n), with_text=True))
+
+
+@bp.post("/reports/<int:rid>/editions/<int:n>/approve")
+def approve_edition(rid: int, n: int):
+    edition = queries.get_edition(report_queries.get_report(rid), n)
+    services.approve_edition(g.actor, edition)
+    commit()
+    return jsonify(_edition(edition))
+
+
+@bp.post("/reports/<int:rid>/editions/<int:n>/submit")
+def submit_edition(rid: int, n: int):
+    edition = queries.get_edition(report_queries.get_report(rid), n)
+    services.submit_edition(g.actor, edition)
+    commit()
+    return jsonify(_edition(edition))
+
+
+def _export(rid: int, n: int, fmt: str):
+    _read()
+    report = report_queries.get_report(rid)
+    edition = queries.get_edition(report, n)
+    since = query_int("changes_since", None, minimum=1)
+    changes_since = queries.get_edition(report, since) if since else None
+    doc = exports.doc_edition(edition, changes_since)
+    name = f"du-thao-lan-{edition.number}" + (f"-thay-doi-tu-lan-{since}" if since else "")
+    if fmt == "docx":
+        return exports.attachment(documents.edition_docx(doc), exports.safe_filename(name, "docx"),
+                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    if fmt == "md":
+        return exports.attachment(documents.edition_markdown(doc), exports.safe_filename(name, "md"),
+                                  "text/markdown; charset=utf-8")
+    from flask import render_template
+
+    return render_template("consolidation/print.html", doc=doc, report=report, edition=edition)
+
+
+@bp.get("/reports/<int:rid>/editions/<int:n>/export.docx")
+def export_docx(rid: int, n: int):
+    return _export(rid, n, "docx")
+
+
+@bp.get("/reports/<int:rid>/editions/<int:n>/export.md")
+def export_md(rid: int, n: int):
+    return _export(rid, n, "md")
+
+
+@bp.get("/reports/<int:rid>/editions/<int:n>/export.html")
+def export_html(rid: int, n: int):
+    return _export(rid, n, "html")
+
+
+def _table(rid: int):
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_view_dispositions(g.actor, report))
+    round_id = query_int("round", None, minimum=1)
+    round_ = review_queries.get_round(round_id) if round_id else None
+    if round_ is not None and round_.report_id != report.id:
+        raise NotFound()
+    return dispositions.build(report, round_)
+
+
+def _row_link(row) -> str:
+    if row.link is None:
+        return ""
+    sid, old, new = row.link
+    return url_for("reports.diff", sid=sid, _external=True, **{"from": old, "to": new})
+
+
+@bp.get("/reports/<int:rid>/dispositions")
+def disposition_table(rid: int):
+    table = _table(rid)
+    p = table.preamble
+    return jsonify({
+        "report_id": rid,
+        "round": serializers.round_(table.round) if table.round else None,
+        "preamble": {
+            "consulted": [d.code for d in p.consulted],
+            "received": [
+                {"department": d.code, "dispatches": [
+                    {"number": s.dispatch_number, "date": s.dispatch_date.isoformat() if s.dispatch_date else None}
+                    for s in subs if s.dispatch_number]}
+                for d, subs in p.received
+            ],
+            "agreed": [d.code for d in p.agreed],
+            "deemed_to_agree": [d.code for d in p.deemed],
+            "commented": [d.code for d in p.commented],
+            "no_reply": [d.code for d in p.no_reply],
+            "text": p.sentences(),
+        },
+        "rows": [
+            {
+                "id": r.item.id, "type": r.kind, "section_id": r.section_id, "group": r.group,
+                "department": r.department_code or None, "who": r.who, "dispatch": r.dispatch,
+                "quote": r.quote, "text": r.content, "decision": r.decision_code, "decision_label": r.decision,
+                "response": r.response, "link": _row_link(r) or None,
+            }
+            for r in table.rows
+        ],
+    })
+
+
+@bp.get("/reports/<int:rid>/dispositions.csv")
+def disposition_csv(rid: int):
+    data = dispositions.export_table(_table(rid), _row_link)
+    return exports.attachment(documents.dispositions_csv(data).encode("utf-8"),
+                              exports.safe_filename("bang-tong-hop-y-kien", "csv"), "text/csv; charset=utf-8")
+
+
+@bp.get("/reports/<int:rid>/dispositions.docx")
+def disposition_docx(rid: int):
+    data = dispositions.export_table(_table(rid), _row_link)
+    return exports.attachment(documents.dispositions_docx(data), exports.safe_filename("bang-tong-hop-y-kien", "docx"),
+                              "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@bp.get("/reports/<int:rid>/audit")
+def audit(rid: int):
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_read_audit(g.actor))
+    limit = query_int("limit", 50, minimum=1, maximum=500)
+    cursor = query_int("cursor", None, minimum=1)
+    events = audit_queries.events(
+        report_id=report.id, actor_id=query_int("actor", None, minimum=1), action=request.args.get("action") or None,
+        before_id=cursor, limit=limit + 1,
+    )
+    page = events[:limit]
+    return jsonify({
+        "items": [
+            {"id": e.id, "at": serializers.iso(e.at), "actor": serializers.person(e.actor), "action": e.action,
+             "object": {"type": e.object_type, "id": e.object_id}, "details": e.details}
+            for e in page
+        ],
+        "next_cursor": str(page[-1].id) if len(events) > limit else None,
+    })

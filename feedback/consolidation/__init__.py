@@ -1,0 +1,1 @@
+"""Consolidated versions, their comparison and exports, the disposition table."""

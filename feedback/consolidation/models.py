@@ -1,0 +1,78 @@
+"""Consolidated versions (editions): immutable, numbered snapshots of a report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..extensions import db
+from ..models_base import UTCDateTime, enum_check, utcnow
+from ..reports.models import Report
+
+
+class EditionStatus(StrEnum):
+    ISSUED = "issued"
+    APPROVED = "approved"
+    SUBMITTED = "submitted"
+
+
+class Edition(db.Model):
+    """Dự thảo lần N: every section's version at one moment."""
+
+    __tablename__ = "edition"
+    __table_args__ = (
+        UniqueConstraint("report_id", "number"),
+        CheckConstraint(enum_check("status", [s.value for s in EditionStatus]), name="status_known"),
+        CheckConstraint(
+            "(status = 'issued') OR (approved_at IS NOT NULL AND approved_by_id IS NOT NULL)",
+            name="approval_has_chair",
+        ),
+        CheckConstraint(
+            "(status <> 'submitted') OR (submitted_at IS NOT NULL AND submitted_by_id IS NOT NULL)",
+            name="submission_has_chair",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    number: Mapped[int]
+    note: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(500))  # the report title at that moment
+    status: Mapped[str] = mapped_column(String(16), default=EditionStatus.ISSUED.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    report: Mapped[Report] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    sections: Mapped[list[EditionSection]] = relationship(
+        order_by="EditionSection.position", cascade="all, delete-orphan"
+    )
+
+
+class EditionSection(db.Model):
+    """One section of an edition: which version, where, with which number."""
+
+    __tablename__ = "edition_section"
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id"), primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), primary_key=True)
+    version: Mapped[int]
+    position: Mapped[int]  # document order
+    number: Mapped[str] = mapped_column(String(32))
+    depth: Mapped[int]
+
+
+@event.listens_for(EditionSection, "before_update")
+@event.listens_for(EditionSection, "before_delete")
+def _frozen(_mapper, _connection, target):
+    raise RuntimeError("an edition's sections never change")

@@ -1,0 +1,64 @@
+"""Edition use cases: issue, approve, mark submitted."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import permissions
+from ..audit.services import record
+from ..errors import InvalidTransition
+from ..extensions import db
+from ..models_base import utcnow
+from ..reports import queries as report_queries
+from ..reports.models import Report
+from ..validation import clean_text
+from .models import Edition, EditionSection, EditionStatus
+
+
+def issue_edition(actor, report: Report, *, note="") -> Edition:
+    """Snapshot every section's current version in one read (one SELECT over sections
+    joined to their current versions), numbered after the report's last edition."""
+    permissions.require(permissions.can_issue_edition(actor, report))
+    note = clean_text(note or "", _("Note"), max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"], required=False)
+    last = db.session.scalar(select(func.max(Edition.number)).where(Edition.report_id == report.id)) or 0
+    entries = report_queries.outline(report)
+    edition = Edition(
+        report_id=report.id, number=last + 1, note=note, title=report.title, created_by_id=actor.id,
+        status=EditionStatus.ISSUED.value,
+    )
+    edition.sections = [
+        EditionSection(
+            section_id=e.section.id, version=e.version.number, position=index, number=e.number, depth=e.depth
+        )
+        for index, e in enumerate(entries)
+    ]
+    db.session.add(edition)
+    record(actor, "edition.issued", edition, number=edition.number,
+           sections={str(e.section.id): e.version.number for e in entries})
+    return edition
+
+
+def approve_edition(actor, edition: Edition) -> Edition:
+    permissions.require(permissions.can_approve_edition(actor, edition), _("Only the chair approves an edition."))
+    if edition.status != EditionStatus.ISSUED:
+        raise InvalidTransition(_("Edition %(n)d is already approved.", n=edition.number))
+    edition.status = EditionStatus.APPROVED.value
+    edition.approved_at, edition.approved_by_id = utcnow(), actor.id
+    record(actor, "edition.approved", edition, number=edition.number)
+    return edition
+
+
+def submit_edition(actor, edition: Edition) -> Edition:
+    """Mark an approved edition as submitted to the Committee."""
+    permissions.require(permissions.can_approve_edition(actor, edition), _("Only the chair marks an edition submitted."))
+    if edition.status == EditionStatus.ISSUED:
+        raise InvalidTransition(_("Approve edition %(n)d before marking it submitted.", n=edition.number))
+    if edition.status == EditionStatus.SUBMITTED:
+        raise InvalidTransition(_("Edition %(n)d is already submitted.", n=edition.number))
+    edition.status = EditionStatus.SUBMITTED.value
+    edition.submitted_at, edition.submitted_by_id = utcnow(), actor.id
+    edition.report.status = "submitted"
+    record(actor, "edition.submitted", edition, number=edition.number)
+    return edition

@@ -1,0 +1,183 @@
+"""Edition pages: issue, read, compare, approve, export; the disposition table."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import permissions
+from ..errors import DomainError
+from ..extensions import db
+from ..reports import queries as report_queries
+from ..reports.forms import ActionForm
+from ..review import queries as review_queries
+from . import dispositions, documents, exports, queries, services
+from .forms import EditionForm
+
+bp = Blueprint("consolidation", __name__)
+
+
+@bp.before_request
+@login_required
+def _readers_only():
+    permissions.require(permissions.can_read_reports(current_user))
+
+
+@bp.route("/reports/<int:rid>/editions", methods=["GET", "POST"])
+def editions(rid: int):
+    report = report_queries.get_report(rid)
+    form = EditionForm()
+    if request.method == "POST":
+        permissions.require(permissions.can_issue_edition(current_user, report))
+        if form.validate_on_submit():
+            try:
+                edition = services.issue_edition(current_user, report, note=form.note.data)
+            except DomainError as error:
+                db.session.rollback()
+                form.form_errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("Draft no. %(n)d issued.", n=edition.number), "success")
+                return redirect(url_for(".edition", rid=rid, n=edition.number))
+    return render_template("consolidation/editions.html", report=report, editions=queries.editions(report), form=form)
+
+
+def _compare_target(report, edition, value: str | None):
+    """`?with=M` (another edition) or `?with=current` (the draft as it is now)."""
+    if not value:
+        return None, None
+    if value == "current":
+        return "current", queries.current_entries(report)
+    try:
+        other = queries.get_edition(report, int(value))
+    except ValueError:
+        abort(400)
+    return other, queries.entries(other)
+
+
+@bp.get("/reports/<int:rid>/editions/<int:n>")
+def edition(rid: int, n: int):
+    report = report_queries.get_report(rid)
+    edition = queries.get_edition(report, n)
+    return render_template(
+        "consolidation/edition.html", report=report, edition=edition, entries=queries.entries(edition),
+        editions=queries.editions(report), action_form=ActionForm(),
+    )
+
+
+@bp.get("/reports/<int:rid>/editions/<int:n>/compare")
+def compare(rid: int, n: int):
+    """One document with tracked changes, section by section: from `?from=` (an edition
+    number) to edition n, or from edition n to the current draft with `?to=current`."""
+    report = report_queries.get_report(rid)
+    edition = queries.get_edition(report, n)
+    if request.args.get("to") == "current":
+        old_label, new_label = _("Draft no. %(n)d", n=edition.number), _("the current draft")
+        changes = queries.compare(queries.entries(edition), queries.current_entries(report))
+    else:
+        previous = request.args.get("from", type=int)
+        if previous is None:
+            previous = n - 1
+        if previous < 1:
+            flash(_("This is the first draft; there is nothing earlier to compare with."), "info")
+            return redirect(url_for(".edition", rid=rid, n=n))
+        old = queries.get_edition(report, previous)
+        old_label, new_label = _("Draft no. %(n)d", n=old.number), _("Draft no. %(n)d", n=edition.number)
+        changes = queries.compare(queries.entries(old), queries.entries(edition))
+    from .. import textdiff
+
+    return render_template(
+        "consolidation/compare.html", report=report, edition=edition, changes=changes,
+        old_label=old_label, new_label=new_label, render=textdiff.render_html,
+        editions=queries.editions(report), summary={
+            status: sum(1 for c in changes if c.status == status) for status in ("added", "removed", "changed")
+        } | {"moved": sum(1 for c in changes if c.moved), "renamed": sum(1 for c in changes if c.renamed)},
+    )
+
+
+def _edition_action(rid: int, n: int, run, message: str):
+    report = report_queries.get_report(rid)
+    edition = queries.get_edition(report, n)
+    permissions.require(permissions.can_approve_edition(current_user, edition))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        run(edition)
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".edition", rid=rid, n=n))
+
+
+@bp.post("/reports/<int:rid>/editions/<int:n>/approve")
+def approve(rid: int, n: int):
+    return _edition_action(rid, n, lambda e: services.approve_edition(current_user, e), _("Draft approved."))
+
+
+@bp.post("/reports/<int:rid>/editions/<int:n>/submit")
+def submit(rid: int, n: int):
+    return _edition_action(rid, n, lambda e: services.submit_edition(current_user, e),
+                           _("Draft marked as submitted to the Committee."))
+
+
+@bp.get("/reports/<int:rid>/editions/<int:n>/export.<fmt>")
+def export(rid: int, n: int, fmt: str):
+    report = report_queries.get_report(rid)
+    edition = queries.get_edition(report, n)
+    since = request.args.get("changes_since", type=int)
+    changes_since = queries.get_edition(report, since) if since else None
+    doc = exports.doc_edition(edition, changes_since)
+    name = f"du-thao-lan-{edition.number}" + (f"-thay-doi-tu-lan-{since}" if since else "")
+    if fmt == "docx":
+        return exports.attachment(documents.edition_docx(doc), exports.safe_filename(name, "docx"),
+                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    if fmt == "md":
+        return exports.attachment(documents.edition_markdown(doc), exports.safe_filename(name, "md"),
+                                  "text/markdown; charset=utf-8")
+    if fmt == "html":
+        return render_template("consolidation/print.html", doc=doc, report=report, edition=edition)
+    abort(404)
+
+
+def _dispositions_table(report):
+    round_id = request.args.get("round", type=int)
+    round_ = review_queries.get_round(round_id) if round_id else None
+    if round_ is not None and round_.report_id != report.id:
+        abort(404)
+    return dispositions.build(report, round_)
+
+
+def _row_link(row) -> str:
+    if row.link is None:
+        return ""
+    sid, old, new = row.link
+    return url_for("reports.diff", sid=sid, _external=True, **{"from": old, "to": new})
+
+
+@bp.get("/reports/<int:rid>/dispositions")
+def disposition_table(rid: int):
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_view_dispositions(current_user, report))
+    table = _dispositions_table(report)
+    return render_template("consolidation/dispositions.html", report=report, table=table,
+                           rounds=review_queries.rounds(report))
+
+
+@bp.get("/reports/<int:rid>/dispositions.<fmt>")
+def disposition_export(rid: int, fmt: str):
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_view_dispositions(current_user, report))
+    data = dispositions.export_table(_dispositions_table(report), _row_link)
+    name = exports.safe_filename("bang-tong-hop-y-kien", fmt if fmt in ("csv", "docx") else "bin")
+    if fmt == "csv":
+        return exports.attachment(documents.dispositions_csv(data).encode("utf-8"), name, "text/csv; charset=utf-8")
+    if fmt == "docx":
+        return exports.attachment(documents.dispositions_docx(data), name,
+                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    abort(404)

@@ -1,0 +1,87 @@
+"""The chair's dashboard of a report."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import permissions
+from ..consolidation import queries as edition_queries
+from ..models_base import utcnow
+from ..reports import queries as report_queries
+from ..reports.forms import ActionForm
+from ..review import queries as review_queries
+from ..review.forms import ResolveForm
+from . import charts, queries
+
+bp = Blueprint("dashboard", __name__)
+
+
+def _series():
+    comments = [
+        charts.Series("open", _("comments open"), "s-open"),
+        charts.Series("escalated", _("escalated to the chair"), "s-escalated"),
+        charts.Series("absorbed", _("absorbed"), "s-absorbed"),
+        charts.Series("explained", _("explained"), "s-explained"),
+        charts.Series("noted", _("noted"), "s-noted"),
+    ]
+    suggestions = [
+        charts.Series("pending", _("suggestions pending"), "s-pending"),
+        charts.Series("accepted", _("accepted"), "s-accepted"),
+        charts.Series("rejected", _("rejected"), "s-rejected"),
+    ]
+    responses = [
+        charts.Series("submitted", _("submitted"), "s-submitted"),
+        charts.Series("no_comments", _("no comments"), "s-nocomments"),
+        charts.Series("drafting", _("drafting"), "s-drafting"),
+        charts.Series("not_started", _("not started"), "s-notstarted"),
+    ]
+    return comments, suggestions, responses
+
+
+@bp.get("/reports/<int:rid>/dashboard")
+@login_required
+def dashboard(rid: int):
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_view_dashboard(current_user, report))
+    outline = report_queries.outline(report)
+    round_ = review_queries.open_round(report.id) or review_queries.latest_round(report)
+    responses = review_queries.responses(round_) if round_ else []
+    outstanding = review_queries.outstanding(report)
+    bars = queries.feedback_by_section(report, outline)
+    comment_series, suggestion_series, response_series = _series()
+    general = _("The report as a whole")
+    link = lambda bar: (url_for("reports.section", sid=bar.section_id) if bar.section_id  # noqa: E731
+                        else url_for("reports.report", rid=rid, _anchor="general"))
+    status_counts = {s.key: 0 for s in response_series}
+    for r in responses:
+        status_counts[r.status.value] += 1
+    latest = edition_queries.latest(report)
+    by_department: dict[str, list] = {}
+    for item in outstanding.escalated + outstanding.comments + outstanding.conflicts + outstanding.suggestions:
+        key = item.department.name if item.department else _("Drafting team and chair")
+        by_department.setdefault(key, []).append(item)
+    return render_template(
+        "dashboard/dashboard.html",
+        report=report,
+        round=round_,
+        responses=responses,
+        now=utcnow(),
+        outstanding=outstanding,
+        by_department=dict(sorted(by_department.items())),
+        entries={e.section.id: e for e in report_queries.outline(report, include_deleted=True)},
+        response_chart=charts.stacked_bars([(_("Departments"), status_counts, None)], response_series, label_width=120),
+        response_legend=charts.legend(response_series),
+        comment_chart=charts.stacked_bars(
+            [(b.label or general, b.comments, link(b)) for b in bars if sum(b.comments.values())], comment_series),
+        comment_legend=charts.legend(comment_series),
+        suggestion_chart=charts.stacked_bars(
+            [(b.label or general, b.suggestions, link(b)) for b in bars if sum(b.suggestions.values())],
+            suggestion_series),
+        suggestion_legend=charts.legend(suggestion_series),
+        bars=bars,
+        latest=latest,
+        resolve_form=ResolveForm(),
+        action_form=ActionForm(),
+    )

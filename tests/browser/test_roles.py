@@ -1,0 +1,170 @@
+"""Each role does its whole job in a real browser on the demo data."""
+
+import io
+import re
+
+import docx
+from playwright.sync_api import expect
+
+from .conftest import login, logout
+from .helpers import LiveApi
+
+ECONOMY = "Phát triển kinh tế, chuyển dịch cơ cấu kinh tế"
+INVEST = "Huy động nguồn lực đầu tư, phát triển kết cấu hạ tầng"
+SOCIAL = "Văn hóa, xã hội, y tế, giáo dục"
+
+
+def _open_section(page, heading: str) -> None:
+    page.goto("/reports/1")
+    page.locator("nav.toc a", has_text=heading).first.click()
+    page.locator("article.document").get_by_role("link", name=re.compile(re.escape(heading))).first.click()
+    expect(page.locator("h1")).to_contain_text(heading)
+
+
+def test_department_reviewer_drafts_and_the_lead_submits(page):
+    login(page, "sgtvt.canbo")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    _open_section(page, INVEST)
+    page.shots("section")
+    # Select a passage in the text: the comment form picks it up as the quote.
+    page.evaluate("""() => {
+        const p = document.querySelector('#section-text p');
+        const text = p.firstChild;
+        const start = text.textContent.indexOf('Tổng vốn đầu tư toàn xã hội');
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, start + 'Tổng vốn đầu tư toàn xã hội'.length);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""")
+    expect(page.locator("#comment-form textarea[name=quote]")).to_have_value("Tổng vốn đầu tư toàn xã hội")
+    page.fill("#comment-form textarea[name=body]", "Đề nghị bổ sung cơ cấu vốn đầu tư theo nguồn.")
+    page.select_option("#comment-form select[name=kind]", "figures")
+    page.click("#comment-form button[type=submit]")
+    comment = page.locator("article.comment", has_text="Đề nghị bổ sung cơ cấu vốn đầu tư theo nguồn.")
+    expect(comment).to_be_visible()
+    expect(comment.locator("blockquote.quote")).to_contain_text("Tổng vốn đầu tư toàn xã hội")
+    expect(comment.locator(".badge.warn")).to_be_visible()  # a draft, only the department sees it
+
+    page.locator("a[href$='/suggest']").click()
+    text = page.locator("textarea[name=text]")
+    text.fill(text.input_value().replace("286 nghìn tỷ đồng", "286,4 nghìn tỷ đồng"))
+    page.fill("textarea[name=rationale]", "Theo số liệu quyết toán của Sở Giao thông vận tải.")
+    page.click("button[name=preview], input[name=preview]")
+    expect(page.locator(".diff ins")).to_contain_text("286")
+    page.shots("suggestion-preview")
+    page.click("input[name=save], button[name=save]")
+    expect(page.locator(".diff del").first).to_be_visible()
+    logout(page)
+
+    login(page, "sgtvt.lanhdao")
+    page.goto("/reports/1")
+    page.locator(".roundbanner a[href*='/respond']").click()
+    expect(page.locator("table.grid")).to_contain_text("Đề nghị bổ sung cơ cấu vốn đầu tư")
+    page.fill("input[name=dispatch_number]", "1502/SGTVT-KHTC")
+    page.fill("input[name=dispatch_date]", "2019-12-10")
+    page.shots("respond")
+    page.click("input[name=submit_feedback], button[name=submit_feedback]")
+    row = page.locator("table.responses tr", has_text="Sở Giao thông vận tải")
+    expect(row).to_contain_text("1502/SGTVT-KHTC")
+    page.shots("round-status")
+
+
+def test_drafting_team_accepts_rejects_and_merges(page, live_server):
+    api = LiveApi(live_server)
+    social = api.section(SOCIAL)
+    economy = api.section(ECONOMY)
+    # Three departments' suggestions: SNN's will be rejected, SYT's and SLDTBXH's clash.
+    _status, rejected = api.call("snn.canbo", "POST", f"/sections/{social['id']}/suggestions", {
+        "base_version": social["version"], "rationale": "Bổ sung số liệu nông thôn mới.",
+        "text": social["text"] + "\n\nTỷ lệ xã đạt chuẩn nông thôn mới nâng cao đạt 30%."})
+    sentence = "tỷ lệ dân số tham gia bảo hiểm y tế đạt 97,1%"
+    _status, first = api.call("syt.canbo", "POST", f"/sections/{social['id']}/suggestions", {
+        "base_version": social["version"], "text": social["text"].replace(sentence, "tỷ lệ dân số tham gia bảo hiểm y tế đạt 97,3%")})
+    _status, clash = api.call("sldtbxh.canbo", "POST", f"/sections/{social['id']}/suggestions", {
+        "base_version": social["version"], "text": social["text"].replace(sentence, "tỷ lệ bao phủ bảo hiểm y tế đạt 97,1% dân số")})
+    for lead in ("snn.lanhdao", "syt.lanhdao", "sldtbxh.lanhdao"):
+        status, _body = api.call(lead, "POST", "/rounds/1/response", {})
+        assert status == 201
+
+    login(page, "tosoanthao")
+    page.goto("/reports/1/review")
+    page.shots("queue")
+    # The demo's STC suggestion: tracked diff visible, accept.
+    stc = page.locator("table.grid tr", has_text="STC").locator("a").first
+    stc.click()
+    expect(page.locator(".diff ins").first).to_be_visible()
+    expect(page.locator(".diff del").first).to_be_visible()
+    page.shots("suggestion")
+    page.click("form.acceptform button[type=submit]")
+    expect(page.locator(".flash-success")).to_be_visible()
+    status, body = api.call("tosoanthao", "GET", f"/sections/{economy['id']}")
+    assert "8,5%/năm" in body["text"]
+
+    page.goto(f"/suggestions/{rejected['id']}")
+    page.fill("form.rejectform textarea[name=reason]", "Số liệu nông thôn mới nâng cao chưa được thẩm định.")
+    page.click("form.rejectform button[type=submit]")
+    expect(page.locator(".flash-success")).to_be_visible()
+
+    page.goto(f"/suggestions/{first['id']}")
+    page.click("form.acceptform button[type=submit]")
+    page.goto(f"/suggestions/{clash['id']}")
+    page.locator(f"a[href$='/suggestions/{clash['id']}/merge']").click()
+    expect(page.locator("mark.clash").first).to_be_visible()
+    page.shots("merge")
+    merged = page.locator("textarea[name=text]")
+    merged.fill(merged.input_value().replace("đạt 97,3%", "đạt 97,3% (bao phủ gần như toàn dân)"))
+    page.fill("input[name=note]", "Kết hợp ý kiến Sở Y tế và Sở LĐ-TB&XH.")
+    page.click("form[action$='/accept'] button[type=submit]")
+    expect(page.locator(".flash-success")).to_be_visible()
+    _status, history = api.call("tosoanthao", "GET", f"/sections/{social['id']}/versions")
+    assert history[0]["kind"] == "accept" and f"#{clash['id']}" in history[0]["reason"]
+    _status, decided = api.call("sldtbxh.canbo", "GET", f"/suggestions/{clash['id']}")
+    assert decided["status"] == "accepted" and decided["accepted_with_edits"] is True
+
+
+def test_chair_follows_outstanding_approves_and_downloads(page, live_server):
+    login(page, "chutich")
+    page.goto("/reports/1/dashboard")
+    expect(page.locator("svg.chart").first).to_be_visible()
+    page.shots("dashboard")
+    item = page.locator("ul.outstanding-list a").first
+    href = item.get_attribute("href")
+    item.click()
+    page.wait_for_url(re.compile(re.escape(href.split("#")[0])))
+    page.shots("outstanding-item")
+
+    page.goto("/reports/1/editions/1")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("form[action$='/approve'] button")
+    expect(page.locator(".flash-success")).to_be_visible()
+    page.click("form[action$='/submit'] button")
+    expect(page.locator(".flash-success")).to_be_visible()
+    page.shots("edition")
+    with page.expect_download() as download:
+        page.click("a[href$='/export.docx']")
+    path = download.value.path()
+    document = docx.Document(io.BytesIO(open(path, "rb").read()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "ĐÁNH GIÁ TÌNH HÌNH" in text
+    assert any("Không đạt" in cell.text for table in document.tables for row in table.rows for cell in row.cells)
+
+
+def test_admin_manages_departments_and_users(page):
+    login(page, "quantri")
+    page.goto("/admin/departments")
+    page.fill("input[name=code]", "SNV")
+    page.fill("input[name=name]", "Sở Nội vụ")
+    page.click("form button.primary")
+    expect(page.locator("table.grid")).to_contain_text("Sở Nội vụ")
+    page.goto("/admin/users")
+    page.fill("input[name=username]", "snv.lanhdao")
+    page.fill("input[name=name]", "Trần Thị Hoa")
+    page.select_option("select[name=role]", "lead")
+    page.select_option("select[name=department]", label="SNV – Sở Nội vụ")
+    page.fill("input[name=password]", "Mật khẩu đủ dài 2025")
+    page.click("form button.primary")
+    expect(page.locator("table.grid")).to_contain_text("snv.lanhdao")
+    page.shots("users")
