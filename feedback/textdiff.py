@@ -464,7 +464,7 @@ class _Region:
     proposed: str  # the span as the proposal has it
     theirs: bool  # edited on the current side
     mine: bool  # edited in the proposal
-    repeated: bool  # an edit here repeats its neighbourhood (see _regions)
+    repeated: bool  # an edit here could as well be a word further on (_slides_over_a_token)
 
     @property
     def clash(self) -> bool:
@@ -540,6 +540,39 @@ def _spaces_after(base: str, pos: int) -> int:
     return end
 
 
+def _token_bounds(base: str, lo: int, hi: int) -> set[int]:
+    """Token boundaries of the lines of base around [lo, hi)."""
+    start = base.rfind("\n", 0, lo) + 1
+    end = base.find("\n", hi)
+    pos = start
+    bounds = {pos}
+    for token in _tokens(base[start : len(base) if end < 0 else end + 1]):
+        pos += len(token)
+        bounds.add(pos)
+    return bounds
+
+
+def _slides_over_a_token(base: str, span: _Span) -> bool:
+    """Could the hunk equally be the same edit one word (or mark) further on?
+
+    Deleting one "rất" of "rất rất", or inserting "rất " next to "rất ": when both
+    sides do that, it may be one edit or two (each deleting a different "rất"), and the
+    texts cannot tell. A slide that cuts a word ("chưa" -> "còn" share their "c") or
+    only crosses spaces is no such doubt.
+    """
+    s, e, _ = span.hunk
+    if (span.reach_start, span.reach_end) == (s, e):
+        return False
+    bounds = _token_bounds(base, span.reach_start, span.reach_end)
+    return any(
+        s - k in bounds and e - k in bounds and not base[s - k : s].isspace()
+        for k in range(1, s - span.reach_start + 1)
+    ) or any(
+        s + k in bounds and e + k in bounds and not base[e : e + k].isspace()
+        for k in range(1, span.reach_end - e + 1)
+    )
+
+
 def _group(base: str, spans: list[_Span]) -> list[list[_Span]]:
     """Split a run of spans whose near ranges chain together into groups that interact."""
     parent = list(range(len(spans)))
@@ -609,14 +642,7 @@ def _regions(base: str, theirs: list[Hunk], mine: list[Hunk]) -> list[_Region]:
                     proposed=_apply(base, lo, hi, by_side[1]),
                     theirs=bool(by_side[0]),
                     mine=bool(by_side[1]),
-                    # Deleting one "tốt " of "tốt tốt", or inserting "rất " next to
-                    # "rất ": it slides at least its own length, so the same-looking
-                    # edit on both sides may be one edit or two. Not taken on trust.
-                    repeated=any(
-                        (span.reach_end - span.reach_start) - (span.hunk[1] - span.hunk[0])
-                        >= max(len(span.hunk[2]), span.hunk[1] - span.hunk[0])
-                        for span in group
-                    ),
+                    repeated=any(_slides_over_a_token(base, span) for span in group),
                 )
             )
     return regions

@@ -58,10 +58,15 @@ def dashboard(rid: int):
     for r in responses:
         status_counts[r.status.value] += 1
     latest = edition_queries.latest(report)
+    items = outstanding.escalated + outstanding.conflicts + outstanding.suggestions + outstanding.comments
     by_department: dict[str, list] = {}
-    for item in outstanding.escalated + outstanding.comments + outstanding.conflicts + outstanding.suggestions:
+    for item in items:
         key = item.department.name if item.department else _("Drafting team and chair")
         by_department.setdefault(key, []).append(item)
+    order = {e.section.id: index for index, e in enumerate(outline)}
+    by_section: dict[int | None, list] = {}
+    for item in sorted(items, key=lambda i: -1 if i.section_id is None else order.get(i.section_id, len(order))):
+        by_section.setdefault(item.section_id, []).append(item)
     return render_template(
         "dashboard/dashboard.html",
         report=report,
@@ -70,6 +75,7 @@ def dashboard(rid: int):
         now=utcnow(),
         outstanding=outstanding,
         by_department=dict(sorted(by_department.items())),
+        by_section=by_section,
         entries={e.section.id: e for e in report_queries.outline(report, include_deleted=True)},
         response_chart=charts.stacked_bars([(_("Departments"), status_counts, None)], response_series, label_width=120),
         response_legend=charts.legend(response_series),

@@ -137,11 +137,16 @@ def _section(sid: int):
 @bp.get("/sections/<int:sid>")
 def section(sid: int):
     section = _section(sid)
-    entry = queries.section_entry(section)
+    entries = queries.outline(section.report)
+    ids = [e.section.id for e in entries]
+    index = ids.index(section.id) if section.id in ids else None
+    entry = entries[index] if index is not None else queries.section_entry(section)
     return render_template(
         "reports/section.html",
         section=section,
         entry=entry,
+        previous=entries[index - 1] if index else None,
+        following=entries[index + 1] if index is not None and index + 1 < len(entries) else None,
         report=section.report,
         panels=_panels(SECTION_PANELS, section),
         action_form=ActionForm(),

@@ -142,7 +142,7 @@ def login(page, username: str, password: str = "Demo@2025") -> None:
     page.goto("/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url("**/")
 
 
