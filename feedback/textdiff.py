@@ -558,10 +558,11 @@ def _slides_over_a_token(base: str, span: _Span) -> bool:
     Deleting one "rất" of "rất rất", or inserting "rất " next to "rất ": when both
     sides do that, it may be one edit or two (each deleting a different "rất"), and the
     texts cannot tell. A slide that cuts a word ("chưa" -> "còn" share their "c") or
-    only crosses spaces is no such doubt.
+    only crosses spaces is no such doubt, nor is a replacement: replacing one "rất" or
+    the other gives different texts, so the same text means the same edit.
     """
-    s, e, _ = span.hunk
-    if (span.reach_start, span.reach_end) == (s, e):
+    s, e, ins = span.hunk
+    if (span.reach_start, span.reach_end) == (s, e) or (ins and s < e):
         return False
     bounds = _token_bounds(base, span.reach_start, span.reach_end)
     return any(
