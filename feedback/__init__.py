@@ -6,11 +6,21 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .config import Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: an id too large for an INTEGER column matches no
+    route (404), instead of overflowing in the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config: object | Mapping | None = None) -> Flask:
@@ -28,6 +38,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
         app.config.from_object(config)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
     from . import cli, web

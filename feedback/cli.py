@@ -45,8 +45,12 @@ def users_cli():
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "drafter", "chair", "lead", "reviewer"]))
-@click.option("--department", "department_code", default=None, help="Department code (lead, reviewer).")
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "drafter", "chair", "lead", "reviewer"])
+)
+@click.option(
+    "--department", "department_code", default=None, help="Department code (lead, reviewer)."
+)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_user(username, name, role, department_code, password):
     """Create a user."""
@@ -125,7 +129,9 @@ def import_report(path: Path, title, username):
         _fail(f"{path} is not UTF-8 text.")
     user = _user(username)
     report = _run(lambda: services.import_report(user, title=title, markdown=markdown))
-    click.echo(f"Imported report {report.id}: {report.title} ({len(queries.outline(report))} sections).")
+    click.echo(
+        f"Imported report {report.id}: {report.title} ({len(queries.outline(report))} sections)."
+    )
 
 
 @click.group("demo", help="Demo data.")

@@ -35,10 +35,30 @@ PEOPLE = [
     ("tosoanthao", "Phạm Thu Hà (Tổ soạn thảo – Sở KH&ĐT)", Role.DRAFTER, None),
     ("tosoanthao2", "Lê Quang Huy (Tổ soạn thảo – Sở KH&ĐT)", Role.DRAFTER, None),
 ]
-LEADS = ["Nguyễn Thị Lan", "Vũ Đức Thành", "Hoàng Văn Nam", "Bùi Thị Hương", "Đặng Quốc Khánh",
-         "Ngô Thị Mai", "Phan Văn Long", "Trịnh Thị Thu", "Lý Văn Hải", "Mai Thị Ngọc"]
-REVIEWERS = ["Đinh Văn An", "Tạ Thị Bích", "Cao Minh Tuấn", "Lương Thị Hạnh", "Dương Văn Phúc",
-             "Hà Thị Yến", "Kiều Văn Sơn", "Chu Thị Trang", "Tô Văn Dũng", "Lâm Thị Hoa"]
+LEADS = [
+    "Nguyễn Thị Lan",
+    "Vũ Đức Thành",
+    "Hoàng Văn Nam",
+    "Bùi Thị Hương",
+    "Đặng Quốc Khánh",
+    "Ngô Thị Mai",
+    "Phan Văn Long",
+    "Trịnh Thị Thu",
+    "Lý Văn Hải",
+    "Mai Thị Ngọc",
+]
+REVIEWERS = [
+    "Đinh Văn An",
+    "Tạ Thị Bích",
+    "Cao Minh Tuấn",
+    "Lương Thị Hạnh",
+    "Dương Văn Phúc",
+    "Hà Thị Yến",
+    "Kiều Văn Sơn",
+    "Chu Thị Trang",
+    "Tô Văn Dũng",
+    "Lâm Thị Hoa",
+]
 
 REPORT_FILE = Path(__file__).with_name("demo_report.md")
 
@@ -62,14 +82,20 @@ def load() -> bool:
     for username, name, role, code in _people():
         if username not in existing:
             accounts.create_user(
-                None, username=username, name=name, role=role.value, password=DEMO_PASSWORD,
+                None,
+                username=username,
+                name=name,
+                role=role.value,
+                password=DEMO_PASSWORD,
                 department=departments[code] if code else None,
             )
             created = True
     db.session.flush()
     drafter = db.session.scalar(select(User).where(User.username == "tosoanthao"))
     if db.session.scalar(select(Report.id).limit(1)) is None:
-        report = reports.import_report(drafter, title=None, markdown=REPORT_FILE.read_text(encoding="utf-8"))
+        report = reports.import_report(
+            drafter, title=None, markdown=REPORT_FILE.read_text(encoding="utf-8")
+        )
         db.session.flush()
         _consultation(report, drafter)
         created = True
@@ -88,7 +114,9 @@ def _consultation(report: Report, drafter: User) -> None:
 
     editions.issue_edition(drafter, report, note="Dự thảo gửi các sở, ngành xin ý kiến.")
     round_ = review.open_round(
-        drafter, report, deadline=datetime.now(UTC) + timedelta(days=7),
+        drafter,
+        report,
+        deadline=datetime.now(UTC) + timedelta(days=7),
         department_codes=[code for code, _name in DEPARTMENTS],
         title="Lấy ý kiến các sở, ngành lần 1",
         note="Đề nghị các sở, ngành rà soát số liệu thuộc lĩnh vực phụ trách và góp ý trước hạn.",
@@ -99,12 +127,17 @@ def _consultation(report: Report, drafter: User) -> None:
 
     stc = _user("stc.canbo")
     review.add_comment(
-        stc, targets, kind="figures", quote="| 5 | Thu ngân sách nhà nước trên địa bàn (nghìn tỷ đồng) | 40 | 48,5 | Vượt |",
+        stc,
+        targets,
+        kind="figures",
+        quote="| 5 | Thu ngân sách nhà nước trên địa bàn (nghìn tỷ đồng) | 40 | 48,5 | Vượt |",
         body="Số thu ngân sách ước thực hiện năm 2020 theo báo cáo của Sở Tài chính là 48,2 nghìn tỷ đồng; "
         "đề nghị cập nhật.",
     )
     review.add_suggestion(
-        stc, economy, base_version=1,
+        stc,
+        economy,
+        base_version=1,
         text=economy.current.text.replace(
             "Quy mô nền kinh tế năm 2020 ước đạt 135 nghìn tỷ đồng, gấp 1,6 lần năm 2015.",
             "Quy mô nền kinh tế năm 2020 ước đạt 135 nghìn tỷ đồng, gấp 1,6 lần năm 2015; "
@@ -116,11 +149,16 @@ def _consultation(report: Report, drafter: User) -> None:
 
     ctk = _user("ctk.canbo")
     review.add_report_comment(
-        ctk, report, kind="structure",
+        ctk,
+        report,
+        kind="structure",
         body="Đề nghị tách phần đánh giá 3 chỉ tiêu không đạt thành một mục riêng để làm rõ nguyên nhân.",
     )
     review.add_comment(
-        ctk, economy, kind="figures", quote="Tốc độ tăng trưởng GRDP bình quân giai đoạn 2016 – 2020 ước đạt 10,7%/năm",
+        ctk,
+        economy,
+        kind="figures",
+        quote="Tốc độ tăng trưởng GRDP bình quân giai đoạn 2016 – 2020 ước đạt 10,7%/năm",
         body="Số liệu GRDP cần thống nhất theo số liệu Tổng cục Thống kê công bố (10,6%/năm).",
     )
     review.submit_response(_user("ctk.lanhdao"), round_, dispatch_number="318/CTK-TKTH")

@@ -107,7 +107,11 @@ def can_suggest(user, section) -> bool:
 
 
 def _own_department(user, item) -> bool:
-    return in_department(user) and item.department_id is not None and item.department_id == user.department_id
+    return (
+        in_department(user)
+        and item.department_id is not None
+        and item.department_id == user.department_id
+    )
 
 
 def can_see_feedback(user, item) -> bool:
@@ -132,7 +136,11 @@ def can_edit_feedback(user, item) -> bool:
 
 def can_withdraw(user, item) -> bool:
     """Withdraw submitted, undecided feedback: its department."""
-    return _own_department(user, item) and item.is_outstanding and getattr(item, "disposition", None) is None
+    return (
+        _own_department(user, item)
+        and item.is_outstanding
+        and getattr(item, "disposition", None) is None
+    )
 
 
 def can_reply(user, comment) -> bool:
@@ -145,11 +153,7 @@ def can_reply(user, comment) -> bool:
 
 def can_submit_response(user, round_) -> bool:
     """Submit the department's official response: its lead, while the round is open."""
-    return (
-        _role(user) is Role.LEAD
-        and round_.is_open
-        and user.department_id in _invited(round_)
-    )
+    return _role(user) is Role.LEAD and round_.is_open and user.department_id in _invited(round_)
 
 
 def _invited(round_) -> set[int]:

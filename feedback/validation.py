@@ -23,8 +23,11 @@ def _check_characters(value: str, field: str) -> None:
     match = _FORBIDDEN.search(value)
     if match:
         raise MalformedInput(
-            _("%(field)s contains a character that is not allowed (U+%(code)04X).",
-              field=field, code=ord(match.group())),
+            _(
+                "%(field)s contains a character that is not allowed (U+%(code)04X).",
+                field=field,
+                code=ord(match.group()),
+            ),
             details={"field": field},
         )
 
@@ -39,8 +42,12 @@ def clean_text(value, field: str, *, max_chars: int, required: bool = True) -> s
     value = normalize_text(value)
     if len(value) > max_chars:
         raise TooLarge(
-            _("%(field)s is too long: %(count)d characters, at most %(max)d.",
-              field=field, count=len(value), max=max_chars),
+            _(
+                "%(field)s is too long: %(count)d characters, at most %(max)d.",
+                field=field,
+                count=len(value),
+                max=max_chars,
+            ),
             details={"field": field, "max_chars": max_chars},
         )
     if required and not value.strip():
@@ -55,3 +62,17 @@ def clean_line(value, field: str, *, max_chars: int = 200, required: bool = True
     if required and not value:
         raise InvalidInput(_("%(field)s must not be empty.", field=field), details={"field": field})
     return value
+
+
+# Ids and numbers that reach an INTEGER column: PostgreSQL's is 32-bit, SQLite raises
+# OverflowError past 64 bits. A larger number names nothing, so it is treated as absent.
+INT_MAX = 2**31 - 1
+
+
+def whole_number(value: str) -> int:
+    """``int`` for query strings (``request.args.get(name, type=whole_number)``): a number
+    too large for the database is a ValueError, which makes ``get`` return its default."""
+    number = int(value)
+    if not -INT_MAX <= number <= INT_MAX:
+        raise ValueError(value)
+    return number

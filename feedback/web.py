@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
 from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
@@ -50,6 +50,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["LABELS"] = LABELS
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.get("/healthz")
+    def healthz():
+        """Liveness for the reverse proxy and the load benchmark's baseline: no session, no database."""
+        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
     @app.before_request
     def _session_limits():
@@ -99,7 +104,9 @@ def init_app(app: Flask) -> None:
         security_log.warning("csrf_failed path=%s reason=%s", request.path, error.description)
         return _error_page(
             400,
-            _("This form has expired or was not sent from this site. Your text is shown below; copy it and try again."),
+            _(
+                "This form has expired or was not sent from this site. Your text is shown below; copy it and try again."
+            ),
         )
 
     @app.errorhandler(RateLimitExceeded)
@@ -115,7 +122,12 @@ def init_app(app: Flask) -> None:
             return http_error_response(error)
         if error.code == 413:
             return _error_page(413, _("What you sent is too large."))
-        return _error_page(error.code or 500, error.description if error.code != 404 else _("This page does not exist, or you may not see it."))
+        return _error_page(
+            error.code or 500,
+            error.description
+            if error.code != 404
+            else _("This page does not exist, or you may not see it."),
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
@@ -140,4 +152,6 @@ def _error_page(status: int, message: str):
             }
         except Exception:  # noqa: BLE001 - an oversized body cannot be read back
             preserved = {}
-    return render_template("error.html", status=status, message=message, preserved=preserved), status
+    return render_template(
+        "error.html", status=status, message=message, preserved=preserved
+    ), status

@@ -26,6 +26,25 @@ def _database_url(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _hash_each_password_once():
+    """scrypt is slow on purpose (~80 ms); the suite creates thousands of users with the
+    same few passwords. Each distinct password is hashed once, with real scrypt, and the
+    hash reused; logging in still verifies it with scrypt."""
+    import feedback.auth.models as models
+
+    original, hashes = models.generate_password_hash, {}
+
+    def hash_once(password, method="scrypt", salt_length=16):
+        if (password, method) not in hashes:
+            hashes[password, method] = original(password, method=method, salt_length=salt_length)
+        return hashes[password, method]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(models, "generate_password_hash", hash_once)
+        yield
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     return _database_url(tmp_path_factory)
@@ -131,7 +150,9 @@ def people(app) -> People:
         lead=factories.user("lead", dept_a, username="stc.lead", name="Nguyễn Thị Lan"),
         reviewer=factories.user("reviewer", dept_a, username="stc.reviewer", name="Đinh Văn An"),
         other_lead=factories.user("lead", dept_b, username="sct.lead", name="Vũ Đức Thành"),
-        other_reviewer=factories.user("reviewer", dept_b, username="sct.reviewer", name="Tạ Thị Bích"),
+        other_reviewer=factories.user(
+            "reviewer", dept_b, username="sct.reviewer", name="Tạ Thị Bích"
+        ),
     )
     db.session.commit()
     return result
@@ -184,19 +205,29 @@ class Api:
         return out
 
     def get(self, url, **kw):
-        return self.client.get("/api/v1" + url, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.get(
+            "/api/v1" + url, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def post(self, url, json=None, **kw):
-        return self.client.post("/api/v1" + url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.post(
+            "/api/v1" + url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def put(self, url, json=None, **kw):
-        return self.client.put("/api/v1" + url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.put(
+            "/api/v1" + url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def patch(self, url, json=None, **kw):
-        return self.client.patch("/api/v1" + url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.patch(
+            "/api/v1" + url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def delete(self, url, **kw):
-        return self.client.delete("/api/v1" + url, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.delete(
+            "/api/v1" + url, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
 
 @pytest.fixture

@@ -45,14 +45,22 @@ def department(code: str | None = None, name: str | None = None) -> Department:
     return dep
 
 
-def user(role: str = "reviewer", dept: Department | None = None, username: str | None = None,
-         name: str | None = None) -> User:
+def user(
+    role: str = "reviewer",
+    dept: Department | None = None,
+    username: str | None = None,
+    name: str | None = None,
+) -> User:
     n = next(_seq)
     if role in ("lead", "reviewer") and dept is None:
         dept = department()
     u = accounts.create_user(
-        None, username=username or f"{role}{n}", name=name or f"Người dùng {n}", role=role,
-        password=PASSWORD, department=dept,
+        None,
+        username=username or f"{role}{n}",
+        name=name or f"Người dùng {n}",
+        role=role,
+        password=PASSWORD,
+        department=dept,
     )
     db.session.flush()
     return u

@@ -22,7 +22,7 @@ def create(url: str, name: str) -> None:
         raise SystemExit(f"bad database name {name!r}")
     with psycopg.connect(_admin_conninfo(url), autocommit=True, connect_timeout=10) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
 
 
 def drop(url: str, name: str) -> None:

@@ -12,7 +12,11 @@ from feedback.review import services
 
 def open_round(people, report, codes=("STC", "SCT"), **kw):
     round_ = services.open_round(
-        people.drafter, report, deadline=utcnow() + timedelta(days=3), department_codes=list(codes), **kw
+        people.drafter,
+        report,
+        deadline=utcnow() + timedelta(days=3),
+        department_codes=list(codes),
+        **kw,
     )
     db.session.commit()
     return round_

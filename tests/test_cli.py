@@ -13,8 +13,20 @@ def _run(app, *args, input=None):
 
 def test_departments_users_tokens(app, api):
     assert _run(app, "departments", "create", "STC", "Sở Tài chính").exit_code == 0
-    result = _run(app, "users", "create", "stc.lead", "--name", "Nguyễn Thị Lan", "--role", "lead",
-                  "--department", "STC", "--password", "Một-mật-khẩu-dài")
+    result = _run(
+        app,
+        "users",
+        "create",
+        "stc.lead",
+        "--name",
+        "Nguyễn Thị Lan",
+        "--role",
+        "lead",
+        "--department",
+        "STC",
+        "--password",
+        "Một-mật-khẩu-dài",
+    )
     assert result.exit_code == 0, result.output
     result = _run(app, "users", "token", "stc.lead")
     token = result.output.strip().splitlines()[-1]
@@ -23,24 +35,59 @@ def test_departments_users_tokens(app, api):
 
 
 def test_user_create_prompts_for_password(app):
-    result = _run(app, "users", "create", "chair", "--name", "Chủ tịch", "--role", "chair",
-                  input="Mật-khẩu-bí-mật\nMật-khẩu-bí-mật\n")
+    result = _run(
+        app,
+        "users",
+        "create",
+        "chair",
+        "--name",
+        "Chủ tịch",
+        "--role",
+        "chair",
+        input="Mật-khẩu-bí-mật\nMật-khẩu-bí-mật\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "chair"))
     assert user.check_password("Mật-khẩu-bí-mật")
 
 
 def test_errors_are_clear_and_write_nothing(app):
-    result = _run(app, "users", "create", "x", "--name", "X", "--role", "lead", "--department", "NOPE",
-                  "--password", "Một-mật-khẩu-dài")
+    result = _run(
+        app,
+        "users",
+        "create",
+        "x",
+        "--name",
+        "X",
+        "--role",
+        "lead",
+        "--department",
+        "NOPE",
+        "--password",
+        "Một-mật-khẩu-dài",
+    )
     assert result.exit_code != 0 and "NOPE" in result.output
     assert db.session.scalar(select(User).where(User.username == "x")) is None
 
 
 def test_import_report(app, tmp_path):
-    _run(app, "users", "create", "drafter", "--name", "Tổ soạn thảo", "--role", "drafter", "--password", "Một-mật-khẩu-dài")
+    _run(
+        app,
+        "users",
+        "create",
+        "drafter",
+        "--name",
+        "Tổ soạn thảo",
+        "--role",
+        "drafter",
+        "--password",
+        "Một-mật-khẩu-dài",
+    )
     path = tmp_path / "bao-cao.md"
-    path.write_text("# Báo cáo\n\n## I. Một\n\nA\n\n## II. Hai\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", encoding="utf-8")
+    path.write_text(
+        "# Báo cáo\n\n## I. Một\n\nA\n\n## II. Hai\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        encoding="utf-8",
+    )
     result = _run(app, "reports", "import", str(path), "--title", "Báo cáo thử", "--by", "drafter")
     assert result.exit_code == 0, result.output
     from feedback.reports.models import Report
@@ -65,7 +112,14 @@ def test_demo_load_is_idempotent(app):
     assert len(entries) >= 15
     table = next(e for e in entries if "chỉ tiêu chủ yếu" in e.version.heading.lower())
     assert table.version.text.count("| Không đạt |") == 3
-    assert sum(1 for line in table.version.text.splitlines() if line.startswith("| ") and line[2].isdigit()) == 14
+    assert (
+        sum(
+            1
+            for line in table.version.text.splitlines()
+            if line.startswith("| ") and line[2].isdigit()
+        )
+        == 14
+    )
 
 
 def _counts():
@@ -74,4 +128,7 @@ def _counts():
     from feedback.auth.models import Department
     from feedback.reports.models import Report, SectionVersion
 
-    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in (User, Department, Report, SectionVersion))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (User, Department, Report, SectionVersion)
+    )

@@ -32,8 +32,12 @@ def empty_database_url(tmp_path):
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_database_url):
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    app = create_app(
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+        }
+    )
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:

@@ -30,7 +30,9 @@ def authenticate():
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return error_response(
-            401, "unauthorized", _("Authentication is required: send 'Authorization: Bearer <token>'.")
+            401,
+            "unauthorized",
+            _("Authentication is required: send 'Authorization: Bearer <token>'."),
         )
     user = user_for_token(token.strip())
     if user is None:
@@ -45,7 +47,9 @@ def authenticate():
 def domain_error(error: DomainError):
     db.session.rollback()
     if error.status == 403:
-        security_log.warning("forbidden user=%s path=%s", getattr(g.get("actor"), "id", None), request.path)
+        security_log.warning(
+            "forbidden user=%s path=%s", getattr(g.get("actor"), "id", None), request.path
+        )
     return error_response(error.status, error.code, error.message, error.details)
 
 
@@ -56,7 +60,10 @@ def validation_error(error: ValidationError):
         ".".join(str(p) for p in item["loc"]) or "body": item["msg"] for item in error.errors()
     }
     return error_response(
-        400, "malformed", _("The request body does not have the expected fields and types."), {"fields": fields}
+        400,
+        "malformed",
+        _("The request body does not have the expected fields and types."),
+        {"fields": fields},
     )
 
 

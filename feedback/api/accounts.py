@@ -18,7 +18,9 @@ from .util import commit, parse
 
 @bp.post("/tokens")
 @limiter.limit(throttle.per_address_limit)
-@limiter.limit(throttle.per_account_limit, key_func=throttle.address_and_username, deduct_when=throttle.failed)
+@limiter.limit(
+    throttle.per_account_limit, key_func=throttle.address_and_username, deduct_when=throttle.failed
+)
 def create_token():
     body = parse(TokenRequest)
     user = services.authenticate(body.username, body.password)
@@ -70,8 +72,12 @@ def create_user():
     body = parse(UserCreate)
     department = services.get_department(body.department_code) if body.department_code else None
     user = services.create_user(
-        g.actor, username=body.username, name=body.name, role=body.role,
-        password=body.password, department=department,
+        g.actor,
+        username=body.username,
+        name=body.name,
+        role=body.role,
+        password=body.password,
+        department=department,
     )
     commit()
     return jsonify(serializers.user(user)), 201

@@ -31,13 +31,20 @@ def _edition(edition, *, with_text: bool = False) -> dict:
     }
     if with_text:
         data["sections"] = [
-            {"section_id": e.section_id, "version": e.version.number, "number": e.number, "level": e.depth + 1,
-             "heading": e.heading, "text": e.text}
+            {
+                "section_id": e.section_id,
+                "version": e.version.number,
+                "number": e.number,
+                "level": e.depth + 1,
+                "heading": e.heading,
+                "text": e.text,
+            }
             for e in queries.entries(edition)
         ]
     else:
         data["sections"] = [
-            {"section_id": s.section_id, "version": s.version, "number": s.number} for s in edition.sections
+            {"section_id": s.section_id, "version": s.version, "number": s.number}
+            for s in edition.sections
         ]
     return data
 
@@ -94,11 +101,17 @@ def _export(rid: int, n: int, fmt: str):
     doc = exports.doc_edition(edition, changes_since)
     name = f"du-thao-lan-{edition.number}" + (f"-thay-doi-tu-lan-{since}" if since else "")
     if fmt == "docx":
-        return exports.attachment(documents.edition_docx(doc), exports.safe_filename(name, "docx"),
-                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        return exports.attachment(
+            documents.edition_docx(doc),
+            exports.safe_filename(name, "docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
     if fmt == "md":
-        return exports.attachment(documents.edition_markdown(doc), exports.safe_filename(name, "md"),
-                                  "text/markdown; charset=utf-8")
+        return exports.attachment(
+            documents.edition_markdown(doc),
+            exports.safe_filename(name, "md"),
+            "text/markdown; charset=utf-8",
+        )
     from flask import render_template
 
     return render_template("consolidation/print.html", doc=doc, report=report, edition=edition)
@@ -140,47 +153,72 @@ def _row_link(row) -> str:
 def disposition_table(rid: int):
     table = _table(rid)
     p = table.preamble
-    return jsonify({
-        "report_id": rid,
-        "round": serializers.round_(table.round) if table.round else None,
-        "preamble": {
-            "consulted": [d.code for d in p.consulted],
-            "received": [
-                {"department": d.code, "dispatches": [
-                    {"number": s.dispatch_number, "date": s.dispatch_date.isoformat() if s.dispatch_date else None}
-                    for s in subs if s.dispatch_number]}
-                for d, subs in p.received
+    return jsonify(
+        {
+            "report_id": rid,
+            "round": serializers.round_(table.round) if table.round else None,
+            "preamble": {
+                "consulted": [d.code for d in p.consulted],
+                "received": [
+                    {
+                        "department": d.code,
+                        "dispatches": [
+                            {
+                                "number": s.dispatch_number,
+                                "date": s.dispatch_date.isoformat() if s.dispatch_date else None,
+                            }
+                            for s in subs
+                            if s.dispatch_number
+                        ],
+                    }
+                    for d, subs in p.received
+                ],
+                "agreed": [d.code for d in p.agreed],
+                "deemed_to_agree": [d.code for d in p.deemed],
+                "commented": [d.code for d in p.commented],
+                "no_reply": [d.code for d in p.no_reply],
+                "text": p.sentences(),
+            },
+            "rows": [
+                {
+                    "id": r.item.id,
+                    "type": r.kind,
+                    "section_id": r.section_id,
+                    "group": r.group,
+                    "department": r.department_code or None,
+                    "who": r.who,
+                    "dispatch": r.dispatch,
+                    "quote": r.quote,
+                    "text": r.content,
+                    "decision": r.decision_code,
+                    "decision_label": r.decision,
+                    "response": r.response,
+                    "link": _row_link(r) or None,
+                }
+                for r in table.rows
             ],
-            "agreed": [d.code for d in p.agreed],
-            "deemed_to_agree": [d.code for d in p.deemed],
-            "commented": [d.code for d in p.commented],
-            "no_reply": [d.code for d in p.no_reply],
-            "text": p.sentences(),
-        },
-        "rows": [
-            {
-                "id": r.item.id, "type": r.kind, "section_id": r.section_id, "group": r.group,
-                "department": r.department_code or None, "who": r.who, "dispatch": r.dispatch,
-                "quote": r.quote, "text": r.content, "decision": r.decision_code, "decision_label": r.decision,
-                "response": r.response, "link": _row_link(r) or None,
-            }
-            for r in table.rows
-        ],
-    })
+        }
+    )
 
 
 @bp.get("/reports/<int:rid>/dispositions.csv")
 def disposition_csv(rid: int):
     data = dispositions.export_table(_table(rid), _row_link)
-    return exports.attachment(documents.dispositions_csv(data).encode("utf-8"),
-                              exports.safe_filename("bang-tong-hop-y-kien", "csv"), "text/csv; charset=utf-8")
+    return exports.attachment(
+        documents.dispositions_csv(data).encode("utf-8"),
+        exports.safe_filename("bang-tong-hop-y-kien", "csv"),
+        "text/csv; charset=utf-8",
+    )
 
 
 @bp.get("/reports/<int:rid>/dispositions.docx")
 def disposition_docx(rid: int):
     data = dispositions.export_table(_table(rid), _row_link)
-    return exports.attachment(documents.dispositions_docx(data), exports.safe_filename("bang-tong-hop-y-kien", "docx"),
-                              "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return exports.attachment(
+        documents.dispositions_docx(data),
+        exports.safe_filename("bang-tong-hop-y-kien", "docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
 
 
 @bp.get("/reports/<int:rid>/audit")
@@ -190,15 +228,26 @@ def audit(rid: int):
     limit = query_int("limit", 50, minimum=1, maximum=500)
     cursor = query_int("cursor", None, minimum=1)
     events = audit_queries.events(
-        report_id=report.id, actor_id=query_int("actor", None, minimum=1), action=request.args.get("action") or None,
-        before_id=cursor, limit=limit + 1,
+        report_id=report.id,
+        actor_id=query_int("actor", None, minimum=1),
+        action=request.args.get("action") or None,
+        before_id=cursor,
+        limit=limit + 1,
     )
     page = events[:limit]
-    return jsonify({
-        "items": [
-            {"id": e.id, "at": serializers.iso(e.at), "actor": serializers.person(e.actor), "action": e.action,
-             "object": {"type": e.object_type, "id": e.object_id}, "details": e.details}
-            for e in page
-        ],
-        "next_cursor": str(page[-1].id) if len(events) > limit else None,
-    })
+    return jsonify(
+        {
+            "items": [
+                {
+                    "id": e.id,
+                    "at": serializers.iso(e.at),
+                    "actor": serializers.person(e.actor),
+                    "action": e.action,
+                    "object": {"type": e.object_type, "id": e.object_id},
+                    "details": e.details,
+                }
+                for e in page
+            ],
+            "next_cursor": str(page[-1].id) if len(events) > limit else None,
+        }
+    )

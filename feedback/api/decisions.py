@@ -26,9 +26,12 @@ def _conflict_error(outcome) -> MergeConflict:
             "current_version": outcome.suggestion.conflict_version,
             "clashes": [
                 {
-                    "base": [c.base_start, c.base_end], "current": [c.current_start, c.current_end],
-                    "proposed": [c.proposed_start, c.proposed_end], "base_text": c.base_text,
-                    "current_text": c.current_text, "proposed_text": c.proposed_text,
+                    "base": [c.base_start, c.base_end],
+                    "current": [c.current_start, c.current_end],
+                    "proposed": [c.proposed_start, c.proposed_end],
+                    "base_text": c.base_text,
+                    "current_text": c.current_text,
+                    "proposed_text": c.proposed_text,
                 }
                 for c in conflict.clashes
             ],
@@ -41,7 +44,8 @@ def _merge_message(suggestion_id: int) -> str:
 
     return _(
         "Suggestion #%(id)d overlaps changes made to the section since its base version; "
-        "accept it with merged text (\"text\") or reject it.", id=suggestion_id,
+        'accept it with merged text ("text") or reject it.',
+        id=suggestion_id,
     )
 
 
@@ -97,8 +101,11 @@ def accept_in_order(sid: int):
     payload = {"accepted": [_accepted_json(o) for o in outcome.accepted], "conflict": None}
     if outcome.conflict is not None:
         error = _conflict_error(outcome.conflict)
-        payload["conflict"] = {"suggestion_id": outcome.conflict.suggestion.id, "message": error.message,
-                               "details": error.details}
+        payload["conflict"] = {
+            "suggestion_id": outcome.conflict.suggestion.id,
+            "message": error.message,
+            "details": error.details,
+        }
         return jsonify(payload), 409
     return jsonify(payload)
 
@@ -110,7 +117,10 @@ def resolve_comment(comment_id: int):
     body = parse(ResolveRequest)
     others = [queries.get_comment(i, g.actor) for i in body.also if i != comment.id]
     resolved = decisions.resolve_comments(
-        g.actor, [comment, *others], disposition=body.disposition, response=body.response,
+        g.actor,
+        [comment, *others],
+        disposition=body.disposition,
+        response=body.response,
         absorbed_version=body.absorbed_version,
     )
     commit()
@@ -139,8 +149,11 @@ def _item(item, kind: str) -> dict:
         "author": serializers.person(item.author),
         "submitted_at": serializers.iso(item.submitted_at),
         "url": f"/{'suggestions' if kind == 'suggestion' else 'comments'}/{item.id}",
-        **({"kind": item.kind, "body": item.body, "disposition": item.disposition} if kind == "comment" else
-           {"base_version": item.base_version, "conflict_version": item.conflict_version}),
+        **(
+            {"kind": item.kind, "body": item.body, "disposition": item.disposition}
+            if kind == "comment"
+            else {"base_version": item.base_version, "conflict_version": item.conflict_version}
+        ),
     }
 
 
@@ -149,16 +162,22 @@ def outstanding(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_outstanding(g.actor, report))
     result = queries.outstanding(report)
-    return jsonify({
-        "counts": result.counts,
-        "round": serializers.round_(result.round) if result.round else None,
-        "comments": [_item(c, "comment") for c in result.comments],
-        "suggestions": [_item(s, "suggestion") for s in result.suggestions],
-        "conflicts": [_item(s, "suggestion") for s in result.conflicts],
-        "escalated": [_item(c, "comment") for c in result.escalated],
-        "departments_pending": [
-            {"code": r.department.code, "name": r.department.name, "status": r.status.value, "drafts": r.drafts}
-            for r in result.departments_pending
-        ],
-    })
-
+    return jsonify(
+        {
+            "counts": result.counts,
+            "round": serializers.round_(result.round) if result.round else None,
+            "comments": [_item(c, "comment") for c in result.comments],
+            "suggestions": [_item(s, "suggestion") for s in result.suggestions],
+            "conflicts": [_item(s, "suggestion") for s in result.conflicts],
+            "escalated": [_item(c, "comment") for c in result.escalated],
+            "departments_pending": [
+                {
+                    "code": r.department.code,
+                    "name": r.department.name,
+                    "status": r.status.value,
+                    "drafts": r.drafts,
+                }
+                for r in result.departments_pending
+            ],
+        }
+    )

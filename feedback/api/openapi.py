@@ -17,20 +17,32 @@ OBJECT = {"type": "object", "additionalProperties": True}
 LIST = {"type": "array", "items": OBJECT}
 
 
-def _op(summary: str, body: type[BaseModel] | None = None, ok: int = 200, returns=OBJECT, *,
-        errors=(400, 401, 403, 404), params=(), public: bool = False, media="application/json"):
+def _op(
+    summary: str,
+    body: type[BaseModel] | None = None,
+    ok: int = 200,
+    returns=OBJECT,
+    *,
+    errors=(400, 401, 403, 404),
+    params=(),
+    public: bool = False,
+    media="application/json",
+):
     responses = {str(ok): {"description": "OK"}}
     if ok != 204:
         responses[str(ok)]["content"] = {media: {"schema": returns}}
     for status in errors:
         responses[str(status)] = {
-            "description": "Error", "content": {"application/json": {"schema": ERROR}}
+            "description": "Error",
+            "content": {"application/json": {"schema": ERROR}},
         }
     op = {"summary": summary, "responses": responses}
     if body is not None:
         op["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body.__name__}"}}},
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{body.__name__}"}}
+            },
         }
     if params:
         op["parameters"] = list(params)
@@ -40,7 +52,12 @@ def _op(summary: str, body: type[BaseModel] | None = None, ok: int = 200, return
 
 
 def _path_param(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
 
 
 def _query(name: str, kind: str = "integer") -> dict:
@@ -49,112 +66,221 @@ def _query(name: str, kind: str = "integer") -> dict:
 
 # (path, method) -> operation. Path parameters are added from the path itself.
 OPERATIONS: dict[tuple[str, str], dict] = {
-    ("/tokens", "post"): _op("Exchange a username and password for a bearer token", schemas.TokenRequest, 201,
-                             errors=(400, 401, 429), public=True),
+    ("/tokens", "post"): _op(
+        "Exchange a username and password for a bearer token",
+        schemas.TokenRequest,
+        201,
+        errors=(400, 401, 429),
+        public=True,
+    ),
     ("/tokens/current", "delete"): _op("Revoke the token of this request", ok=204, errors=(401,)),
     ("/me", "get"): _op("The authenticated user", errors=(401,)),
     ("/departments", "get"): _op("List departments", returns=LIST, errors=(401,)),
-    ("/departments", "post"): _op("Create a department (admin)", schemas.DepartmentCreate, 201,
-                                  errors=(400, 401, 403, 409, 422)),
+    ("/departments", "post"): _op(
+        "Create a department (admin)",
+        schemas.DepartmentCreate,
+        201,
+        errors=(400, 401, 403, 409, 422),
+    ),
     ("/users", "get"): _op("List users (admin)", returns=LIST, errors=(401, 403)),
-    ("/users", "post"): _op("Create a user (admin)", schemas.UserCreate, 201, errors=(400, 401, 403, 409, 422)),
+    ("/users", "post"): _op(
+        "Create a user (admin)", schemas.UserCreate, 201, errors=(400, 401, 403, 409, 422)
+    ),
     ("/reports", "get"): _op("List reports", returns=LIST, errors=(401,)),
-    ("/reports", "post"): _op("Create a report from Markdown split at its headings (drafter)",
-                              schemas.ReportCreate, 201, errors=(400, 401, 403, 413, 422)),
+    ("/reports", "post"): _op(
+        "Create a report from Markdown split at its headings (drafter)",
+        schemas.ReportCreate,
+        201,
+        errors=(400, 401, 403, 413, 422),
+    ),
     ("/reports/{rid}", "get"): _op("A report with its numbered sections"),
-    ("/reports/{rid}", "patch"): _op("Change a report's title or settings (drafter)", schemas.ReportUpdate,
-                                     errors=(400, 401, 403, 404, 422)),
-    ("/reports/{rid}/sections", "post"): _op("Add a section (drafter)", schemas.SectionCreate, 201,
-                                             errors=(400, 401, 403, 404, 422)),
+    ("/reports/{rid}", "patch"): _op(
+        "Change a report's title or settings (drafter)",
+        schemas.ReportUpdate,
+        errors=(400, 401, 403, 404, 422),
+    ),
+    ("/reports/{rid}/sections", "post"): _op(
+        "Add a section (drafter)", schemas.SectionCreate, 201, errors=(400, 401, 403, 404, 422)
+    ),
     ("/sections/{sid}", "get"): _op("A section with its current version, text and HTML"),
-    ("/sections/{sid}", "put"): _op("Save a new version on top of base_version (drafter)", schemas.SectionUpdate,
-                                    errors=(400, 401, 403, 404, 409, 413, 422)),
-    ("/sections/{sid}", "delete"): _op("Delete a section and its subsections (soft; drafter)", ok=204,
-                                       errors=(401, 403, 404)),
-    ("/sections/{sid}/restore", "post"): _op("Make an old version current again, as a new version (drafter)",
-                                             schemas.SectionRestore, errors=(400, 401, 403, 404, 409, 422)),
+    ("/sections/{sid}", "put"): _op(
+        "Save a new version on top of base_version (drafter)",
+        schemas.SectionUpdate,
+        errors=(400, 401, 403, 404, 409, 413, 422),
+    ),
+    ("/sections/{sid}", "delete"): _op(
+        "Delete a section and its subsections (soft; drafter)", ok=204, errors=(401, 403, 404)
+    ),
+    ("/sections/{sid}/restore", "post"): _op(
+        "Make an old version current again, as a new version (drafter)",
+        schemas.SectionRestore,
+        errors=(400, 401, 403, 404, 409, 422),
+    ),
     ("/sections/{sid}/versions", "get"): _op("A section's versions, newest first", returns=LIST),
     ("/sections/{sid}/versions/{n}", "get"): _op("One version with its text"),
-    ("/sections/{sid}/diff", "get"): _op("Word-level tracked diff between two versions",
-                                         params=(_query("from"), _query("to"))),
-    ("/reports/{rid}/rounds", "post"): _op("Open a consultation round (drafter)", schemas.RoundCreate, 201,
-                                           errors=(400, 401, 403, 404, 409, 422)),
+    ("/sections/{sid}/diff", "get"): _op(
+        "Word-level tracked diff between two versions", params=(_query("from"), _query("to"))
+    ),
+    ("/reports/{rid}/rounds", "post"): _op(
+        "Open a consultation round (drafter)",
+        schemas.RoundCreate,
+        201,
+        errors=(400, 401, 403, 404, 409, 422),
+    ),
     ("/reports/{rid}/rounds", "get"): _op("The report's rounds, newest first", returns=LIST),
     ("/rounds/{round_id}", "get"): _op("A round with every invited department's response status"),
-    ("/rounds/{round_id}/close", "post"): _op("Close a round (drafter)", errors=(401, 403, 404, 409)),
+    ("/rounds/{round_id}/close", "post"): _op(
+        "Close a round (drafter)", errors=(401, 403, 404, 409)
+    ),
     ("/rounds/{round_id}/response", "post"): _op(
         "Submit the department's drafts as its official response, or 'no comments' (lead)",
-        schemas.ResponseSubmit, 201, errors=(400, 401, 403, 404, 409, 422)),
-    ("/sections/{sid}/comments", "post"): _op("Comment on a section or a quoted passage", schemas.CommentCreate, 201,
-                                              errors=(400, 401, 403, 404, 413, 422)),
-    ("/reports/{rid}/comments", "post"): _op("Comment on the report as a whole", schemas.ReportCommentCreate, 201,
-                                             errors=(400, 401, 403, 404, 413, 422)),
-    ("/reports/{rid}/comments", "get"): _op("Comments you may see, paginated",
-                                            params=(_query("limit"), _query("cursor"))),
-    ("/reports/{rid}/suggestions", "get"): _op("Suggestions you may see, paginated",
-                                               params=(_query("limit"), _query("cursor"))),
+        schemas.ResponseSubmit,
+        201,
+        errors=(400, 401, 403, 404, 409, 422),
+    ),
+    ("/sections/{sid}/comments", "post"): _op(
+        "Comment on a section or a quoted passage",
+        schemas.CommentCreate,
+        201,
+        errors=(400, 401, 403, 404, 413, 422),
+    ),
+    ("/reports/{rid}/comments", "post"): _op(
+        "Comment on the report as a whole",
+        schemas.ReportCommentCreate,
+        201,
+        errors=(400, 401, 403, 404, 413, 422),
+    ),
+    ("/reports/{rid}/comments", "get"): _op(
+        "Comments you may see, paginated", params=(_query("limit"), _query("cursor"))
+    ),
+    ("/reports/{rid}/suggestions", "get"): _op(
+        "Suggestions you may see, paginated", params=(_query("limit"), _query("cursor"))
+    ),
     ("/comments/{comment_id}", "get"): _op("A comment you may see"),
-    ("/comments/{comment_id}", "patch"): _op("Edit a draft comment (its department)", schemas.CommentUpdate,
-                                             errors=(400, 401, 403, 404, 422)),
+    ("/comments/{comment_id}", "patch"): _op(
+        "Edit a draft comment (its department)",
+        schemas.CommentUpdate,
+        errors=(400, 401, 403, 404, 422),
+    ),
     ("/comments/{comment_id}", "delete"): _op("Delete a draft comment (its department)", ok=204),
-    ("/comments/{comment_id}/withdraw", "post"): _op("Withdraw a submitted, undecided comment", errors=(401, 403, 404)),
-    ("/comments/{comment_id}/replies", "post"): _op("Reply to a comment", schemas.ReplyCreate, 201,
-                                                    errors=(400, 401, 403, 404, 422)),
-    ("/sections/{sid}/suggestions", "post"): _op("Propose new text for a section (lead, reviewer)",
-                                                 schemas.SuggestionCreate, 201, errors=(400, 401, 403, 404, 413, 422)),
+    ("/comments/{comment_id}/withdraw", "post"): _op(
+        "Withdraw a submitted, undecided comment", errors=(401, 403, 404)
+    ),
+    ("/comments/{comment_id}/replies", "post"): _op(
+        "Reply to a comment", schemas.ReplyCreate, 201, errors=(400, 401, 403, 404, 422)
+    ),
+    ("/sections/{sid}/suggestions", "post"): _op(
+        "Propose new text for a section (lead, reviewer)",
+        schemas.SuggestionCreate,
+        201,
+        errors=(400, 401, 403, 404, 413, 422),
+    ),
     ("/suggestions/{suggestion_id}", "get"): _op("A suggestion you may see, with its tracked diff"),
-    ("/suggestions/{suggestion_id}", "patch"): _op("Edit a draft suggestion (its department)",
-                                                   schemas.SuggestionUpdate, errors=(400, 401, 403, 404, 422)),
-    ("/suggestions/{suggestion_id}", "delete"): _op("Delete a draft suggestion (its department)", ok=204),
-    ("/suggestions/{suggestion_id}/withdraw", "post"): _op("Withdraw a submitted, undecided suggestion",
-                                                           errors=(401, 403, 404)),
-    ("/sections/{sid}/feedback", "get"): _op("The comments and suggestions on a section that you may see"),
+    ("/suggestions/{suggestion_id}", "patch"): _op(
+        "Edit a draft suggestion (its department)",
+        schemas.SuggestionUpdate,
+        errors=(400, 401, 403, 404, 422),
+    ),
+    ("/suggestions/{suggestion_id}", "delete"): _op(
+        "Delete a draft suggestion (its department)", ok=204
+    ),
+    ("/suggestions/{suggestion_id}/withdraw", "post"): _op(
+        "Withdraw a submitted, undecided suggestion", errors=(401, 403, 404)
+    ),
+    ("/sections/{sid}/feedback", "get"): _op(
+        "The comments and suggestions on a section that you may see"
+    ),
     ("/suggestions/{suggestion_id}/accept", "post"): _op(
         "Accept (or, with text, accept with edits); rebased onto the current version when needed (drafter)",
-        schemas.AcceptRequest, errors=(400, 401, 403, 404, 409, 413, 422)),
-    ("/suggestions/{suggestion_id}/reject", "post"): _op("Reject with a reason (drafter)", schemas.RejectRequest,
-                                                         errors=(400, 401, 403, 404, 409, 422)),
-    ("/suggestions/{suggestion_id}/reopen", "post"): _op("Put a rejected suggestion back in the queue (drafter)",
-                                                         schemas.ReopenRequest, errors=(400, 401, 403, 404, 409)),
+        schemas.AcceptRequest,
+        errors=(400, 401, 403, 404, 409, 413, 422),
+    ),
+    ("/suggestions/{suggestion_id}/reject", "post"): _op(
+        "Reject with a reason (drafter)",
+        schemas.RejectRequest,
+        errors=(400, 401, 403, 404, 409, 422),
+    ),
+    ("/suggestions/{suggestion_id}/reopen", "post"): _op(
+        "Put a rejected suggestion back in the queue (drafter)",
+        schemas.ReopenRequest,
+        errors=(400, 401, 403, 404, 409),
+    ),
     ("/sections/{sid}/accept-suggestions", "post"): _op(
         "Accept several suggestions of a section in order; stops at the first conflict (drafter)",
-        schemas.BulkAccept, errors=(400, 401, 403, 404, 409, 422)),
+        schemas.BulkAccept,
+        errors=(400, 401, 403, 404, 409, 422),
+    ),
     ("/comments/{comment_id}/resolve", "post"): _op(
-        "Answer a comment with a disposition (drafter; the chair for an escalated one)", schemas.ResolveRequest,
-        errors=(400, 401, 403, 404, 409, 422)),
-    ("/comments/{comment_id}/reopen", "post"): _op("Reopen an answered comment (drafter)", schemas.ReopenRequest,
-                                                   errors=(400, 401, 403, 404, 409)),
-    ("/reports/{rid}/outstanding", "get"): _op("Everything not yet decided, and departments that have not answered",
-                                               errors=(401, 403, 404)),
-    ("/reports/{rid}/editions", "get"): _op("Consolidated drafts (editions), newest first", returns=LIST),
-    ("/reports/{rid}/editions", "post"): _op("Issue a consolidated draft: every section's current version (drafter)",
-                                             schemas.EditionCreate, 201, errors=(400, 401, 403, 404, 422)),
+        "Answer a comment with a disposition (drafter; the chair for an escalated one)",
+        schemas.ResolveRequest,
+        errors=(400, 401, 403, 404, 409, 422),
+    ),
+    ("/comments/{comment_id}/reopen", "post"): _op(
+        "Reopen an answered comment (drafter)",
+        schemas.ReopenRequest,
+        errors=(400, 401, 403, 404, 409),
+    ),
+    ("/reports/{rid}/outstanding", "get"): _op(
+        "Everything not yet decided, and departments that have not answered", errors=(401, 403, 404)
+    ),
+    ("/reports/{rid}/editions", "get"): _op(
+        "Consolidated drafts (editions), newest first", returns=LIST
+    ),
+    ("/reports/{rid}/editions", "post"): _op(
+        "Issue a consolidated draft: every section's current version (drafter)",
+        schemas.EditionCreate,
+        201,
+        errors=(400, 401, 403, 404, 422),
+    ),
     ("/reports/{rid}/editions/{n}", "get"): _op("An edition with every section's text"),
-    ("/reports/{rid}/editions/{n}/approve", "post"): _op("Approve an edition (chair)", errors=(401, 403, 404, 409)),
-    ("/reports/{rid}/editions/{n}/submit", "post"): _op("Mark an approved edition submitted to the Committee (chair)",
-                                                        errors=(401, 403, 404, 409)),
+    ("/reports/{rid}/editions/{n}/approve", "post"): _op(
+        "Approve an edition (chair)", errors=(401, 403, 404, 409)
+    ),
+    ("/reports/{rid}/editions/{n}/submit", "post"): _op(
+        "Mark an approved edition submitted to the Committee (chair)", errors=(401, 403, 404, 409)
+    ),
     ("/reports/{rid}/editions/{n}/export.docx", "get"): _op(
         "The edition as Word; ?changes_since=M marks the changes since edition M as revisions",
-        params=(_query("changes_since"),), returns={"type": "string", "format": "binary"},
-        media="application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("/reports/{rid}/editions/{n}/export.md", "get"): _op(
-        "The edition as Markdown (CriticMarkup for changes)", params=(_query("changes_since"),),
-        returns={"type": "string"}, media="text/markdown"),
-    ("/reports/{rid}/editions/{n}/export.html", "get"): _op(
-        "The edition as a print-friendly page", params=(_query("changes_since"),), returns={"type": "string"},
-        media="text/html"),
-    ("/reports/{rid}/dispositions", "get"): _op("The consolidation table (drafter, chair); ?round= for one round",
-                                                params=(_query("round"),), errors=(401, 403, 404)),
-    ("/reports/{rid}/dispositions.csv", "get"): _op("The consolidation table as CSV (UTF-8 with BOM)",
-                                                    params=(_query("round"),), returns={"type": "string"},
-                                                    media="text/csv", errors=(401, 403, 404)),
-    ("/reports/{rid}/dispositions.docx", "get"): _op(
-        "The consolidation table as a landscape Word table", params=(_query("round"),),
+        params=(_query("changes_since"),),
         returns={"type": "string", "format": "binary"},
-        media="application/vnd.openxmlformats-officedocument.wordprocessingml.document", errors=(401, 403, 404)),
-    ("/reports/{rid}/audit", "get"): _op("The report's audit trail, newest first (admin, drafter, chair)",
-                                         params=(_query("limit"), _query("cursor"), _query("actor"),
-                                                 _query("action", "string")), errors=(401, 403, 404)),
+        media="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("/reports/{rid}/editions/{n}/export.md", "get"): _op(
+        "The edition as Markdown (CriticMarkup for changes)",
+        params=(_query("changes_since"),),
+        returns={"type": "string"},
+        media="text/markdown",
+    ),
+    ("/reports/{rid}/editions/{n}/export.html", "get"): _op(
+        "The edition as a print-friendly page",
+        params=(_query("changes_since"),),
+        returns={"type": "string"},
+        media="text/html",
+    ),
+    ("/reports/{rid}/dispositions", "get"): _op(
+        "The consolidation table (drafter, chair); ?round= for one round",
+        params=(_query("round"),),
+        errors=(401, 403, 404),
+    ),
+    ("/reports/{rid}/dispositions.csv", "get"): _op(
+        "The consolidation table as CSV (UTF-8 with BOM)",
+        params=(_query("round"),),
+        returns={"type": "string"},
+        media="text/csv",
+        errors=(401, 403, 404),
+    ),
+    ("/reports/{rid}/dispositions.docx", "get"): _op(
+        "The consolidation table as a landscape Word table",
+        params=(_query("round"),),
+        returns={"type": "string", "format": "binary"},
+        media="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        errors=(401, 403, 404),
+    ),
+    ("/reports/{rid}/audit", "get"): _op(
+        "The report's audit trail, newest first (admin, drafter, chair)",
+        params=(_query("limit"), _query("cursor"), _query("actor"), _query("action", "string")),
+        errors=(401, 403, 404),
+    ),
     ("/notifications", "get"): _op("Your latest notifications", returns=LIST, errors=(401,)),
 }
 

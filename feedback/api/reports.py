@@ -55,7 +55,10 @@ def update_report(rid: int):
     permissions.require(permissions.can_edit_report(g.actor, report))
     body = parse(ReportUpdate)
     services.update_report(
-        g.actor, report, title=body.title, departments_see_each_other=body.departments_see_each_other
+        g.actor,
+        report,
+        title=body.title,
+        departments_see_each_other=body.departments_see_each_other,
     )
     commit()
     return jsonify(report_payload(report))
@@ -91,8 +94,12 @@ def update_section(sid: int):
     permissions.require(permissions.can_edit_section(g.actor, section))
     body = parse(SectionUpdate)
     services.save_section(
-        g.actor, section, text=body.text, base_version=body.base_version,
-        heading=body.heading, reason=body.reason,
+        g.actor,
+        section,
+        text=body.text,
+        base_version=body.base_version,
+        heading=body.heading,
+        reason=body.reason,
     )
     commit()
     return jsonify(serializers.section(queries.section_entry(section)))

@@ -49,8 +49,13 @@ def open_round(rid: int):
     permissions.require(permissions.can_manage_rounds(g.actor, report))
     body = parse(RoundCreate)
     round_ = services.open_round(
-        g.actor, report, deadline=body.deadline, department_codes=body.departments, title=body.title,
-        note=body.note, deemed_agree=body.deemed_agree,
+        g.actor,
+        report,
+        deadline=body.deadline,
+        department_codes=body.departments,
+        title=body.title,
+        note=body.note,
+        deemed_agree=body.deemed_agree,
     )
     commit()
     return jsonify(_round_payload(round_)), 201
@@ -82,15 +87,22 @@ def submit_response(round_id: int):
     round_ = queries.get_round(round_id)
     body = parse(ResponseSubmit)
     submission = services.submit_response(
-        g.actor, round_, no_comments=body.no_comments, dispatch_number=body.dispatch_number,
+        g.actor,
+        round_,
+        no_comments=body.no_comments,
+        dispatch_number=body.dispatch_number,
         dispatch_date=body.dispatch_date,
     )
     commit()
     payload = _round_payload(round_)
     payload["submission"] = {
-        "id": submission.id, "submitted_at": serializers.iso(submission.submitted_at), "late": submission.late,
-        "no_comments": submission.no_comments, "comments": submission.comment_count,
-        "suggestions": submission.suggestion_count, "dispatch_number": submission.dispatch_number,
+        "id": submission.id,
+        "submitted_at": serializers.iso(submission.submitted_at),
+        "late": submission.late,
+        "no_comments": submission.no_comments,
+        "comments": submission.comment_count,
+        "suggestions": submission.suggestion_count,
+        "dispatch_number": submission.dispatch_number,
         "dispatch_date": submission.dispatch_date.isoformat() if submission.dispatch_date else None,
     }
     return jsonify(payload), 201
@@ -120,7 +132,12 @@ def add_comment(sid: int):
     section = report_queries.get_section(sid)
     body = parse(CommentCreate)
     comment = services.add_comment(
-        g.actor, section, body=body.body, kind=body.kind, quote=body.quote, base_version=body.base_version,
+        g.actor,
+        section,
+        body=body.body,
+        kind=body.kind,
+        quote=body.quote,
+        base_version=body.base_version,
         quote_start=body.quote_start,
     )
     commit()
@@ -227,10 +244,12 @@ def section_feedback(sid: int):
     permissions.require(permissions.can_read_reports(g.actor))
     section = report_queries.get_section(sid)
     comments, suggestions = queries.section_feedback(g.actor, section)
-    return jsonify({
-        "comments": [_comment_json(c) for c in comments],
-        "suggestions": [_suggestion_json(s) for s in suggestions],
-    })
+    return jsonify(
+        {
+            "comments": [_comment_json(c) for c in comments],
+            "suggestions": [_suggestion_json(s) for s in suggestions],
+        }
+    )
 
 
 def _page(stmt, model, serialize):
@@ -240,10 +259,12 @@ def _page(stmt, model, serialize):
         stmt = stmt.where(model.id > cursor)
     rows = db.session.scalars(stmt.order_by(model.id).limit(limit + 1)).all()
     items = rows[:limit]
-    return jsonify({
-        "items": [serialize(x) for x in items],
-        "next_cursor": str(items[-1].id) if len(rows) > limit else None,
-    })
+    return jsonify(
+        {
+            "items": [serialize(x) for x in items],
+            "next_cursor": str(items[-1].id) if len(rows) > limit else None,
+        }
+    )
 
 
 @bp.get("/reports/<int:rid>/comments")

@@ -118,15 +118,23 @@ def response(x) -> dict:
         "deemed_agree": x.deemed_agree,
         "drafts": x.drafts,
         "dispatches": [
-            {"number": s.dispatch_number, "date": s.dispatch_date.isoformat() if s.dispatch_date else None}
+            {
+                "number": s.dispatch_number,
+                "date": s.dispatch_date.isoformat() if s.dispatch_date else None,
+            }
             for s in x.dispatches
         ],
     }
 
 
 def reply(r) -> dict:
-    return {"id": r.id, "author": person(r.author), "body": r.body, "html": markup.render(r.body),
-            "created_at": iso(r.created_at)}
+    return {
+        "id": r.id,
+        "author": person(r.author),
+        "body": r.body,
+        "html": markup.render(r.body),
+        "created_at": iso(r.created_at),
+    }
 
 
 def comment(c, anchor=None) -> dict:
@@ -139,8 +147,13 @@ def comment(c, anchor=None) -> dict:
         "html": markup.render(c.body),
         "quote": c.quote,
         "base_version": c.base_version,
-        "anchor": None if anchor is None else {
-            "status": anchor.status, "start": anchor.start, "end": anchor.end, "text": anchor.text,
+        "anchor": None
+        if anchor is None
+        else {
+            "status": anchor.status,
+            "start": anchor.start,
+            "end": anchor.end,
+            "text": anchor.text,
         },
         "status": c.state,
         "outstanding": c.is_outstanding,
@@ -183,5 +196,12 @@ def suggestion(s, diff_html: str | None = None) -> dict:
 
 
 def notification(n, text: str) -> dict:
-    return {"id": n.id, "kind": n.kind, "message": text, "link": n.link, "report_id": n.report_id,
-            "created_at": iso(n.created_at), "read": n.read_at is not None}
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "message": text,
+        "link": n.link,
+        "report_id": n.report_id,
+        "created_at": iso(n.created_at),
+        "read": n.read_at is not None,
+    }

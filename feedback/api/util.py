@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from ..errors import MalformedInput
 from ..extensions import db
+from ..validation import INT_MAX
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -40,7 +41,9 @@ def commit():
     db.session.commit()
 
 
-def query_int(name: str, default: int | None = None, *, minimum: int = 0, maximum: int | None = None) -> int | None:
+def query_int(
+    name: str, default: int | None = None, *, minimum: int = 0, maximum: int | None = None
+) -> int | None:
     value = request.args.get(name)
     if value is None or value == "":
         return default
@@ -48,6 +51,6 @@ def query_int(name: str, default: int | None = None, *, minimum: int = 0, maximu
         number = int(value)
     except ValueError:
         raise MalformedInput(_("Parameter %(name)s must be a whole number.", name=name)) from None
-    if number < minimum or (maximum is not None and number > maximum):
+    if number < minimum or number > (INT_MAX if maximum is None else maximum):
         raise MalformedInput(_("Parameter %(name)s is out of range.", name=name))
     return number

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from .. import permissions
 from ..auth.models import User
 from ..extensions import db
+from ..validation import whole_number
 from . import queries
 
 bp = Blueprint("audit", __name__)
@@ -20,15 +21,21 @@ def trail():
     permissions.require(permissions.can_read_audit(current_user))
     limit = current_app.config["FEEDBACK_PAGE_SIZE"]
     filters = {
-        "report_id": request.args.get("report", type=int),
-        "actor_id": request.args.get("actor", type=int),
+        "report_id": request.args.get("report", type=whole_number),
+        "actor_id": request.args.get("actor", type=whole_number),
         "action": request.args.get("action") or None,
     }
-    events = queries.events(**filters, before_id=request.args.get("before", type=int), limit=limit + 1)
+    events = queries.events(
+        **filters, before_id=request.args.get("before", type=whole_number), limit=limit + 1
+    )
     more = len(events) > limit
     events = events[:limit]
     users = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template(
-        "audit/trail.html", events=events, more=more, filters=filters, users=users,
+        "audit/trail.html",
+        events=events,
+        more=more,
+        filters=filters,
+        users=users,
         actions=queries.actions(),
     )

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from .. import permissions
 from ..errors import DomainError, NotFound
-from ..formtools import choices
 from ..extensions import db
+from ..formtools import choices
 from . import services
 from .forms import DepartmentForm, UserForm
 from .models import Department, User
@@ -67,7 +67,9 @@ def _not_found():
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    form.department.choices = choices([(0, "—")] + [(d.id, f"{d.code} – {d.name}") for d in _departments()])
+    form.department.choices = choices(
+        [(0, "—")] + [(d.id, f"{d.code} – {d.name}") for d in _departments()]
+    )
     if user is not None and form.department.data is None:
         form.department.data = user.department_id or 0
     return form
@@ -77,11 +79,17 @@ def _user_form(user: User | None = None) -> UserForm:
 def users():
     form = _user_form()
     if form.validate_on_submit():
-        department = db.session.get(Department, form.department.data) if form.department.data else None
+        department = (
+            db.session.get(Department, form.department.data) if form.department.data else None
+        )
         try:
             user = services.create_user(
-                current_user, username=form.username.data, name=form.name.data,
-                role=form.role.data, password=form.password.data or "", department=department,
+                current_user,
+                username=form.username.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.password.data or "",
+                department=department,
             )
         except DomainError as error:
             db.session.rollback()
@@ -100,11 +108,17 @@ def edit_user(uid: int):
     form = _user_form(user)
     del form.username
     if form.validate_on_submit():
-        department = db.session.get(Department, form.department.data) if form.department.data else None
+        department = (
+            db.session.get(Department, form.department.data) if form.department.data else None
+        )
         try:
             services.update_user(
-                current_user, user, name=form.name.data, role=form.role.data,
-                department=department, active=form.active.data,
+                current_user,
+                user,
+                name=form.name.data,
+                role=form.role.data,
+                department=department,
+                active=form.active.data,
             )
             if form.password.data:
                 services.reset_password(current_user, user, form.password.data)

@@ -238,7 +238,9 @@ def issue_token(user: User, actor: User | None = None) -> str:
 
 def user_for_token(token: str) -> User | None:
     row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
+        )
     )
     if row is None or not row.user.active:
         return None

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -30,7 +39,9 @@ def safe_next(target: str | None) -> str | None:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(throttle.per_address_limit, methods=["POST"])
 @limiter.limit(
-    throttle.per_account_limit, key_func=throttle.address_and_username, methods=["POST"],
+    throttle.per_account_limit,
+    key_func=throttle.address_and_username,
+    methods=["POST"],
     deduct_when=throttle.failed,
 )
 def login():
@@ -72,7 +83,9 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user._get_current_object(), form.current.data, form.new.data)
+            services.change_password(
+                current_user._get_current_object(), form.current.data, form.new.data
+            )
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
@@ -80,7 +93,9 @@ def change_password():
             db.session.commit()
             # The session token rotated; keep this browser logged in with the new one.
             login_user(current_user._get_current_object())
-            flash(_("Your password has been changed; other sessions have been logged out."), "success")
+            flash(
+                _("Your password has been changed; other sessions have been logged out."), "success"
+            )
             return redirect(url_for("reports.index"))
     return render_template("auth/password.html", form=form)
 

@@ -34,7 +34,9 @@ class Row:
     decision_code: str
     response: str
     section_id: int | None
-    link: tuple[int, int, int] | None = None  # (section id, from version, to version) of the change it caused
+    link: tuple[int, int, int] | None = (
+        None  # (section id, from version, to version) of the change it caused
+    )
 
 
 @dataclass
@@ -50,20 +52,45 @@ class Preamble:
         def names(departments) -> str:
             return ", ".join(d.name for d in departments) or "—"
 
-        received = "; ".join(
-            d.name + (" (" + ", ".join(_dispatch(s) for s in subs if s.dispatch_number) + ")"
-                      if any(s.dispatch_number for s in subs) else "")
-            for d, subs in self.received
-        ) or "—"
+        received = (
+            "; ".join(
+                d.name
+                + (
+                    " (" + ", ".join(_dispatch(s) for s in subs if s.dispatch_number) + ")"
+                    if any(s.dispatch_number for s in subs)
+                    else ""
+                )
+                for d, subs in self.received
+            )
+            or "—"
+        )
         out = [
-            _("Departments consulted: %(n)d (%(names)s).", n=len(self.consulted), names=names(self.consulted)),
+            _(
+                "Departments consulted: %(n)d (%(names)s).",
+                n=len(self.consulted),
+                names=names(self.consulted),
+            ),
             _("Answers received: %(n)d: %(list)s.", n=len(self.received), list=received),
-            _("Agreed with the draft without comments: %(n)d (%(names)s).", n=len(self.agreed), names=names(self.agreed)),
-            _("Deemed to agree, having not answered: %(n)d (%(names)s).", n=len(self.deemed), names=names(self.deemed)),
+            _(
+                "Agreed with the draft without comments: %(n)d (%(names)s).",
+                n=len(self.agreed),
+                names=names(self.agreed),
+            ),
+            _(
+                "Deemed to agree, having not answered: %(n)d (%(names)s).",
+                n=len(self.deemed),
+                names=names(self.deemed),
+            ),
             _("Commented: %(n)d (%(names)s).", n=len(self.commented), names=names(self.commented)),
         ]
         if self.no_reply:
-            out.append(_("No answer yet: %(n)d (%(names)s).", n=len(self.no_reply), names=names(self.no_reply)))
+            out.append(
+                _(
+                    "No answer yet: %(n)d (%(names)s).",
+                    n=len(self.no_reply),
+                    names=names(self.no_reply),
+                )
+            )
         return out
 
 
@@ -79,8 +106,11 @@ def _dispatch(submission: Submission) -> str:
     if not submission.dispatch_number:
         return ""
     if submission.dispatch_date:
-        return _("dispatch no. %(number)s of %(date)s", number=submission.dispatch_number,
-                 date=date_filter(submission.dispatch_date))
+        return _(
+            "dispatch no. %(number)s of %(date)s",
+            number=submission.dispatch_number,
+            date=date_filter(submission.dispatch_date),
+        )
     return _("dispatch no. %(number)s", number=submission.dispatch_number)
 
 
@@ -125,8 +155,11 @@ def preamble(report: Report, round_: Round | None) -> Preamble:
 
 def _suggestion_decision(s: Suggestion) -> tuple[str, str]:
     if s.status == SuggestionStatus.ACCEPTED:
-        return ("accepted_with_edits", label("decision", "accepted_with_edits")) if s.accepted_with_edits else (
-            "accepted", label("decision", "accepted"))
+        return (
+            ("accepted_with_edits", label("decision", "accepted_with_edits"))
+            if s.accepted_with_edits
+            else ("accepted", label("decision", "accepted"))
+        )
     if s.status == SuggestionStatus.REJECTED:
         return "rejected", label("decision", "rejected")
     return "pending", _("not yet decided")
@@ -134,12 +167,22 @@ def _suggestion_decision(s: Suggestion) -> tuple[str, str]:
 
 def build(report: Report, round_: Round | None = None) -> Table:
     """One row per submitted comment and suggestion, grouped by section after a 'general' group."""
-    outline = {e.section.id: (index, e) for index, e in enumerate(report_queries.outline(report, include_deleted=True))}
-    comments = select(Comment).where(Comment.report_id == report.id, Comment.state == FeedbackState.SUBMITTED.value)
+    outline = {
+        e.section.id: (index, e)
+        for index, e in enumerate(report_queries.outline(report, include_deleted=True))
+    }
+    comments = select(Comment).where(
+        Comment.report_id == report.id, Comment.state == FeedbackState.SUBMITTED.value
+    )
     suggestions = select(Suggestion).where(
         Suggestion.report_id == report.id,
-        Suggestion.status.in_((SuggestionStatus.PENDING.value, SuggestionStatus.ACCEPTED.value,
-                               SuggestionStatus.REJECTED.value)),
+        Suggestion.status.in_(
+            (
+                SuggestionStatus.PENDING.value,
+                SuggestionStatus.ACCEPTED.value,
+                SuggestionStatus.REJECTED.value,
+            )
+        ),
     )
     if round_ is not None:
         comments = comments.where(Comment.round_id == round_.id)
@@ -151,10 +194,14 @@ def build(report: Report, round_: Round | None = None) -> Table:
         suggestions.options(selectinload(Suggestion.department), selectinload(Suggestion.author))
     ).all()
     submissions = {
-        s.id: s for s in db.session.scalars(
-            select(Submission).where(Submission.id.in_(
-                {c.submission_id for c in comments if c.submission_id} | {s.submission_id for s in suggestions if s.submission_id}
-            ))
+        s.id: s
+        for s in db.session.scalars(
+            select(Submission).where(
+                Submission.id.in_(
+                    {c.submission_id for c in comments if c.submission_id}
+                    | {s.submission_id for s in suggestions if s.submission_id}
+                )
+            )
         )
     }
     general = _("General comments (structure, layout)")
@@ -181,26 +228,61 @@ def build(report: Report, round_: Round | None = None) -> Table:
         link = None
         if c.absorbed_version and c.section_id:
             link = (c.section_id, max(1, c.absorbed_version - 1), c.absorbed_version)
-        rows.append(Row(
-            item=c, kind="comment", group=group, group_key=key, who=name, department_code=code,
-            dispatch=_dispatch(submissions[c.submission_id]) if c.submission_id in submissions else "",
-            quote=c.quote or "", content=c.body,
-            decision=label("disposition", c.disposition) if c.disposition else _("not yet answered"),
-            decision_code=decision_code, response=c.response or "", section_id=c.section_id, link=link,
-        ))
+        rows.append(
+            Row(
+                item=c,
+                kind="comment",
+                group=group,
+                group_key=key,
+                who=name,
+                department_code=code,
+                dispatch=_dispatch(submissions[c.submission_id])
+                if c.submission_id in submissions
+                else "",
+                quote=c.quote or "",
+                content=c.body,
+                decision=label("disposition", c.disposition)
+                if c.disposition
+                else _("not yet answered"),
+                decision_code=decision_code,
+                response=c.response or "",
+                section_id=c.section_id,
+                link=link,
+            )
+        )
     for s in suggestions:
         group, key = group_of(s.section_id)
         name, code = who(s)
         decision_code, decision = _suggestion_decision(s)
-        summary = _("Proposes a revised text of the section (made on version %(n)d).", n=s.base_version)
+        summary = _(
+            "Proposes a revised text of the section (made on version %(n)d).", n=s.base_version
+        )
         content = f"{s.rationale}\n\n{summary}" if s.rationale else summary
-        link = (s.section_id, s.result_version - 1, s.result_version) if s.result_version and s.result_version > 1 else None
-        rows.append(Row(
-            item=s, kind="suggestion", group=group, group_key=key, who=name, department_code=code,
-            dispatch=_dispatch(submissions[s.submission_id]) if s.submission_id in submissions else "",
-            quote="", content=content, decision=decision, decision_code=decision_code,
-            response=s.decision_note or "", section_id=s.section_id, link=link,
-        ))
+        link = (
+            (s.section_id, s.result_version - 1, s.result_version)
+            if s.result_version and s.result_version > 1
+            else None
+        )
+        rows.append(
+            Row(
+                item=s,
+                kind="suggestion",
+                group=group,
+                group_key=key,
+                who=name,
+                department_code=code,
+                dispatch=_dispatch(submissions[s.submission_id])
+                if s.submission_id in submissions
+                else "",
+                quote="",
+                content=content,
+                decision=decision,
+                decision_code=decision_code,
+                response=s.decision_note or "",
+                section_id=s.section_id,
+                link=link,
+            )
+        )
     rows.sort(key=lambda r: (r.group_key, r.department_code, r.kind != "comment", r.item.id))
     return Table(report=report, round=round_, preamble=preamble(report, round_), rows=rows)
 
@@ -210,22 +292,39 @@ def export_table(table: Table, link_for: Callable[[Row], str]):
     from ..models_base import utcnow
     from . import documents
 
-    scope = (_("Round %(n)d (deadline %(date)s)", n=table.round.number, date=date_filter(table.round.deadline))
-             if table.round else _("All consultation rounds"))
+    scope = (
+        _(
+            "Round %(n)d (deadline %(date)s)",
+            n=table.round.number,
+            date=date_filter(table.round.deadline),
+        )
+        if table.round
+        else _("All consultation rounds")
+    )
     return documents.DispositionTable(
         title=_("Consolidation table: comments received, absorbed and explained"),
         report_title=table.report.title,
         scope=scope,
         generated_at=utcnow(),
         preamble=table.preamble.sentences(),
-        columns=(_("Issue group / section"), _("Who commented"), _("Content of the comment"),
-                 _("Absorbed, or explanation")),
+        columns=(
+            _("Issue group / section"),
+            _("Who commented"),
+            _("Content of the comment"),
+            _("Absorbed, or explanation"),
+        ),
         rows=[
             documents.DispositionRow(
-                group=r.group, who=r.who, dispatch=r.dispatch, content=r.content, quote=r.quote, kind=r.kind,
-                decision=r.decision, response=r.response, link=link_for(r),
+                group=r.group,
+                who=r.who,
+                dispatch=r.dispatch,
+                content=r.content,
+                quote=r.quote,
+                kind=r.kind,
+                decision=r.decision,
+                response=r.response,
+                link=link_for(r),
             )
             for r in table.rows
         ],
     )
-

@@ -33,16 +33,24 @@ def attachment(data: bytes | str, filename: str, mimetype: str) -> Response:
 def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.DocEdition:
     new = queries.entries(edition)
     if changes_since is None:
-        sections = [documents.DocSection(number=e.number, heading=e.heading, level=e.depth + 1, text=e.text) for e in new]
+        sections = [
+            documents.DocSection(number=e.number, heading=e.heading, level=e.depth + 1, text=e.text)
+            for e in new
+        ]
     else:
         sections = []
         for change in queries.compare(queries.entries(changes_since), new):
             entry = change.entry
             sections.append(
                 documents.DocSection(
-                    number=entry.number, heading=entry.heading, level=entry.depth + 1, text=entry.text,
-                    change=change.status, ops=change.ops,
-                    old_heading=change.old.heading if change.renamed else None, moved=change.moved,
+                    number=entry.number,
+                    heading=entry.heading,
+                    level=entry.depth + 1,
+                    text=entry.text,
+                    change=change.status,
+                    ops=change.ops,
+                    old_heading=change.old.heading if change.renamed else None,
+                    moved=change.moved,
                 )
             )
     return documents.DocEdition(

@@ -26,7 +26,9 @@ class Edition(db.Model):
     __tablename__ = "edition"
     __table_args__ = (
         UniqueConstraint("report_id", "number"),
-        CheckConstraint(enum_check("status", [s.value for s in EditionStatus]), name="status_known"),
+        CheckConstraint(
+            enum_check("status", [s.value for s in EditionStatus]), name="status_known"
+        ),
         CheckConstraint(
             "(status = 'issued') OR (approved_at IS NOT NULL AND approved_by_id IS NOT NULL)",
             name="approval_has_chair",

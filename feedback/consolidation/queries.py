@@ -15,17 +15,26 @@ from .models import Edition, EditionSection
 
 
 def editions(report: Report) -> list[Edition]:
-    return list(db.session.scalars(select(Edition).where(Edition.report_id == report.id).order_by(Edition.number.desc())))
+    return list(
+        db.session.scalars(
+            select(Edition).where(Edition.report_id == report.id).order_by(Edition.number.desc())
+        )
+    )
 
 
 def latest(report: Report) -> Edition | None:
     return db.session.scalar(
-        select(Edition).where(Edition.report_id == report.id).order_by(Edition.number.desc()).limit(1)
+        select(Edition)
+        .where(Edition.report_id == report.id)
+        .order_by(Edition.number.desc())
+        .limit(1)
     )
 
 
 def get_edition(report: Report, number: int) -> Edition:
-    edition = db.session.scalar(select(Edition).where(Edition.report_id == report.id, Edition.number == number))
+    edition = db.session.scalar(
+        select(Edition).where(Edition.report_id == report.id, Edition.number == number)
+    )
     if edition is None:
         raise NotFound()
     return edition
@@ -69,7 +78,10 @@ def entries(edition: Edition) -> list[EditionEntry]:
 
 
 def current_entries(report: Report) -> list[EditionEntry]:
-    return [EditionEntry(e.section.id, e.number, e.depth, e.version) for e in report_queries.outline(report)]
+    return [
+        EditionEntry(e.section.id, e.number, e.depth, e.version)
+        for e in report_queries.outline(report)
+    ]
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,9 @@ class SectionChange:
 
     @property
     def renamed(self) -> bool:
-        return self.old is not None and self.new is not None and self.old.heading != self.new.heading
+        return (
+            self.old is not None and self.new is not None and self.old.heading != self.new.heading
+        )
 
     @property
     def entry(self) -> EditionEntry:
@@ -136,18 +150,30 @@ def compare(old: list[EditionEntry], new: list[EditionEntry]) -> list[SectionCha
     for entry in new:
         before = old_by_id.get(entry.section_id)
         ops = None
-        if before is not None and before.version.id != entry.version.id and before.text != entry.text:
+        if (
+            before is not None
+            and before.version.id != entry.version.id
+            and before.text != entry.text
+        ):
             ops = textdiff.diff_words(before.text, entry.text)
         changes.append(
-            SectionChange(entry.section_id, before, entry, moved=before is not None and entry.section_id not in in_order,
-                          ops=ops)
+            SectionChange(
+                entry.section_id,
+                before,
+                entry,
+                moved=before is not None and entry.section_id not in in_order,
+                ops=ops,
+            )
         )
     # Removed sections go after the nearest earlier section that still exists.
     position = {c.section_id: i for i, c in enumerate(changes)}
     for index, entry in enumerate(old):
         if entry.section_id in new_by_id:
             continue
-        anchor = next((old[j].section_id for j in range(index - 1, -1, -1) if old[j].section_id in position), None)
+        anchor = next(
+            (old[j].section_id for j in range(index - 1, -1, -1) if old[j].section_id in position),
+            None,
+        )
         at = position[anchor] + 1 if anchor is not None else 0
         changes.insert(at, SectionChange(entry.section_id, entry, None, moved=False, ops=None))
         position = {c.section_id: i for i, c in enumerate(changes)}

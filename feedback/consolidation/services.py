@@ -21,27 +21,50 @@ def issue_edition(actor, report: Report, *, note="") -> Edition:
     """Snapshot every section's current version in one read (one SELECT over sections
     joined to their current versions), numbered after the report's last edition."""
     permissions.require(permissions.can_issue_edition(actor, report))
-    note = clean_text(note or "", _("Note"), max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"], required=False)
-    last = db.session.scalar(select(func.max(Edition.number)).where(Edition.report_id == report.id)) or 0
+    note = clean_text(
+        note or "",
+        _("Note"),
+        max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"],
+        required=False,
+    )
+    last = (
+        db.session.scalar(select(func.max(Edition.number)).where(Edition.report_id == report.id))
+        or 0
+    )
     entries = report_queries.outline(report)
     edition = Edition(
-        report_id=report.id, number=last + 1, note=note, title=report.title, created_by_id=actor.id,
+        report_id=report.id,
+        number=last + 1,
+        note=note,
+        title=report.title,
+        created_by_id=actor.id,
         status=EditionStatus.ISSUED.value,
     )
     edition.sections = [
         EditionSection(
-            section_id=e.section.id, version=e.version.number, position=index, number=e.number, depth=e.depth
+            section_id=e.section.id,
+            version=e.version.number,
+            position=index,
+            number=e.number,
+            depth=e.depth,
         )
         for index, e in enumerate(entries)
     ]
     db.session.add(edition)
-    record(actor, "edition.issued", edition, number=edition.number,
-           sections={str(e.section.id): e.version.number for e in entries})
+    record(
+        actor,
+        "edition.issued",
+        edition,
+        number=edition.number,
+        sections={str(e.section.id): e.version.number for e in entries},
+    )
     return edition
 
 
 def approve_edition(actor, edition: Edition) -> Edition:
-    permissions.require(permissions.can_approve_edition(actor, edition), _("Only the chair approves an edition."))
+    permissions.require(
+        permissions.can_approve_edition(actor, edition), _("Only the chair approves an edition.")
+    )
     if edition.status != EditionStatus.ISSUED:
         raise InvalidTransition(_("Edition %(n)d is already approved.", n=edition.number))
     edition.status = EditionStatus.APPROVED.value
@@ -52,9 +75,14 @@ def approve_edition(actor, edition: Edition) -> Edition:
 
 def submit_edition(actor, edition: Edition) -> Edition:
     """Mark an approved edition as submitted to the Committee."""
-    permissions.require(permissions.can_approve_edition(actor, edition), _("Only the chair marks an edition submitted."))
+    permissions.require(
+        permissions.can_approve_edition(actor, edition),
+        _("Only the chair marks an edition submitted."),
+    )
     if edition.status == EditionStatus.ISSUED:
-        raise InvalidTransition(_("Approve edition %(n)d before marking it submitted.", n=edition.number))
+        raise InvalidTransition(
+            _("Approve edition %(n)d before marking it submitted.", n=edition.number)
+        )
     if edition.status == EditionStatus.SUBMITTED:
         raise InvalidTransition(_("Edition %(n)d is already submitted.", n=edition.number))
     edition.status = EditionStatus.SUBMITTED.value

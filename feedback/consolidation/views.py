@@ -12,6 +12,7 @@ from ..extensions import db
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..review import queries as review_queries
+from ..validation import whole_number
 from . import dispositions, documents, exports, queries, services
 from .forms import EditionForm
 
@@ -40,7 +41,9 @@ def editions(rid: int):
                 db.session.commit()
                 flash(_("Draft no. %(n)d issued.", n=edition.number), "success")
                 return redirect(url_for(".edition", rid=rid, n=edition.number))
-    return render_template("consolidation/editions.html", report=report, editions=queries.editions(report), form=form)
+    return render_template(
+        "consolidation/editions.html", report=report, editions=queries.editions(report), form=form
+    )
 
 
 def _compare_target(report, edition, value: str | None):
@@ -61,8 +64,12 @@ def edition(rid: int, n: int):
     report = report_queries.get_report(rid)
     edition = queries.get_edition(report, n)
     return render_template(
-        "consolidation/edition.html", report=report, edition=edition, entries=queries.entries(edition),
-        editions=queries.editions(report), action_form=ActionForm(),
+        "consolidation/edition.html",
+        report=report,
+        edition=edition,
+        entries=queries.entries(edition),
+        editions=queries.editions(report),
+        action_form=ActionForm(),
     )
 
 
@@ -76,23 +83,37 @@ def compare(rid: int, n: int):
         old_label, new_label = _("Draft no. %(n)d", n=edition.number), _("the current draft")
         changes = queries.compare(queries.entries(edition), queries.current_entries(report))
     else:
-        previous = request.args.get("from", type=int)
+        previous = request.args.get("from", type=whole_number)
         if previous is None:
             previous = n - 1
         if previous < 1:
             flash(_("This is the first draft; there is nothing earlier to compare with."), "info")
             return redirect(url_for(".edition", rid=rid, n=n))
         old = queries.get_edition(report, previous)
-        old_label, new_label = _("Draft no. %(n)d", n=old.number), _("Draft no. %(n)d", n=edition.number)
+        old_label, new_label = (
+            _("Draft no. %(n)d", n=old.number),
+            _("Draft no. %(n)d", n=edition.number),
+        )
         changes = queries.compare(queries.entries(old), queries.entries(edition))
     from .. import textdiff
 
     return render_template(
-        "consolidation/compare.html", report=report, edition=edition, changes=changes,
-        old_label=old_label, new_label=new_label, render=textdiff.render_html,
-        editions=queries.editions(report), summary={
-            status: sum(1 for c in changes if c.status == status) for status in ("added", "removed", "changed")
-        } | {"moved": sum(1 for c in changes if c.moved), "renamed": sum(1 for c in changes if c.renamed)},
+        "consolidation/compare.html",
+        report=report,
+        edition=edition,
+        changes=changes,
+        old_label=old_label,
+        new_label=new_label,
+        render=textdiff.render_html,
+        editions=queries.editions(report),
+        summary={
+            status: sum(1 for c in changes if c.status == status)
+            for status in ("added", "removed", "changed")
+        }
+        | {
+            "moved": sum(1 for c in changes if c.moved),
+            "renamed": sum(1 for c in changes if c.renamed),
+        },
     )
 
 
@@ -117,36 +138,48 @@ def _edition_action(rid: int, n: int, run, message: str):
 
 @bp.post("/reports/<int:rid>/editions/<int:n>/approve")
 def approve(rid: int, n: int):
-    return _edition_action(rid, n, lambda e: services.approve_edition(current_user, e), _("Draft approved."))
+    return _edition_action(
+        rid, n, lambda e: services.approve_edition(current_user, e), _("Draft approved.")
+    )
 
 
 @bp.post("/reports/<int:rid>/editions/<int:n>/submit")
 def submit(rid: int, n: int):
-    return _edition_action(rid, n, lambda e: services.submit_edition(current_user, e),
-                           _("Draft marked as submitted to the Committee."))
+    return _edition_action(
+        rid,
+        n,
+        lambda e: services.submit_edition(current_user, e),
+        _("Draft marked as submitted to the Committee."),
+    )
 
 
 @bp.get("/reports/<int:rid>/editions/<int:n>/export.<fmt>")
 def export(rid: int, n: int, fmt: str):
     report = report_queries.get_report(rid)
     edition = queries.get_edition(report, n)
-    since = request.args.get("changes_since", type=int)
+    since = request.args.get("changes_since", type=whole_number)
     changes_since = queries.get_edition(report, since) if since else None
     doc = exports.doc_edition(edition, changes_since)
     name = f"du-thao-lan-{edition.number}" + (f"-thay-doi-tu-lan-{since}" if since else "")
     if fmt == "docx":
-        return exports.attachment(documents.edition_docx(doc), exports.safe_filename(name, "docx"),
-                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        return exports.attachment(
+            documents.edition_docx(doc),
+            exports.safe_filename(name, "docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
     if fmt == "md":
-        return exports.attachment(documents.edition_markdown(doc), exports.safe_filename(name, "md"),
-                                  "text/markdown; charset=utf-8")
+        return exports.attachment(
+            documents.edition_markdown(doc),
+            exports.safe_filename(name, "md"),
+            "text/markdown; charset=utf-8",
+        )
     if fmt == "html":
         return render_template("consolidation/print.html", doc=doc, report=report, edition=edition)
     abort(404)
 
 
 def _dispositions_table(report):
-    round_id = request.args.get("round", type=int)
+    round_id = request.args.get("round", type=whole_number)
     round_ = review_queries.get_round(round_id) if round_id else None
     if round_ is not None and round_.report_id != report.id:
         abort(404)
@@ -165,8 +198,12 @@ def disposition_table(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_dispositions(current_user, report))
     table = _dispositions_table(report)
-    return render_template("consolidation/dispositions.html", report=report, table=table,
-                           rounds=review_queries.rounds(report))
+    return render_template(
+        "consolidation/dispositions.html",
+        report=report,
+        table=table,
+        rounds=review_queries.rounds(report),
+    )
 
 
 @bp.get("/reports/<int:rid>/dispositions.<fmt>")
@@ -176,8 +213,13 @@ def disposition_export(rid: int, fmt: str):
     data = dispositions.export_table(_dispositions_table(report), _row_link)
     name = exports.safe_filename("bang-tong-hop-y-kien", fmt if fmt in ("csv", "docx") else "bin")
     if fmt == "csv":
-        return exports.attachment(documents.dispositions_csv(data).encode("utf-8"), name, "text/csv; charset=utf-8")
+        return exports.attachment(
+            documents.dispositions_csv(data).encode("utf-8"), name, "text/csv; charset=utf-8"
+        )
     if fmt == "docx":
-        return exports.attachment(documents.dispositions_docx(data), name,
-                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        return exports.attachment(
+            documents.dispositions_docx(data),
+            name,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
     abort(404)

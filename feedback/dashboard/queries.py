@@ -60,5 +60,12 @@ def feedback_by_section(report: Report, outline) -> list[SectionBar]:
         bars.append(SectionBar(None, "", comments[None], dict(empty_s)))
     for entry in outline:
         sid = entry.section.id
-        bars.append(SectionBar(sid, entry.title, comments.get(sid, dict(empty_c)), suggestions.get(sid, dict(empty_s))))
+        bars.append(
+            SectionBar(
+                sid,
+                entry.title,
+                comments.get(sid, dict(empty_c)),
+                suggestions.get(sid, dict(empty_s)),
+            )
+        )
     return bars

@@ -52,20 +52,31 @@ def dashboard(rid: int):
     bars = queries.feedback_by_section(report, outline)
     comment_series, suggestion_series, response_series = _series()
     general = _("The report as a whole")
-    link = lambda bar: (url_for("reports.section", sid=bar.section_id) if bar.section_id  # noqa: E731
-                        else url_for("reports.report", rid=rid, _anchor="general"))
+
+    def link(bar):
+        if bar.section_id:
+            return url_for("reports.section", sid=bar.section_id)
+        return url_for("reports.report", rid=rid, _anchor="general")
+
     status_counts = {s.key: 0 for s in response_series}
     for r in responses:
         status_counts[r.status.value] += 1
     latest = edition_queries.latest(report)
-    items = outstanding.escalated + outstanding.conflicts + outstanding.suggestions + outstanding.comments
+    items = (
+        outstanding.escalated
+        + outstanding.conflicts
+        + outstanding.suggestions
+        + outstanding.comments
+    )
     by_department: dict[str, list] = {}
     for item in items:
         key = item.department.name if item.department else _("Drafting team and chair")
         by_department.setdefault(key, []).append(item)
     order = {e.section.id: index for index, e in enumerate(outline)}
     by_section: dict[int | None, list] = {}
-    for item in sorted(items, key=lambda i: -1 if i.section_id is None else order.get(i.section_id, len(order))):
+    for item in sorted(
+        items, key=lambda i: -1 if i.section_id is None else order.get(i.section_id, len(order))
+    ):
         by_section.setdefault(item.section_id, []).append(item)
     return render_template(
         "dashboard/dashboard.html",
@@ -77,14 +88,23 @@ def dashboard(rid: int):
         by_department=dict(sorted(by_department.items())),
         by_section=by_section,
         entries={e.section.id: e for e in report_queries.outline(report, include_deleted=True)},
-        response_chart=charts.stacked_bars([(_("Departments"), status_counts, None)], response_series, label_width=120),
+        response_chart=charts.stacked_bars(
+            [(_("Departments"), status_counts, None)], response_series, label_width=120
+        ),
         response_legend=charts.legend(response_series),
         comment_chart=charts.stacked_bars(
-            [(b.label or general, b.comments, link(b)) for b in bars if sum(b.comments.values())], comment_series),
+            [(b.label or general, b.comments, link(b)) for b in bars if sum(b.comments.values())],
+            comment_series,
+        ),
         comment_legend=charts.legend(comment_series),
         suggestion_chart=charts.stacked_bars(
-            [(b.label or general, b.suggestions, link(b)) for b in bars if sum(b.suggestions.values())],
-            suggestion_series),
+            [
+                (b.label or general, b.suggestions, link(b))
+                for b in bars
+                if sum(b.suggestions.values())
+            ],
+            suggestion_series,
+        ),
         suggestion_legend=charts.legend(suggestion_series),
         bars=bars,
         latest=latest,

@@ -16,20 +16,32 @@ from ..models_base import utcnow
 from .models import Notification
 
 
-def notify(users: Iterable[User], kind: str, *, link: str = "", report_id: int | None = None, **params) -> None:
+def notify(
+    users: Iterable[User], kind: str, *, link: str = "", report_id: int | None = None, **params
+) -> None:
     for user in users:
         if user.active:
             db.session.add(
-                Notification(user_id=user.id, kind=kind, params=params, link=link, report_id=report_id)
+                Notification(
+                    user_id=user.id, kind=kind, params=params, link=link, report_id=report_id
+                )
             )
 
 
 def department_users(department_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.department_id == department_id, User.active.is_(True))))
+    return list(
+        db.session.scalars(
+            select(User).where(User.department_id == department_id, User.active.is_(True))
+        )
+    )
 
 
 def drafters() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role == Role.DRAFTER.value, User.active.is_(True))))
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == Role.DRAFTER.value, User.active.is_(True))
+        )
+    )
 
 
 def message(notification: Notification) -> str:
@@ -39,11 +51,16 @@ def message(notification: Notification) -> str:
         p["deadline"] = datetime_filter(datetime.fromisoformat(p["deadline"]))
     kind = notification.kind
     if kind == "round_opened":
-        return _("Round %(number)s on “%(report)s” is open for your department until %(deadline)s.", **p)
+        return _(
+            "Round %(number)s on “%(report)s” is open for your department until %(deadline)s.", **p
+        )
     if kind == "response_submitted":
         if p.get("no_comments"):
             return _("%(department)s answered “no comments” on “%(report)s”.", **p)
-        return _("%(department)s submitted %(comments)s comments and %(suggestions)s suggestions on “%(report)s”.", **p)
+        return _(
+            "%(department)s submitted %(comments)s comments and %(suggestions)s suggestions on “%(report)s”.",
+            **p,
+        )
     if kind == "decision":
         return _("The drafting team decided on your department's %(item)s: %(decision)s.", **p)
     if kind == "reply":
@@ -52,17 +69,23 @@ def message(notification: Notification) -> str:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notification).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         )
-    ) or 0
+        or 0
+    )
 
 
 def recent(user: User, limit: int = 50) -> list[Notification]:
     return list(
         db.session.scalars(
-            select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.id.desc())
+            .limit(limit)
         )
     )
 
@@ -75,8 +98,12 @@ def mark_all_read(user: User) -> None:
     )
 
 
-_TARGETS = {"report": ("reports.report", "rid"), "section": ("reports.section", "sid"),
-            "round": ("review.round_status", "round_id"), "suggestion": ("review.suggestion", "suggestion_id")}
+_TARGETS = {
+    "report": ("reports.report", "rid"),
+    "section": ("reports.section", "sid"),
+    "round": ("review.round_status", "round_id"),
+    "suggestion": ("review.suggestion", "suggestion_id"),
+}
 
 
 def url(notification: Notification) -> str | None:

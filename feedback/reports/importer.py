@@ -95,7 +95,9 @@ def parse(markdown: str, preamble_heading: str = "Preamble") -> ParsedReport:
         found = found[1:]
 
     sections: list[ParsedSection] = []
-    starts = {index: (level - shift, text) for index, level, text in found if level - shift <= MAX_LEVEL}
+    starts = {
+        index: (level - shift, text) for index, level, text in found if level - shift <= MAX_LEVEL
+    }
     preamble = ParsedSection(level=1, heading=preamble_heading, numbered=False)
     current = preamble
     previous_level = 0
@@ -124,8 +126,19 @@ def parse(markdown: str, preamble_heading: str = "Preamble") -> ParsedReport:
 
 def to_roman(n: int) -> str:
     values = [
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
     ]
     out = []
     for value, letters in values:

@@ -50,7 +50,9 @@ class Report(db.Model):
     __tablename__ = "report"
     __table_args__ = (
         CheckConstraint(enum_check("status", [s.value for s in ReportStatus]), name="status_known"),
-        CheckConstraint(enum_check("numbering", [n.value for n in Numbering]), name="numbering_known"),
+        CheckConstraint(
+            enum_check("numbering", [n.value for n in Numbering]), name="numbering_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

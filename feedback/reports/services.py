@@ -36,18 +36,36 @@ def _clean_heading(heading) -> str:
 
 
 def _new_section(
-    actor, report: Report, *, heading: str, text: str, level: int, parent: Section | None,
-    position: int, numbered: bool = True, kind: VersionKind = VersionKind.CREATE, reason: str = "",
+    actor,
+    report: Report,
+    *,
+    heading: str,
+    text: str,
+    level: int,
+    parent: Section | None,
+    position: int,
+    numbered: bool = True,
+    kind: VersionKind = VersionKind.CREATE,
+    reason: str = "",
 ) -> Section:
     section = Section(
-        report=report, parent=parent, level=level, position=position, numbered=numbered,
+        report=report,
+        parent=parent,
+        level=level,
+        position=position,
+        numbered=numbered,
         current_version=1,
     )
     db.session.add(section)
     db.session.add(
         SectionVersion(
-            section=section, number=1, heading=heading, text=text, kind=kind.value,
-            reason=reason, author_id=actor.id,
+            section=section,
+            number=1,
+            heading=heading,
+            text=text,
+            kind=kind.value,
+            reason=reason,
+            author_id=actor.id,
         )
     )
     return section
@@ -56,7 +74,9 @@ def _new_section(
 def import_report(actor, *, title, markdown) -> Report:
     """Create a report from Markdown split into nested sections at its headings."""
     permissions.require(permissions.can_edit_report(actor))
-    markdown = clean_text(markdown, _("Markdown"), max_chars=current_app.config["MAX_CONTENT_LENGTH"])
+    markdown = clean_text(
+        markdown, _("Markdown"), max_chars=current_app.config["MAX_CONTENT_LENGTH"]
+    )
     parsed = importer.parse(markdown, preamble_heading=_("Preamble"))
     title = title if (title or "").strip() else parsed.title
     title = clean_line(title, _("Title"), max_chars=MAX_TITLE)
@@ -72,9 +92,16 @@ def import_report(actor, *, title, markdown) -> Report:
         key = id(parent)
         counters[key] = counters.get(key, 0) + 1
         section = _new_section(
-            actor, report, heading=clean_line(part.heading, _("Heading"), max_chars=MAX_TITLE),
-            text=part.text, level=part.level, parent=parent, position=counters[key],
-            numbered=part.numbered, kind=VersionKind.IMPORT, reason=reason,
+            actor,
+            report,
+            heading=clean_line(part.heading, _("Heading"), max_chars=MAX_TITLE),
+            text=part.text,
+            level=part.level,
+            parent=parent,
+            position=counters[key],
+            numbered=part.numbered,
+            kind=VersionKind.IMPORT,
+            reason=reason,
         )
         parents[part.level] = section
         for deeper in range(part.level + 1, MAX_LEVEL + 1):
@@ -103,7 +130,9 @@ def _siblings(report: Report, parent_id: int | None) -> list[Section]:
             select(Section)
             .where(
                 Section.report_id == report.id,
-                Section.parent_id.is_(None) if parent_id is None else Section.parent_id == parent_id,
+                Section.parent_id.is_(None)
+                if parent_id is None
+                else Section.parent_id == parent_id,
                 Section.deleted_at.is_(None),
             )
             .order_by(Section.position, Section.id)
@@ -112,7 +141,12 @@ def _siblings(report: Report, parent_id: int | None) -> list[Section]:
 
 
 def add_section(
-    actor, report: Report, *, heading, text="", parent: Section | None = None,
+    actor,
+    report: Report,
+    *,
+    heading,
+    text="",
+    parent: Section | None = None,
     after: Section | None = None,
 ) -> Section:
     """Add a section under ``parent`` (top level if None), after ``after`` or at the end."""
@@ -130,7 +164,8 @@ def add_section(
     level = parent.level + 1 if parent else 1
     if level > MAX_LEVEL:
         raise InvalidInput(
-            _("Sections nest at most %(n)d levels deep.", n=MAX_LEVEL), details={"field": "parent_id"}
+            _("Sections nest at most %(n)d levels deep.", n=MAX_LEVEL),
+            details={"field": "parent_id"},
         )
     siblings = _siblings(report, parent.id if parent else None)
     # Renumber positions densely so the new section sits exactly where asked.
@@ -139,8 +174,14 @@ def add_section(
         if sibling is not None:
             sibling.position = index
     section = _new_section(
-        actor, report, heading=heading, text=text, level=level, parent=parent,
-        position=insert_at + 1, reason=_("Section added"),
+        actor,
+        report,
+        heading=heading,
+        text=text,
+        level=level,
+        parent=parent,
+        position=insert_at + 1,
+        reason=_("Section added"),
     )
     record(actor, "section.created", section, heading=heading)
     return section
@@ -163,8 +204,13 @@ def new_version(
     """
     number = section.current_version + 1
     version = SectionVersion(
-        section_id=section.id, number=number, heading=heading, text=text, kind=kind.value,
-        reason=reason, author_id=actor.id,
+        section_id=section.id,
+        number=number,
+        heading=heading,
+        text=text,
+        kind=kind.value,
+        reason=reason,
+        author_id=actor.id,
     )
     db.session.add(version)
     section.current_version = number
@@ -201,13 +247,19 @@ def save_section(
         raise StaleVersion(
             _(
                 "Version %(base)d is no longer current: %(author)s saved version %(current)d meanwhile.",
-                base=base_version, author=current.author.name, current=section.current_version,
+                base=base_version,
+                author=current.author.name,
+                current=section.current_version,
             ),
             details={"current_version": section.current_version, "base_version": base_version},
         )
     if unchanged:
-        raise InvalidInput(_("Nothing changed: the text and heading are the same as version %(n)d.",
-                             n=current.number))
+        raise InvalidInput(
+            _(
+                "Nothing changed: the text and heading are the same as version %(n)d.",
+                n=current.number,
+            )
+        )
     if text == current.text:
         kind, default_reason = VersionKind.RENAME, _("Renamed")
     else:
@@ -215,8 +267,12 @@ def save_section(
     version = new_version(
         actor, section, heading=heading, text=text, kind=kind, reason=reason or default_reason
     )
-    record(actor, f"section.{kind.value}ed" if kind is VersionKind.EDIT else "section.renamed",
-           section, version=version.number)
+    record(
+        actor,
+        f"section.{kind.value}ed" if kind is VersionKind.EDIT else "section.renamed",
+        section,
+        version=version.number,
+    )
     return version
 
 
@@ -226,12 +282,16 @@ def restore_version(actor, section: Section, *, number: int, base_version: int) 
     section = _locked_section(section)
     if base_version != section.current_version:
         raise StaleVersion(
-            _("The section changed meanwhile (now version %(n)d); look again before restoring.",
-              n=section.current_version),
+            _(
+                "The section changed meanwhile (now version %(n)d); look again before restoring.",
+                n=section.current_version,
+            ),
             details={"current_version": section.current_version},
         )
     old = db.session.scalar(
-        select(SectionVersion).where(SectionVersion.section_id == section.id, SectionVersion.number == number)
+        select(SectionVersion).where(
+            SectionVersion.section_id == section.id, SectionVersion.number == number
+        )
     )
     if old is None:
         raise NotFound(_("No such version."))
@@ -239,7 +299,11 @@ def restore_version(actor, section: Section, *, number: int, base_version: int) 
     if old.text == current.text and old.heading == current.heading:
         raise InvalidInput(_("Version %(n)d is the same as the current text.", n=number))
     version = new_version(
-        actor, section, heading=old.heading, text=old.text, kind=VersionKind.RESTORE,
+        actor,
+        section,
+        heading=old.heading,
+        text=old.text,
+        kind=VersionKind.RESTORE,
         reason=_("Restored version %(n)d", n=number),
     )
     record(actor, "section.restored", section, version=version.number, restored=number)
@@ -255,8 +319,12 @@ def move_section(actor, section: Section, direction: str) -> None:
     index = siblings.index(section)
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(siblings):
-        raise InvalidTransition(_("The section is already at the %(end)s.",
-                                  end=_("top") if direction == "up" else _("bottom")))
+        raise InvalidTransition(
+            _(
+                "The section is already at the %(end)s.",
+                end=_("top") if direction == "up" else _("bottom"),
+            )
+        )
     siblings[index], siblings[target] = siblings[target], siblings[index]
     for position, sibling in enumerate(siblings, start=1):
         sibling.position = position
@@ -276,9 +344,7 @@ def delete_section(actor, section: Section) -> list[Section]:
         current.deleted_at = now
         current.deleted_by_id = actor.id
         deleted.append(current)
-        todo.extend(
-            db.session.scalars(select(Section).where(Section.parent_id == current.id))
-        )
+        todo.extend(db.session.scalars(select(Section).where(Section.parent_id == current.id)))
     record(actor, "section.deleted", section, sections=[s.id for s in deleted])
     return deleted
 
@@ -295,7 +361,9 @@ def restore_section(actor, section: Section) -> Section:
     last = db.session.scalar(
         select(func.max(Section.position)).where(
             Section.report_id == section.report_id,
-            Section.parent_id.is_(None) if section.parent_id is None else Section.parent_id == section.parent_id,
+            Section.parent_id.is_(None)
+            if section.parent_id is None
+            else Section.parent_id == section.parent_id,
             Section.deleted_at.is_(None),
         )
     )

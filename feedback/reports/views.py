@@ -12,6 +12,7 @@ from .. import permissions, textdiff
 from ..errors import DomainError, InvalidInput, StaleVersion
 from ..extensions import db
 from ..formtools import choices
+from ..validation import whole_number
 from . import queries, services
 from .forms import ActionForm, NewSectionForm, ReportImportForm, ReportSettingsForm, SectionForm
 from .models import MAX_LEVEL
@@ -85,7 +86,9 @@ def settings(rid: int):
     if form.validate_on_submit():
         try:
             services.update_report(
-                current_user, report, title=form.title.data,
+                current_user,
+                report,
+                title=form.title.data,
                 departments_see_each_other=form.departments_see_each_other.data,
             )
         except DomainError as error:
@@ -96,8 +99,11 @@ def settings(rid: int):
             flash(_("Settings saved."), "success")
             return redirect(url_for(".report", rid=rid))
     return render_template(
-        "reports/settings.html", report=report, form=form,
-        deleted=queries.deleted_sections(report), action_form=ActionForm(),
+        "reports/settings.html",
+        report=report,
+        form=form,
+        deleted=queries.deleted_sections(report),
+        action_form=ActionForm(),
     )
 
 
@@ -108,17 +114,24 @@ def new_section(rid: int):
     entries = queries.outline(report)
     form = NewSectionForm()
     form.parent.choices = choices(
-        [(0, _("(top level)"))] + [(e.section.id, e.title) for e in entries if e.section.level < MAX_LEVEL]
+        [(0, _("(top level)"))]
+        + [(e.section.id, e.title) for e in entries if e.section.level < MAX_LEVEL]
     )
-    form.after.choices = choices([(0, _("(at the end)"))] + [(e.section.id, e.title) for e in entries])
+    form.after.choices = choices(
+        [(0, _("(at the end)"))] + [(e.section.id, e.title) for e in entries]
+    )
     if request.method == "GET":
-        form.parent.data = request.args.get("parent", 0, type=int)
+        form.parent.data = request.args.get("parent", 0, type=whole_number)
     if form.validate_on_submit():
         by_id = {e.section.id: e.section for e in entries}
         try:
             section = services.add_section(
-                current_user, report, heading=form.heading.data, text=form.text.data or "",
-                parent=by_id.get(form.parent.data), after=by_id.get(form.after.data),
+                current_user,
+                report,
+                heading=form.heading.data,
+                text=form.text.data or "",
+                parent=by_id.get(form.parent.data),
+                after=by_id.get(form.after.data),
             )
         except DomainError as error:
             db.session.rollback()
@@ -170,8 +183,12 @@ def edit_section(sid: int):
             abort(400)
         try:
             version = services.save_section(
-                current_user, section, text=form.text.data or "", base_version=base_version,
-                heading=form.heading.data, reason=form.reason.data,
+                current_user,
+                section,
+                text=form.text.data or "",
+                base_version=base_version,
+                heading=form.heading.data,
+                reason=form.reason.data,
             )
         except StaleVersion:
             db.session.rollback()
@@ -182,11 +199,16 @@ def edit_section(sid: int):
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
-            return render_template("reports/section_edit.html", section=section, entry=entry, form=form), error.status
+            return render_template(
+                "reports/section_edit.html", section=section, entry=entry, form=form
+            ), error.status
         else:
             db.session.commit()
             if version.number == base_version:
-                flash(_("These changes were already saved as version %(n)d.", n=version.number), "info")
+                flash(
+                    _("These changes were already saved as version %(n)d.", n=version.number),
+                    "info",
+                )
             else:
                 flash(_("Saved as version %(n)d.", n=version.number), "success")
             return redirect(url_for(".section", sid=sid))
@@ -238,8 +260,8 @@ def version(sid: int, n: int):
 @bp.get("/sections/<int:sid>/diff")
 def diff(sid: int):
     section = _section(sid)
-    to_number = request.args.get("to", section.current_version, type=int)
-    from_number = request.args.get("from", max(1, to_number - 1), type=int)
+    to_number = request.args.get("to", section.current_version, type=whole_number)
+    from_number = request.args.get("from", max(1, to_number - 1), type=whole_number)
     old = queries.get_version(section, from_number)
     new = queries.get_version(section, to_number)
     ops = textdiff.diff_words(old.text, new.text)
@@ -276,7 +298,9 @@ def _action(sid: int, run, message: str, target=None):
 @bp.post("/sections/<int:sid>/move/<direction>")
 def move_section(sid: int, direction: str):
     return _action(
-        sid, lambda s: services.move_section(current_user, s, direction), _("Section moved."),
+        sid,
+        lambda s: services.move_section(current_user, s, direction),
+        _("Section moved."),
         target=lambda s: url_for(".report", rid=s.report_id, _anchor=f"s{s.id}"),
     )
 
@@ -284,7 +308,8 @@ def move_section(sid: int, direction: str):
 @bp.post("/sections/<int:sid>/delete")
 def delete_section(sid: int):
     return _action(
-        sid, lambda s: services.delete_section(current_user, s),
+        sid,
+        lambda s: services.delete_section(current_user, s),
         _("Section deleted. It stays in the history and can be restored from the report settings."),
         target=lambda s: url_for(".report", rid=s.report_id),
     )
@@ -293,20 +318,24 @@ def delete_section(sid: int):
 @bp.post("/sections/<int:sid>/undelete")
 def undelete_section(sid: int):
     return _action(
-        sid, lambda s: services.restore_section(current_user, s), _("Section restored."),
+        sid,
+        lambda s: services.restore_section(current_user, s),
+        _("Section restored."),
         target=lambda s: url_for(".section", sid=s.id),
     )
 
 
 @bp.post("/sections/<int:sid>/restore")
 def restore_version(sid: int):
-    number = request.form.get("number", type=int)
-    base_version = request.form.get("base_version", type=int)
+    number = request.form.get("number", type=whole_number)
+    base_version = request.form.get("base_version", type=whole_number)
     if number is None or base_version is None:
         abort(400)
     return _action(
         sid,
-        lambda s: services.restore_version(current_user, s, number=number, base_version=base_version),
+        lambda s: services.restore_version(
+            current_user, s, number=number, base_version=base_version
+        ),
         _("Version %(n)d restored as a new version.", n=number),
         target=lambda s: url_for(".history", sid=s.id),
     )

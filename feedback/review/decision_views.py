@@ -14,6 +14,7 @@ from ..extensions import db
 from ..labels import LABELS
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
+from ..validation import whole_number
 from . import decisions, queries, views
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReopenForm, ResolveForm
 from .views import bp
@@ -24,8 +25,8 @@ def queue(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_outstanding(current_user, report))
     filters = {
-        "section_id": request.args.get("section", type=int),
-        "department_id": request.args.get("department", type=int),
+        "section_id": request.args.get("section", type=whole_number),
+        "department_id": request.args.get("department", type=whole_number),
         "kind": request.args.get("kind") or None,
         "status": request.args.get("status", "open"),
     }
@@ -37,10 +38,17 @@ def queue(rid: int):
     outline = report_queries.outline(report, include_deleted=True)
     departments = db.session.query(Department).order_by(Department.code).all()
     return render_template(
-        "review/queue.html", report=report, queue=result, filters=filters, outline=outline,
-        entries={e.section.id: e for e in outline}, departments=departments,
-        groups=queries.passage_groups(result.comments), resolve_form=ResolveForm(),
-        action_form=ActionForm(), reopen_form=ReopenForm(),
+        "review/queue.html",
+        report=report,
+        queue=result,
+        filters=filters,
+        outline=outline,
+        entries={e.section.id: e for e in outline},
+        departments=departments,
+        groups=queries.passage_groups(result.comments),
+        resolve_form=ResolveForm(),
+        action_form=ActionForm(),
+        reopen_form=ReopenForm(),
     )
 
 
@@ -69,7 +77,9 @@ def accept(suggestion_id: int):
         abort(400)
     # The text box holds the (rebased) proposal; changing it is "accept with edits".
     edited = None
-    if form.text.data is not None and textdiff.normalize(form.text.data) != textdiff.normalize(form.original.data or ""):
+    if form.text.data is not None and textdiff.normalize(form.text.data) != textdiff.normalize(
+        form.original.data or ""
+    ):
         edited = form.text.data
     try:
         outcome = decisions.accept_suggestion(
@@ -79,9 +89,15 @@ def accept(suggestion_id: int):
         return _decision_error(error, item)
     db.session.commit()
     if outcome.conflict is not None:
-        flash(_("The suggestion conflicts with changes made since its version; merge it by hand."), "warning")
+        flash(
+            _("The suggestion conflicts with changes made since its version; merge it by hand."),
+            "warning",
+        )
         return redirect(url_for(".merge", suggestion_id=item.id))
-    flash(_("Suggestion accepted: the section is now at version %(n)d.", n=outcome.version.number), "success")
+    flash(
+        _("Suggestion accepted: the section is now at version %(n)d.", n=outcome.version.number),
+        "success",
+    )
     return redirect(safe_next(request.form.get("next")) or url_for(".queue", rid=item.report_id))
 
 
@@ -133,10 +149,21 @@ def merge(suggestion_id: int):
     current = section.current
     base = report_queries.get_version(section, item.base_version)
     conflict = outcome.conflict
-    form = AcceptForm(text=current.text if conflict else outcome.text, original="", expected_version=current.number)
+    form = AcceptForm(
+        text=current.text if conflict else outcome.text,
+        original="",
+        expected_version=current.number,
+    )
     return render_template(
-        "review/merge.html", suggestion=item, section=section, entry=report_queries.section_entry(section),
-        base=base, current=current, conflict=conflict, form=form, reject_form=RejectForm(),
+        "review/merge.html",
+        suggestion=item,
+        section=section,
+        entry=report_queries.section_entry(section),
+        base=base,
+        current=current,
+        conflict=conflict,
+        form=form,
+        reject_form=RejectForm(),
         panes={
             "base": textdiff.conflict_html(conflict, "base") if conflict else None,
             "current": textdiff.conflict_html(conflict, "current") if conflict else None,
@@ -167,8 +194,13 @@ def accept_in_order(sid: int):
     if outcome.accepted:
         flash(_("%(n)d suggestions accepted.", n=len(outcome.accepted)), "success")
     if outcome.conflict is not None:
-        flash(_("Stopped at suggestion #%(id)d: it conflicts with the text as it now stands. Merge it by hand.",
-                id=outcome.conflict.suggestion.id), "warning")
+        flash(
+            _(
+                "Stopped at suggestion #%(id)d: it conflicts with the text as it now stands. Merge it by hand.",
+                id=outcome.conflict.suggestion.id,
+            ),
+            "warning",
+        )
         return redirect(url_for(".merge", suggestion_id=outcome.conflict.suggestion.id))
     return redirect(url_for(".queue", rid=section.report_id, section=sid))
 
@@ -192,7 +224,10 @@ def resolve(comment_id: int):
     others = [queries.get_comment(i, current_user) for i in form.also.data or [] if i != comment.id]
     try:
         decisions.resolve_comments(
-            current_user, [comment, *others], disposition=form.disposition.data, response=form.response.data,
+            current_user,
+            [comment, *others],
+            disposition=form.disposition.data,
+            response=form.response.data,
             absorbed_version=absorbed,
         )
     except DomainError as error:
@@ -205,7 +240,12 @@ def resolve(comment_id: int):
             flash(error.message, "error")
         return _comment_back(comment)
     db.session.commit()
-    flash(_("Answer recorded for %(n)d comments.", n=1 + len(others)) if others else _("Answer recorded."), "success")
+    flash(
+        _("Answer recorded for %(n)d comments.", n=1 + len(others))
+        if others
+        else _("Answer recorded."),
+        "success",
+    )
     return _comment_back(comment)
 
 

@@ -37,12 +37,19 @@ class AcceptOutcome:
 
 
 def _note(value, field: str, *, required: bool = False) -> str:
-    return clean_text(value or "", field, max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"], required=required)
+    return clean_text(
+        value or "",
+        field,
+        max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"],
+        required=required,
+    )
 
 
 def _version(section: Section, number: int) -> SectionVersion:
     version = db.session.scalar(
-        select(SectionVersion).where(SectionVersion.section_id == section.id, SectionVersion.number == number)
+        select(SectionVersion).where(
+            SectionVersion.section_id == section.id, SectionVersion.number == number
+        )
     )
     if version is None:
         raise NotFound(_("No such version."))
@@ -61,24 +68,36 @@ def _require_pending(suggestion: Suggestion) -> None:
     if suggestion.status != SuggestionStatus.PENDING:
         if suggestion.decided_by is not None:
             raise InvalidTransition(
-                _("Suggestion #%(id)d was already %(status)s by %(who)s.", id=suggestion.id,
-                  status=label("suggestion_status", suggestion.status), who=suggestion.decided_by.name),
+                _(
+                    "Suggestion #%(id)d was already %(status)s by %(who)s.",
+                    id=suggestion.id,
+                    status=label("suggestion_status", suggestion.status),
+                    who=suggestion.decided_by.name,
+                ),
                 details={"status": suggestion.status},
             )
         raise InvalidTransition(
-            _("Suggestion #%(id)d is %(status)s; only submitted suggestions can be decided.",
-              id=suggestion.id, status=label("suggestion_status", suggestion.status)),
+            _(
+                "Suggestion #%(id)d is %(status)s; only submitted suggestions can be decided.",
+                id=suggestion.id,
+                status=label("suggestion_status", suggestion.status),
+            ),
             details={"status": suggestion.status},
         )
 
 
-def _history(actor, item, action: DecisionAction, note: str = "", version: int | None = None) -> None:
+def _history(
+    actor, item, action: DecisionAction, note: str = "", version: int | None = None
+) -> None:
     db.session.add(
         Decision(
             report_id=item.report_id,
             comment_id=item.id if isinstance(item, Comment) else None,
             suggestion_id=item.id if isinstance(item, Suggestion) else None,
-            action=action.value, note=note, section_version=version, actor_id=actor.id,
+            action=action.value,
+            note=note,
+            section_version=version,
+            actor_id=actor.id,
         )
     )
 
@@ -86,10 +105,14 @@ def _history(actor, item, action: DecisionAction, note: str = "", version: int |
 def _notify_department(item, what: str, decision: str) -> None:
     if item.department_id:
         notifications.notify(
-            notifications.department_users(item.department_id), "decision",
-            link=f"suggestion:{item.id}" if isinstance(item, Suggestion) else
-            (f"section:{item.section_id}" if item.section_id else f"report:{item.report_id}"),
-            report_id=item.report_id, item=what, decision=decision,
+            notifications.department_users(item.department_id),
+            "decision",
+            link=f"suggestion:{item.id}"
+            if isinstance(item, Suggestion)
+            else (f"section:{item.section_id}" if item.section_id else f"report:{item.report_id}"),
+            report_id=item.report_id,
+            item=what,
+            decision=decision,
         )
 
 
@@ -127,11 +150,18 @@ def accept_suggestion(
       at all when it conflicts -- the outcome then carries the conflict, the suggestion
       is marked as needing a hand merge, and the section is untouched.
     """
-    permissions.require(permissions.can_decide(actor), _("Only the drafting team decides on suggestions."))
+    permissions.require(
+        permissions.can_decide(actor), _("Only the drafting team decides on suggestions.")
+    )
     note = _note(note, _("Note"))
     edited = None
     if text is not None:
-        edited = clean_text(text, _("Text"), max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"], required=False)
+        edited = clean_text(
+            text,
+            _("Text"),
+            max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
+            required=False,
+        )
     suggestion, section = _lock(suggestion)
     if section is None or suggestion is None:
         raise NotFound()
@@ -141,17 +171,27 @@ def accept_suggestion(
     current = section.current
     if expected_version is not None and expected_version != current.number:
         raise StaleVersion(
-            _("The section changed meanwhile (now version %(n)d); look at it again before accepting.",
-              n=current.number),
+            _(
+                "The section changed meanwhile (now version %(n)d); look at it again before accepting.",
+                n=current.number,
+            ),
             details={"current_version": current.number, "expected_version": expected_version},
         )
     department = suggestion.department.name
     if edited is not None:
         new_text, action = edited, DecisionAction.ACCEPTED_WITH_EDITS
-        reason = _("Accepted suggestion #%(id)d from %(department)s, with edits", id=suggestion.id, department=department)
+        reason = _(
+            "Accepted suggestion #%(id)d from %(department)s, with edits",
+            id=suggestion.id,
+            department=department,
+        )
     else:
         action = DecisionAction.ACCEPTED
-        reason = _("Accepted suggestion #%(id)d from %(department)s", id=suggestion.id, department=department)
+        reason = _(
+            "Accepted suggestion #%(id)d from %(department)s",
+            id=suggestion.id,
+            department=department,
+        )
         if suggestion.base_version == current.number:
             new_text = suggestion.text
         else:
@@ -160,16 +200,30 @@ def accept_suggestion(
             if isinstance(result, textdiff.Conflict):
                 suggestion.conflict_version = current.number
                 _history(actor, suggestion, DecisionAction.CONFLICT, version=current.number)
-                record(actor, "suggestion.conflict", suggestion, current_version=current.number,
-                       clashes=len(result.clashes))
+                record(
+                    actor,
+                    "suggestion.conflict",
+                    suggestion,
+                    current_version=current.number,
+                    clashes=len(result.clashes),
+                )
                 return AcceptOutcome(suggestion, None, result)
             new_text = result.text
     if new_text == current.text:
         version = current  # the text already says this: nothing to add
     else:
-        version = new_version(actor, section, heading=current.heading, text=new_text, kind=VersionKind.ACCEPT,
-                              reason=reason)
-    actor_id, now = actor.id, utcnow()  # read before writing: a lazy load would autoflush half a change
+        version = new_version(
+            actor,
+            section,
+            heading=current.heading,
+            text=new_text,
+            kind=VersionKind.ACCEPT,
+            reason=reason,
+        )
+    actor_id, now = (
+        actor.id,
+        utcnow(),
+    )  # read before writing: a lazy load would autoflush half a change
     suggestion.status = SuggestionStatus.ACCEPTED.value
     suggestion.decided_by_id, suggestion.decided_at = actor_id, now
     suggestion.decision_note = note or None
@@ -178,14 +232,26 @@ def accept_suggestion(
     suggestion.result_version = version.number
     suggestion.conflict_version = None
     _history(actor, suggestion, action, note, version.number)
-    _notify_department(suggestion, _("suggestion #%(id)d", id=suggestion.id), label("suggestion_status", "accepted"))
-    record(actor, "suggestion.accepted", suggestion, version=version.number, with_edits=edited is not None,
-           rebased=suggestion.base_version != current.number)
+    _notify_department(
+        suggestion,
+        _("suggestion #%(id)d", id=suggestion.id),
+        label("suggestion_status", "accepted"),
+    )
+    record(
+        actor,
+        "suggestion.accepted",
+        suggestion,
+        version=version.number,
+        with_edits=edited is not None,
+        rebased=suggestion.base_version != current.number,
+    )
     return AcceptOutcome(suggestion, version, None)
 
 
 def reject_suggestion(actor, suggestion: Suggestion, *, reason) -> Suggestion:
-    permissions.require(permissions.can_decide(actor), _("Only the drafting team decides on suggestions."))
+    permissions.require(
+        permissions.can_decide(actor), _("Only the drafting team decides on suggestions.")
+    )
     reason = _note(reason, _("Reason"), required=True)
     suggestion, _section = _lock(suggestion)
     _require_pending(suggestion)
@@ -195,7 +261,11 @@ def reject_suggestion(actor, suggestion: Suggestion, *, reason) -> Suggestion:
     suggestion.decision_note = reason
     suggestion.conflict_version = None
     _history(actor, suggestion, DecisionAction.REJECTED, reason)
-    _notify_department(suggestion, _("suggestion #%(id)d", id=suggestion.id), label("suggestion_status", "rejected"))
+    _notify_department(
+        suggestion,
+        _("suggestion #%(id)d", id=suggestion.id),
+        label("suggestion_status", "rejected"),
+    )
     record(actor, "suggestion.rejected", suggestion, reason=reason)
     return suggestion
 
@@ -205,7 +275,11 @@ def reopen_suggestion(actor, suggestion: Suggestion, *, note=None) -> Suggestion
     permissions.require(permissions.can_decide(actor))
     suggestion, _section = _lock(suggestion)
     if not permissions.can_reopen(actor, suggestion):
-        raise InvalidTransition(_("Only a rejected suggestion can be reopened; undo an accepted one by restoring a version."))
+        raise InvalidTransition(
+            _(
+                "Only a rejected suggestion can be reopened; undo an accepted one by restoring a version."
+            )
+        )
     suggestion.status = SuggestionStatus.PENDING.value
     suggestion.decided_by_id = suggestion.decided_at = None
     _history(actor, suggestion, DecisionAction.REOPENED, _note(note, _("Note")))
@@ -256,39 +330,61 @@ def resolve_comment(
     try:
         disposition = Disposition(disposition)
     except ValueError:
-        raise InvalidInput(_("Unknown disposition %(d)s.", d=disposition), details={"field": "disposition"}) from None
+        raise InvalidInput(
+            _("Unknown disposition %(d)s.", d=disposition), details={"field": "disposition"}
+        ) from None
     response = _note(response, _("Response"), required=disposition.needs_response)
     comment = _locked_comment(comment)
     if comment.state != "submitted":
-        raise InvalidTransition(_("Only submitted comments are answered."), details={"state": comment.state})
+        raise InvalidTransition(
+            _("Only submitted comments are answered."), details={"state": comment.state}
+        )
     if not permissions.can_resolve_comment(actor, comment):
         if comment.disposition == Disposition.ESCALATED and permissions.is_drafter(actor):
-            raise InvalidTransition(_("This comment is escalated to the chair and waits for the chair's answer."))
+            raise InvalidTransition(
+                _("This comment is escalated to the chair and waits for the chair's answer.")
+            )
         if comment.disposition is not None and permissions.is_drafter(actor):
             raise InvalidTransition(
-                _("This comment is already answered (%(d)s); reopen it to change the answer.",
-                  d=label("disposition", comment.disposition)),
+                _(
+                    "This comment is already answered (%(d)s); reopen it to change the answer.",
+                    d=label("disposition", comment.disposition),
+                ),
                 details={"disposition": comment.disposition},
             )
         raise PermissionDenied(_("You may not answer this comment."))
     if disposition is Disposition.ESCALATED and permissions.is_chair(actor):
         raise InvalidInput(_("The chair answers an escalated comment with a final disposition."))
-    if absorbed_version is not None:
-        if comment.section_id is None or db.session.scalar(
+    if absorbed_version is not None and (
+        comment.section_id is None
+        or db.session.scalar(
             select(SectionVersion.id).where(
-                SectionVersion.section_id == comment.section_id, SectionVersion.number == absorbed_version
+                SectionVersion.section_id == comment.section_id,
+                SectionVersion.number == absorbed_version,
             )
-        ) is None:
-            raise InvalidInput(_("Version %(n)s is not a version of this section.", n=absorbed_version),
-                               details={"field": "absorbed_version"})
+        )
+        is None
+    ):
+        raise InvalidInput(
+            _("Version %(n)s is not a version of this section.", n=absorbed_version),
+            details={"field": "absorbed_version"},
+        )
     actor_id = actor.id  # read before writing: a lazy load would autoflush half a change
     comment.disposition = disposition.value
     comment.response = response or None
     comment.decided_by_id, comment.decided_at = actor_id, utcnow()
     comment.absorbed_version = absorbed_version
     _history(actor, comment, DecisionAction(disposition.value), response, absorbed_version)
-    _notify_department(comment, _("comment #%(id)d", id=comment.id), label("disposition", disposition.value))
-    record(actor, "comment.resolved", comment, disposition=disposition.value, by_chair=permissions.is_chair(actor))
+    _notify_department(
+        comment, _("comment #%(id)d", id=comment.id), label("disposition", disposition.value)
+    )
+    record(
+        actor,
+        "comment.resolved",
+        comment,
+        disposition=disposition.value,
+        by_chair=permissions.is_chair(actor),
+    )
     return comment
 
 

@@ -30,15 +30,21 @@ class MultiCheckboxField(SelectMultipleField):
 class RoundForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     deadline = DateTimeLocalField(
-        _l("Deadline (Vietnam time)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], validators=[InputRequired()]
+        _l("Deadline (Vietnam time)"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[InputRequired()],
     )
     departments = MultiCheckboxField(_l("Invited departments"), validate_choice=False)
     note = TextAreaField(_l("Note to the departments"), validators=[Optional()])
-    deemed_agree = BooleanField(_l("A department that does not answer is deemed to agree"), default=True)
+    deemed_agree = BooleanField(
+        _l("A department that does not answer is deemed to agree"), default=True
+    )
 
 
 class CommentForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=choices(LABELS["comment_kind"].items()), default="general")
+    kind = SelectField(
+        _l("Kind"), choices=choices(LABELS["comment_kind"].items()), default="general"
+    )
     body = TextAreaField(_l("Comment"), validators=[DataRequired()])
     quote = TextAreaField(_l("Passage commented on (optional)"), validators=[Optional()])
     quote_start = HiddenField()
@@ -63,15 +69,21 @@ class SuggestionForm(FlaskForm):
 
 
 class ResponseForm(FlaskForm):
-    dispatch_number = StringField(_l("Official dispatch number (số công văn)"), validators=[Optional(), Length(max=100)])
+    dispatch_number = StringField(
+        _l("Official dispatch number (số công văn)"), validators=[Optional(), Length(max=100)]
+    )
     dispatch_date = DateField(_l("Dispatch date"), validators=[Optional()])
     submit_feedback = SubmitField(_l("Submit our feedback"))
     no_comments = SubmitField(_l("No comments: we agree with the draft"))
 
 
 class AcceptForm(FlaskForm):
-    note = StringField(_l("Note to the department (optional)"), validators=[Optional(), Length(max=2000)])
-    text = TextAreaField(_l("Text to accept (edit it to accept with changes)"), validators=[Optional()])
+    note = StringField(
+        _l("Note to the department (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    text = TextAreaField(
+        _l("Text to accept (edit it to accept with changes)"), validators=[Optional()]
+    )
     original = HiddenField()
     expected_version = HiddenField(validators=[InputRequired()])
 
@@ -83,7 +95,9 @@ class RejectForm(FlaskForm):
 class ResolveForm(FlaskForm):
     disposition = SelectField(_l("Answer"), choices=choices(LABELS["disposition"].items()))
     response = TextAreaField(_l("Response to the department"), validators=[Optional()])
-    absorbed_version = StringField(_l("Absorbed in version (optional)"), validators=[Optional(), Length(max=10)])
+    absorbed_version = StringField(
+        _l("Absorbed in version (optional)"), validators=[Optional(), Length(max=10)]
+    )
     also = SelectMultipleField(_l("Same answer for"), coerce=int, validate_choice=False)
 
 
@@ -92,4 +106,6 @@ class ReopenForm(FlaskForm):
 
 
 class BulkAcceptForm(FlaskForm):
-    ids = SelectMultipleField(_l("Suggestions to accept, in this order"), coerce=int, validate_choice=False)
+    ids = SelectMultipleField(
+        _l("Suggestions to accept, in this order"), coerce=int, validate_choice=False
+    )

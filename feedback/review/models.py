@@ -75,8 +75,11 @@ class Round(db.Model):
         CheckConstraint("(closed_at IS NULL) = (closed_by_id IS NULL)", name="closure_has_actor"),
         # At most one open round per report, enforced by the database.
         Index(
-            "uq_round_one_open_per_report", "report_id", unique=True,
-            sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL"),
+            "uq_round_one_open_per_report",
+            "report_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
         ),
     )
 
@@ -166,7 +169,9 @@ class Comment(db.Model):
             name="decision_has_judge",
         ),
         CheckConstraint("state = 'draft' OR submitted_at IS NOT NULL", name="submission_has_time"),
-        CheckConstraint("department_id IS NOT NULL OR state <> 'draft'", name="only_departments_draft"),
+        CheckConstraint(
+            "department_id IS NOT NULL OR state <> 'draft'", name="only_departments_draft"
+        ),
         CheckConstraint("quote IS NULL OR section_id IS NOT NULL", name="quote_needs_section"),
         Index("ix_comment_report_state", "report_id", "state"),
         Index("ix_comment_section", "section_id"),
@@ -216,7 +221,8 @@ class Comment(db.Model):
     def is_outstanding(self) -> bool:
         """Submitted and not finally answered (an escalated comment waits for the chair)."""
         return self.state == FeedbackState.SUBMITTED and self.disposition in (
-            None, Disposition.ESCALATED.value
+            None,
+            Disposition.ESCALATED.value,
         )
 
 
@@ -238,13 +244,17 @@ class Suggestion(db.Model):
 
     __tablename__ = "suggestion"
     __table_args__ = (
-        CheckConstraint(enum_check("status", [s.value for s in SuggestionStatus]), name="status_known"),
+        CheckConstraint(
+            enum_check("status", [s.value for s in SuggestionStatus]), name="status_known"
+        ),
         CheckConstraint(
             "(status IN ('accepted', 'rejected')) = (decided_by_id IS NOT NULL AND decided_at IS NOT NULL)",
             name="decision_has_judge",
         ),
         CheckConstraint("status = 'draft' OR submitted_at IS NOT NULL", name="submission_has_time"),
-        CheckConstraint("status <> 'accepted' OR result_version IS NOT NULL", name="accepted_has_version"),
+        CheckConstraint(
+            "status <> 'accepted' OR result_version IS NOT NULL", name="accepted_has_version"
+        ),
         Index("ix_suggestion_report_status", "report_id", "status"),
         Index("ix_suggestion_section", "section_id"),
         Index("ix_suggestion_department", "department_id", "report_id"),
@@ -308,7 +318,9 @@ class Decision(db.Model):
 
     __tablename__ = "decision"
     __table_args__ = (
-        CheckConstraint(enum_check("action", [a.value for a in DecisionAction]), name="action_known"),
+        CheckConstraint(
+            enum_check("action", [a.value for a in DecisionAction]), name="action_known"
+        ),
         CheckConstraint("(comment_id IS NULL) <> (suggestion_id IS NULL)", name="one_subject"),
         Index("ix_decision_comment", "comment_id"),
         Index("ix_decision_suggestion", "suggestion_id"),

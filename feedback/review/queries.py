@@ -49,7 +49,9 @@ def invited_department_ids(round_: Round) -> set[int]:
     key = ("invited", round_.id)
     if key not in cache:
         cache[key] = set(
-            db.session.scalars(select(RoundDepartment.department_id).where(RoundDepartment.round_id == round_.id))
+            db.session.scalars(
+                select(RoundDepartment.department_id).where(RoundDepartment.round_id == round_.id)
+            )
         )
     return cache[key]
 
@@ -62,11 +64,17 @@ def get_round(round_id: int) -> Round:
 
 
 def rounds(report: Report) -> list[Round]:
-    return list(db.session.scalars(select(Round).where(Round.report_id == report.id).order_by(Round.number.desc())))
+    return list(
+        db.session.scalars(
+            select(Round).where(Round.report_id == report.id).order_by(Round.number.desc())
+        )
+    )
 
 
 def latest_round(report: Report) -> Round | None:
-    return db.session.scalar(select(Round).where(Round.report_id == report.id).order_by(Round.number.desc()).limit(1))
+    return db.session.scalar(
+        select(Round).where(Round.report_id == report.id).order_by(Round.number.desc()).limit(1)
+    )
 
 
 @dataclass(frozen=True)
@@ -109,12 +117,16 @@ def draft_counts(report_id: int) -> dict[int, int]:
 def responses(round_: Round) -> list[DepartmentResponse]:
     """Every invited department's status in the round, in department-code order."""
     invited = db.session.scalars(
-        select(Department).join(RoundDepartment, RoundDepartment.department_id == Department.id)
-        .where(RoundDepartment.round_id == round_.id).order_by(Department.code)
+        select(Department)
+        .join(RoundDepartment, RoundDepartment.department_id == Department.id)
+        .where(RoundDepartment.round_id == round_.id)
+        .order_by(Department.code)
     ).all()
     submissions: dict[int, list[Submission]] = {}
     for s in db.session.scalars(
-        select(Submission).where(Submission.round_id == round_.id).order_by(Submission.submitted_at, Submission.id)
+        select(Submission)
+        .where(Submission.round_id == round_.id)
+        .order_by(Submission.submitted_at, Submission.id)
     ):
         submissions.setdefault(s.department_id, []).append(s)
     drafts = draft_counts(round_.report_id)
@@ -184,7 +196,11 @@ def section_feedback(user, section) -> tuple[list[Comment], list[Suggestion]]:
     comments = db.session.scalars(
         visible_comments(user, section.report)
         .where(Comment.section_id == section.id)
-        .options(selectinload(Comment.replies), selectinload(Comment.author), selectinload(Comment.department))
+        .options(
+            selectinload(Comment.replies),
+            selectinload(Comment.author),
+            selectinload(Comment.department),
+        )
         .order_by(Comment.id)
     ).all()
     suggestions = db.session.scalars(
@@ -202,7 +218,11 @@ def report_comments(user, report: Report) -> list[Comment]:
         db.session.scalars(
             visible_comments(user, report)
             .where(Comment.section_id.is_(None))
-            .options(selectinload(Comment.replies), selectinload(Comment.author), selectinload(Comment.department))
+            .options(
+                selectinload(Comment.replies),
+                selectinload(Comment.author),
+                selectinload(Comment.department),
+            )
             .order_by(Comment.id)
         )
     )
@@ -223,16 +243,22 @@ def feedback_counts_by_section(user, report: Report) -> dict[int | None, int]:
 
 def department_drafts(report: Report, department_id: int) -> tuple[list[Comment], list[Suggestion]]:
     comments = db.session.scalars(
-        select(Comment).where(
-            Comment.report_id == report.id, Comment.department_id == department_id,
+        select(Comment)
+        .where(
+            Comment.report_id == report.id,
+            Comment.department_id == department_id,
             Comment.state == FeedbackState.DRAFT.value,
-        ).order_by(Comment.section_id, Comment.id)
+        )
+        .order_by(Comment.section_id, Comment.id)
     ).all()
     suggestions = db.session.scalars(
-        select(Suggestion).where(
-            Suggestion.report_id == report.id, Suggestion.department_id == department_id,
+        select(Suggestion)
+        .where(
+            Suggestion.report_id == report.id,
+            Suggestion.department_id == department_id,
             Suggestion.status == SuggestionStatus.DRAFT.value,
-        ).order_by(Suggestion.section_id, Suggestion.id)
+        )
+        .order_by(Suggestion.section_id, Suggestion.id)
     ).all()
     return list(comments), list(suggestions)
 
@@ -279,15 +305,21 @@ def get_suggestion(suggestion_id: int, user) -> Suggestion:
     return suggestion
 
 
-def anchor_status(comment: Comment, current_text: str, current_version: int) -> textdiff.AnchorMatch | None:
+def anchor_status(
+    comment: Comment, current_text: str, current_version: int
+) -> textdiff.AnchorMatch | None:
     """Where a comment's quoted passage is in the section's current text: exact, moved, or gone."""
     if not comment.quote:
         return None
     if comment.base_version == current_version:
         start = comment.quote_start or 0
-        return textdiff.AnchorMatch(status="exact", start=start, end=start + len(comment.quote), text=comment.quote)
+        return textdiff.AnchorMatch(
+            status="exact", start=start, end=start + len(comment.quote), text=comment.quote
+        )
     anchor = textdiff.Anchor(
-        quote=comment.quote, prefix=comment.quote_prefix or "", suffix=comment.quote_suffix or "",
+        quote=comment.quote,
+        prefix=comment.quote_prefix or "",
+        suffix=comment.quote_suffix or "",
         start=comment.quote_start or 0,
     )
     return textdiff.reanchor(anchor, current_text)
@@ -307,12 +339,18 @@ class Queue:
 
 
 def review_queue(
-    report: Report, *, section_id: int | None = None, department_id: int | None = None,
-    kind: str | None = None, status: str = "open",
+    report: Report,
+    *,
+    section_id: int | None = None,
+    department_id: int | None = None,
+    kind: str | None = None,
+    status: str = "open",
 ) -> Queue:
     """Submitted comments and suggestions, filtered (``section_id=0``: the report as a
     whole); with counts of all open items."""
-    comments = select(Comment).where(Comment.report_id == report.id, Comment.state != FeedbackState.DRAFT.value)
+    comments = select(Comment).where(
+        Comment.report_id == report.id, Comment.state != FeedbackState.DRAFT.value
+    )
     suggestions = select(Suggestion).where(
         Suggestion.report_id == report.id, Suggestion.status != SuggestionStatus.DRAFT.value
     )
@@ -323,7 +361,9 @@ def review_queue(
         )
         suggestions = suggestions.where(Suggestion.status == SuggestionStatus.PENDING.value)
     elif status == "decided":
-        comments = comments.where(Comment.disposition.is_not(None), Comment.disposition != "escalated")
+        comments = comments.where(
+            Comment.disposition.is_not(None), Comment.disposition != "escalated"
+        )
         suggestions = suggestions.where(Suggestion.status.in_(("accepted", "rejected")))
     if section_id == 0:  # the report as a whole
         comments = comments.where(Comment.section_id.is_(None))
@@ -340,12 +380,16 @@ def review_queue(
         comments = comments.where(Comment.kind == kind)
         suggestions = suggestions.where(false())
     comment_rows = db.session.scalars(
-        comments.options(selectinload(Comment.author), selectinload(Comment.department), selectinload(Comment.replies))
-        .order_by(Comment.section_id, Comment.id)
+        comments.options(
+            selectinload(Comment.author),
+            selectinload(Comment.department),
+            selectinload(Comment.replies),
+        ).order_by(Comment.section_id, Comment.id)
     ).all()
     suggestion_rows = db.session.scalars(
-        suggestions.options(selectinload(Suggestion.author), selectinload(Suggestion.department))
-        .order_by(Suggestion.section_id, Suggestion.id)
+        suggestions.options(
+            selectinload(Suggestion.author), selectinload(Suggestion.department)
+        ).order_by(Suggestion.section_id, Suggestion.id)
     ).all()
     return Queue(list(comment_rows), list(suggestion_rows), open_counts(report))
 
@@ -358,7 +402,8 @@ def open_counts(report: Report) -> dict[str, dict]:
     rows = db.session.execute(
         select(Comment.section_id, Comment.department_id, Comment.kind, func.count())
         .where(
-            Comment.report_id == report.id, Comment.state == FeedbackState.SUBMITTED.value,
+            Comment.report_id == report.id,
+            Comment.state == FeedbackState.SUBMITTED.value,
             or_(Comment.disposition.is_(None), Comment.disposition == "escalated"),
         )
         .group_by(Comment.section_id, Comment.department_id, Comment.kind)
@@ -369,15 +414,21 @@ def open_counts(report: Report) -> dict[str, dict]:
         by_kind[kind] = by_kind.get(kind, 0) + n
     rows = db.session.execute(
         select(Suggestion.section_id, Suggestion.department_id, func.count())
-        .where(Suggestion.report_id == report.id, Suggestion.status == SuggestionStatus.PENDING.value)
+        .where(
+            Suggestion.report_id == report.id, Suggestion.status == SuggestionStatus.PENDING.value
+        )
         .group_by(Suggestion.section_id, Suggestion.department_id)
     )
     for section_id, department_id, n in rows:
         by_section[section_id] = by_section.get(section_id, 0) + n
         by_department[department_id] = by_department.get(department_id, 0) + n
         by_kind["suggestion"] = by_kind.get("suggestion", 0) + n
-    return {"section": by_section, "department": by_department, "kind": by_kind,
-            "total": sum(by_kind.values())}
+    return {
+        "section": by_section,
+        "department": by_department,
+        "kind": by_kind,
+        "total": sum(by_kind.values()),
+    }
 
 
 def passage_groups(comments: list[Comment]) -> list[list[Comment]]:
@@ -389,7 +440,11 @@ def passage_groups(comments: list[Comment]) -> list[list[Comment]]:
         if comment.quote:
             for group in groups:
                 other = group[0]
-                if other.section_id == comment.section_id and other.quote and _same_passage(other, comment):
+                if (
+                    other.section_id == comment.section_id
+                    and other.quote
+                    and _same_passage(other, comment)
+                ):
                     home = group
                     break
         if home is None:
@@ -403,7 +458,9 @@ def _same_passage(a: Comment, b: Comment) -> bool:
     if " ".join(a.quote.split()).casefold() == " ".join(b.quote.split()).casefold():
         return True
     if a.base_version == b.base_version and a.quote_start is not None and b.quote_start is not None:
-        return a.quote_start < b.quote_start + len(b.quote) and b.quote_start < a.quote_start + len(a.quote)
+        return a.quote_start < b.quote_start + len(b.quote) and b.quote_start < a.quote_start + len(
+            a.quote
+        )
     return False
 
 
@@ -432,7 +489,8 @@ def outstanding(report: Report) -> Outstanding:
     open_comments = db.session.scalars(
         select(Comment)
         .where(
-            Comment.report_id == report.id, Comment.state == FeedbackState.SUBMITTED.value,
+            Comment.report_id == report.id,
+            Comment.state == FeedbackState.SUBMITTED.value,
             or_(Comment.disposition.is_(None), Comment.disposition == "escalated"),
         )
         .options(selectinload(Comment.department), selectinload(Comment.author))
@@ -440,7 +498,9 @@ def outstanding(report: Report) -> Outstanding:
     ).all()
     pending = db.session.scalars(
         select(Suggestion)
-        .where(Suggestion.report_id == report.id, Suggestion.status == SuggestionStatus.PENDING.value)
+        .where(
+            Suggestion.report_id == report.id, Suggestion.status == SuggestionStatus.PENDING.value
+        )
         .options(selectinload(Suggestion.department), selectinload(Suggestion.author))
         .order_by(Suggestion.section_id, Suggestion.id)
     ).all()

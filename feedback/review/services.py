@@ -47,13 +47,21 @@ def _body(value, field: str) -> str:
 
 
 def open_round(
-    actor, report: Report, *, deadline: datetime, department_codes, title="", note="",
+    actor,
+    report: Report,
+    *,
+    deadline: datetime,
+    department_codes,
+    title="",
+    note="",
     deemed_agree: bool = True,
 ) -> Round:
     """Open a consultation round; records the version every section is at."""
     permissions.require(permissions.can_manage_rounds(actor, report))
     if not isinstance(deadline, datetime) or deadline.tzinfo is None:
-        raise InvalidInput(_("The deadline must be a date and time."), details={"field": "deadline"})
+        raise InvalidInput(
+            _("The deadline must be a date and time."), details={"field": "deadline"}
+        )
     if deadline <= utcnow():
         raise InvalidInput(_("The deadline must be in the future."), details={"field": "deadline"})
     codes = sorted({str(c).strip().upper() for c in department_codes or [] if str(c).strip()})
@@ -73,7 +81,12 @@ def open_round(
         report_id=report.id,
         number=(previous.number + 1) if previous else 1,
         title=clean_line(title or "", _("Title"), max_chars=300, required=False),
-        note=clean_text(note or "", _("Note"), max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"], required=False),
+        note=clean_text(
+            note or "",
+            _("Note"),
+            max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"],
+            required=False,
+        ),
         deadline=deadline,
         deemed_agree=bool(deemed_agree),
         opened_by_id=actor.id,
@@ -88,12 +101,22 @@ def open_round(
     db.session.flush()
     for department in departments:
         notifications.notify(
-            notifications.department_users(department.id), "round_opened",
-            link=f"report:{report.id}", report_id=report.id,
-            number=round_.number, report=report.title, deadline=deadline.isoformat(),
+            notifications.department_users(department.id),
+            "round_opened",
+            link=f"report:{report.id}",
+            report_id=report.id,
+            number=round_.number,
+            report=report.title,
+            deadline=deadline.isoformat(),
         )
-    record(actor, "round.opened", round_, number=round_.number, departments=codes,
-           deadline=deadline.isoformat())
+    record(
+        actor,
+        "round.opened",
+        round_,
+        number=round_.number,
+        departments=codes,
+        deadline=deadline.isoformat(),
+    )
     return round_
 
 
@@ -125,13 +148,18 @@ def _version_of(section: Section, number) -> SectionVersion:
     if number is None:
         return section.current
     if not isinstance(number, int) or isinstance(number, bool):
-        raise InvalidInput(_("The base version must be a version number."), details={"field": "base_version"})
+        raise InvalidInput(
+            _("The base version must be a version number."), details={"field": "base_version"}
+        )
     version = db.session.scalar(
-        select(SectionVersion).where(SectionVersion.section_id == section.id, SectionVersion.number == number)
+        select(SectionVersion).where(
+            SectionVersion.section_id == section.id, SectionVersion.number == number
+        )
     )
     if version is None:
         raise InvalidInput(
-            _("Version %(n)s is not a version of this section.", n=number), details={"field": "base_version"}
+            _("Version %(n)s is not a version of this section.", n=number),
+            details={"field": "base_version"},
         )
     return version
 
@@ -141,7 +169,9 @@ def _locate_quote(text: str, quote: str, hint: int | None) -> textdiff.Anchor:
     rendered page may differ in markup, so a close match is accepted too."""
     start = textdiff.find_quote(text, quote, hint)
     if start is None:
-        match = textdiff.reanchor(textdiff.Anchor(quote=quote, prefix="", suffix="", start=hint or 0), text)
+        match = textdiff.reanchor(
+            textdiff.Anchor(quote=quote, prefix="", suffix="", start=hint or 0), text
+        )
         if match.status == "not_found":
             return None
         start, end = match.start, match.end
@@ -170,16 +200,25 @@ def add_comment(
     body = _body(body, _("Comment"))
     version = _version_of(section, base_version)
     comment = Comment(
-        report_id=section.report_id, section_id=section.id, author_id=actor.id, kind=_kind(kind),
-        body=body, base_version=version.number,
+        report_id=section.report_id,
+        section_id=section.id,
+        author_id=actor.id,
+        kind=_kind(kind),
+        body=body,
+        base_version=version.number,
     )
     if quote:
         quote = clean_text(quote, _("Quote"), max_chars=MAX_QUOTE)
         if quote.strip():
-            anchor = _locate_quote(version.text, quote, quote_start if isinstance(quote_start, int) else None)
+            anchor = _locate_quote(
+                version.text, quote, quote_start if isinstance(quote_start, int) else None
+            )
             if anchor is None:
                 raise InvalidInput(
-                    _("The quoted passage is not in version %(n)d of this section.", n=version.number),
+                    _(
+                        "The quoted passage is not in version %(n)d of this section.",
+                        n=version.number,
+                    ),
                     details={"field": "quote"},
                 )
             comment.quote, comment.quote_prefix = anchor.quote, anchor.prefix
@@ -197,8 +236,11 @@ def add_report_comment(actor, report: Report, *, body, kind=None) -> Comment:
         _("Your department is not invited to an open consultation round on this report."),
     )
     comment = Comment(
-        report_id=report.id, section_id=None, author_id=actor.id,
-        kind=_kind(kind or CommentKind.STRUCTURE.value), body=_body(body, _("Comment")),
+        report_id=report.id,
+        section_id=None,
+        author_id=actor.id,
+        kind=_kind(kind or CommentKind.STRUCTURE.value),
+        body=_body(body, _("Comment")),
     )
     comment.state, comment.submitted_at, comment.department_id = _initial_state(actor)
     db.session.add(comment)
@@ -207,7 +249,10 @@ def add_report_comment(actor, report: Report, *, body, kind=None) -> Comment:
 
 
 def update_comment(actor, comment: Comment, *, body=None, kind=None) -> Comment:
-    permissions.require(permissions.can_edit_feedback(actor, comment), _("Only a draft of your department can be edited."))
+    permissions.require(
+        permissions.can_edit_feedback(actor, comment),
+        _("Only a draft of your department can be edited."),
+    )
     if body is not None:
         comment.body = _body(body, _("Comment"))
     if kind is not None:
@@ -218,7 +263,10 @@ def update_comment(actor, comment: Comment, *, body=None, kind=None) -> Comment:
 
 def delete_comment(actor, comment: Comment) -> None:
     """Delete a draft (it was never seen outside the department)."""
-    permissions.require(permissions.can_edit_feedback(actor, comment), _("Only a draft of your department can be deleted."))
+    permissions.require(
+        permissions.can_edit_feedback(actor, comment),
+        _("Only a draft of your department can be deleted."),
+    )
     record(actor, "comment.deleted", comment, body=comment.body)
     db.session.delete(comment)
 
@@ -238,12 +286,26 @@ def add_reply(actor, comment: Comment, *, body) -> Reply:
     permissions.require(permissions.can_reply(actor, comment))
     reply = Reply(comment=comment, author_id=actor.id, body=_body(body, _("Reply")))
     db.session.add(reply)
-    if comment.department_id and comment.department_id != actor.department_id and not comment.is_draft:
+    if (
+        comment.department_id
+        and comment.department_id != actor.department_id
+        and not comment.is_draft
+    ):
         notifications.notify(
-            notifications.department_users(comment.department_id), "reply",
-            link=_feedback_link(comment), report_id=comment.report_id, author=actor.name,
+            notifications.department_users(comment.department_id),
+            "reply",
+            link=_feedback_link(comment),
+            report_id=comment.report_id,
+            author=actor.name,
         )
-    record(actor, "reply.created", reply, object_type="reply", report_id=comment.report_id, comment=comment.id)
+    record(
+        actor,
+        "reply.created",
+        reply,
+        object_type="reply",
+        report_id=comment.report_id,
+        comment=comment.id,
+    )
     return reply
 
 
@@ -256,11 +318,18 @@ def _feedback_link(item) -> str:
 
 
 def _suggestion_text(text, base: SectionVersion) -> str:
-    text = clean_text(text, _("Proposed text"), max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
-                      required=False)
+    text = clean_text(
+        text,
+        _("Proposed text"),
+        max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
+        required=False,
+    )
     if text == base.text:
         raise InvalidInput(
-            _("The proposed text is the same as version %(n)d; change something first.", n=base.number),
+            _(
+                "The proposed text is the same as version %(n)d; change something first.",
+                n=base.number,
+            ),
             details={"field": "text"},
         )
     return text
@@ -277,10 +346,18 @@ def add_suggestion(actor, section: Section, *, base_version, text, rationale="")
         raise InvalidInput(_("The base version is missing."), details={"field": "base_version"})
     base = _version_of(section, base_version)
     suggestion = Suggestion(
-        report_id=section.report_id, section_id=section.id, department_id=actor.department_id,
-        author_id=actor.id, base_version=base.number, text=_suggestion_text(text, base),
-        rationale=clean_text(rationale or "", _("Rationale"), max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"],
-                             required=False),
+        report_id=section.report_id,
+        section_id=section.id,
+        department_id=actor.department_id,
+        author_id=actor.id,
+        base_version=base.number,
+        text=_suggestion_text(text, base),
+        rationale=clean_text(
+            rationale or "",
+            _("Rationale"),
+            max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"],
+            required=False,
+        ),
         status=SuggestionStatus.DRAFT.value,
     )
     db.session.add(suggestion)
@@ -290,14 +367,18 @@ def add_suggestion(actor, section: Section, *, base_version, text, rationale="")
 
 def update_suggestion(actor, suggestion: Suggestion, *, text=None, rationale=None) -> Suggestion:
     permissions.require(
-        permissions.can_edit_feedback(actor, suggestion), _("Only a draft of your department can be edited.")
+        permissions.can_edit_feedback(actor, suggestion),
+        _("Only a draft of your department can be edited."),
     )
     if text is not None:
         base = _version_of(suggestion.section, suggestion.base_version)
         suggestion.text = _suggestion_text(text, base)
     if rationale is not None:
         suggestion.rationale = clean_text(
-            rationale, _("Rationale"), max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"], required=False
+            rationale,
+            _("Rationale"),
+            max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"],
+            required=False,
         )
     record(actor, "suggestion.edited", suggestion)
     return suggestion
@@ -305,7 +386,8 @@ def update_suggestion(actor, suggestion: Suggestion, *, text=None, rationale=Non
 
 def delete_suggestion(actor, suggestion: Suggestion) -> None:
     permissions.require(
-        permissions.can_edit_feedback(actor, suggestion), _("Only a draft of your department can be deleted.")
+        permissions.can_edit_feedback(actor, suggestion),
+        _("Only a draft of your department can be deleted."),
     )
     record(actor, "suggestion.deleted", suggestion, text_length=len(suggestion.text))
     db.session.delete(suggestion)
@@ -326,67 +408,118 @@ def withdraw_suggestion(actor, suggestion: Suggestion) -> Suggestion:
 
 
 def submit_response(
-    actor, round_: Round, *, no_comments: bool = False, dispatch_number=None, dispatch_date: date | None = None
+    actor,
+    round_: Round,
+    *,
+    no_comments: bool = False,
+    dispatch_number=None,
+    dispatch_date: date | None = None,
 ) -> Submission:
     """The lead sends the department's official response: every draft of the department
     on this report becomes visible at once, stamped with the round and the time; or the
     department answers "no comments" (agrees with the draft)."""
     if not round_.is_open:
-        if permissions.in_department(actor) and actor.department_id in queries.invited_department_ids(round_):
+        if permissions.in_department(
+            actor
+        ) and actor.department_id in queries.invited_department_ids(round_):
             raise InvalidTransition(
-                _("Round %(n)d closed on %(date)s; responses are no longer accepted. Your drafts are kept.",
-                  n=round_.number, date=round_.closed_at.strftime("%d/%m/%Y")),
+                _(
+                    "Round %(n)d closed on %(date)s; responses are no longer accepted. Your drafts are kept.",
+                    n=round_.number,
+                    date=round_.closed_at.strftime("%d/%m/%Y"),
+                ),
             )
         raise NotFound()
-    if not permissions.in_department(actor) or actor.department_id not in queries.invited_department_ids(round_):
+    if not permissions.in_department(
+        actor
+    ) or actor.department_id not in queries.invited_department_ids(round_):
         raise PermissionDenied(_("Your department is not invited to this round."))
     permissions.require(
         permissions.can_submit_response(actor, round_),
         _("Only the department's lead can submit its official response."),
     )
     if dispatch_date is not None and not isinstance(dispatch_date, date):
-        raise InvalidInput(_("The dispatch date must be a date."), details={"field": "dispatch_date"})
-    dispatch_number = clean_line(dispatch_number or "", _("Dispatch number"), max_chars=100, required=False) or None
+        raise InvalidInput(
+            _("The dispatch date must be a date."), details={"field": "dispatch_date"}
+        )
+    dispatch_number = (
+        clean_line(dispatch_number or "", _("Dispatch number"), max_chars=100, required=False)
+        or None
+    )
     comments, suggestions = queries.department_drafts(round_.report, actor.department_id)
     now = utcnow()
     if no_comments:
         if comments or suggestions:
             raise InvalidInput(
-                _("Your department has %(n)d drafts on this report: submit them, or delete them before answering “no comments”.",
-                  n=len(comments) + len(suggestions)),
+                _(
+                    "Your department has %(n)d drafts on this report: submit them, or delete them before answering “no comments”.",
+                    n=len(comments) + len(suggestions),
+                ),
                 details={"drafts": len(comments) + len(suggestions)},
             )
         response = queries.response_of(round_, actor.department_id)
         if response and response.status.value == "submitted":
-            raise InvalidTransition(_("Your department has already submitted feedback in this round."))
+            raise InvalidTransition(
+                _("Your department has already submitted feedback in this round.")
+            )
     elif not comments and not suggestions:
         raise InvalidInput(
-            _("There is nothing to submit: your department has no drafts on this report. "
-              "To agree with the draft, answer “no comments”."),
+            _(
+                "There is nothing to submit: your department has no drafts on this report. "
+                "To agree with the draft, answer “no comments”."
+            ),
         )
     submission = Submission(
-        round_id=round_.id, department_id=actor.department_id, submitted_by_id=actor.id, submitted_at=now,
-        no_comments=bool(no_comments), late=round_.is_past_deadline(now), dispatch_number=dispatch_number,
-        dispatch_date=dispatch_date, comment_count=len(comments), suggestion_count=len(suggestions),
+        round_id=round_.id,
+        department_id=actor.department_id,
+        submitted_by_id=actor.id,
+        submitted_at=now,
+        no_comments=bool(no_comments),
+        late=round_.is_past_deadline(now),
+        dispatch_number=dispatch_number,
+        dispatch_date=dispatch_date,
+        comment_count=len(comments),
+        suggestion_count=len(suggestions),
     )
     db.session.add(submission)
     db.session.flush()
     for comment in comments:
         comment.state = FeedbackState.SUBMITTED.value
-        comment.round_id, comment.submission_id, comment.submitted_at = round_.id, submission.id, now
+        comment.round_id, comment.submission_id, comment.submitted_at = (
+            round_.id,
+            submission.id,
+            now,
+        )
     for suggestion in suggestions:
         suggestion.status = SuggestionStatus.PENDING.value
-        suggestion.round_id, suggestion.submission_id, suggestion.submitted_at = round_.id, submission.id, now
+        suggestion.round_id, suggestion.submission_id, suggestion.submitted_at = (
+            round_.id,
+            submission.id,
+            now,
+        )
     report = round_.report
     notifications.notify(
-        notifications.drafters(), "response_submitted",
-        link=f"round:{round_.id}", report_id=report.id,
-        department=actor.department.name, report=report.title, no_comments=bool(no_comments),
-        comments=len(comments), suggestions=len(suggestions),
+        notifications.drafters(),
+        "response_submitted",
+        link=f"round:{round_.id}",
+        report_id=report.id,
+        department=actor.department.name,
+        report=report.title,
+        no_comments=bool(no_comments),
+        comments=len(comments),
+        suggestions=len(suggestions),
     )
     record(
-        actor, "response.submitted", submission, object_type="submission", report_id=report.id,
-        round=round_.number, no_comments=bool(no_comments), late=submission.late,
-        comments=len(comments), suggestions=len(suggestions), dispatch_number=dispatch_number,
+        actor,
+        "response.submitted",
+        submission,
+        object_type="submission",
+        report_id=report.id,
+        round=round_.number,
+        no_comments=bool(no_comments),
+        late=submission.late,
+        comments=len(comments),
+        suggestions=len(suggestions),
+        dispatch_number=dispatch_number,
     )
     return submission

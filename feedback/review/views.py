@@ -52,8 +52,12 @@ def round_banner(report) -> dict:
         return context
     left = round_.deadline - utcnow()
     context["time_left"] = left
-    context["deadline_near"] = timedelta(0) < left < timedelta(hours=current_app.config["FEEDBACK_DEADLINE_WARNING_HOURS"])
-    if permissions.in_department(current_user) and current_user.department_id in queries.invited_department_ids(round_):
+    context["deadline_near"] = (
+        timedelta(0) < left < timedelta(hours=current_app.config["FEEDBACK_DEADLINE_WARNING_HOURS"])
+    )
+    if permissions.in_department(
+        current_user
+    ) and current_user.department_id in queries.invited_department_ids(round_):
         context["response"] = queries.response_of(round_, current_user.department_id)
     return context
 
@@ -84,7 +88,11 @@ def section_panel(section, user):
         "reply_form": ReplyForm(),
         "resolve_form": ResolveForm(),
         "reopen_form": ReopenForm(),
-        "groups": {c.id: g for g in queries.passage_groups([c for c in comments if c.is_outstanding]) for c in g},
+        "groups": {
+            c.id: g
+            for g in queries.passage_groups([c for c in comments if c.is_outstanding])
+            for c in g
+        },
     }
 
 
@@ -110,8 +118,12 @@ def new_round(rid: int):
     if form.validate_on_submit():
         try:
             round_ = services.open_round(
-                current_user, report, deadline=local_to_utc(form.deadline.data),
-                department_codes=form.departments.data, title=form.title.data, note=form.note.data,
+                current_user,
+                report,
+                deadline=local_to_utc(form.deadline.data),
+                department_codes=form.departments.data,
+                title=form.title.data,
+                note=form.note.data,
                 deemed_agree=form.deemed_agree.data,
             )
         except DomainError as error:
@@ -121,7 +133,9 @@ def new_round(rid: int):
             db.session.commit()
             flash(_("Round %(n)d is open.", n=round_.number), "success")
             return redirect(url_for(".round_status", round_id=round_.id))
-    return render_template("review/round_new.html", report=report, form=form), 200 if not form.errors and not form.form_errors else 422
+    return render_template(
+        "review/round_new.html", report=report, form=form
+    ), 200 if not form.errors and not form.form_errors else 422
 
 
 @bp.get("/reports/<int:rid>/rounds")
@@ -136,11 +150,21 @@ def round_status(round_id: int):
     responses = queries.responses(round_)
     if not permissions.can_see_round_status(current_user, round_):
         responses = [r for r in responses if r.department.id == current_user.department_id]
-    counts = queries.round_counts(round_) if permissions.can_see_round_status(current_user, round_) else None
+    counts = (
+        queries.round_counts(round_)
+        if permissions.can_see_round_status(current_user, round_)
+        else None
+    )
     outline = report_queries.outline(round_.report)
     return render_template(
-        "review/round.html", round=round_, report=round_.report, responses=responses, counts=counts,
-        outline=outline, response_form=ResponseForm(), action_form=report_views.ActionForm(),
+        "review/round.html",
+        round=round_,
+        report=round_.report,
+        responses=responses,
+        counts=counts,
+        outline=outline,
+        response_form=ResponseForm(),
+        action_form=report_views.ActionForm(),
         departments={r.department.id: r.department for r in responses},
     )
 
@@ -168,7 +192,10 @@ def close_round(round_id: int):
 @bp.route("/rounds/<int:round_id>/respond", methods=["GET", "POST"])
 def respond(round_id: int):
     round_ = queries.get_round(round_id)
-    if not (permissions.in_department(current_user) and current_user.department_id in queries.invited_department_ids(round_)):
+    if not (
+        permissions.in_department(current_user)
+        and current_user.department_id in queries.invited_department_ids(round_)
+    ):
         abort(404)
     form = ResponseForm()
     comments, suggestions = queries.department_drafts(round_.report, current_user.department_id)
@@ -176,8 +203,11 @@ def respond(round_id: int):
     if form.validate_on_submit():
         try:
             submission = services.submit_response(
-                current_user, round_, no_comments=bool(form.no_comments.data),
-                dispatch_number=form.dispatch_number.data, dispatch_date=form.dispatch_date.data,
+                current_user,
+                round_,
+                no_comments=bool(form.no_comments.data),
+                dispatch_number=form.dispatch_number.data,
+                dispatch_date=form.dispatch_date.data,
             )
         except DomainError as error:
             if error.status in (403, 404):
@@ -190,17 +220,30 @@ def respond(round_id: int):
             if submission.no_comments:
                 flash(_("Your department's answer “no comments” has been recorded."), "success")
             else:
-                flash(_("Your department's feedback has been submitted: %(c)d comments, %(s)d suggestions.",
-                        c=submission.comment_count, s=submission.suggestion_count), "success")
+                flash(
+                    _(
+                        "Your department's feedback has been submitted: %(c)d comments, %(s)d suggestions.",
+                        c=submission.comment_count,
+                        s=submission.suggestion_count,
+                    ),
+                    "success",
+                )
             if submission.late:
                 flash(_("The deadline had passed; the response is recorded as late."), "warning")
             return redirect(url_for(".round_status", round_id=round_id))
     elif form.is_submitted():
         status = 422
     return render_template(
-        "review/respond.html", round=round_, report=round_.report, form=form, comments=comments,
-        suggestions=suggestions, response=queries.response_of(round_, current_user.department_id),
-        sections={e.section.id: e for e in report_queries.outline(round_.report, include_deleted=True)},
+        "review/respond.html",
+        round=round_,
+        report=round_.report,
+        form=form,
+        comments=comments,
+        suggestions=suggestions,
+        response=queries.response_of(round_, current_user.department_id),
+        sections={
+            e.section.id: e for e in report_queries.outline(round_.report, include_deleted=True)
+        },
     ), status
 
 
@@ -213,7 +256,10 @@ def _comment_error(error: DomainError, target: str):
         raise error
     db.session.rollback()
     return render_template(
-        "error.html", status=error.status, message=error.message, back=target,
+        "error.html",
+        status=error.status,
+        message=error.message,
+        back=target,
         preserved={k: request.form[k] for k in ("body", "quote") if request.form.get(k)},
     ), error.status
 
@@ -236,14 +282,25 @@ def add_comment(sid: int):
         abort(400)
     try:
         comment = services.add_comment(
-            current_user, section, body=form.body.data, kind=form.kind.data, quote=form.quote.data,
-            base_version=base_version, quote_start=quote_start,
+            current_user,
+            section,
+            body=form.body.data,
+            kind=form.kind.data,
+            quote=form.quote.data,
+            base_version=base_version,
+            quote_start=quote_start,
         )
     except DomainError as error:
         return _comment_error(error, target)
     db.session.commit()
-    flash(_("Comment saved as a draft of your department; it is sent when your lead submits the response.")
-          if comment.is_draft else _("Comment published."), "success")
+    flash(
+        _(
+            "Comment saved as a draft of your department; it is sent when your lead submits the response."
+        )
+        if comment.is_draft
+        else _("Comment published."),
+        "success",
+    )
     return redirect(url_for("reports.section", sid=sid, _anchor=f"c{comment.id}"))
 
 
@@ -259,11 +316,18 @@ def add_report_comment(rid: int):
     if not form.validate_on_submit():
         return _comment_error(InvalidInput(_("Write a comment first.")), target)
     try:
-        comment = services.add_report_comment(current_user, report, body=form.body.data, kind=form.kind.data)
+        comment = services.add_report_comment(
+            current_user, report, body=form.body.data, kind=form.kind.data
+        )
     except DomainError as error:
         return _comment_error(error, target)
     db.session.commit()
-    flash(_("Comment saved as a draft of your department.") if comment.is_draft else _("Comment published."), "success")
+    flash(
+        _("Comment saved as a draft of your department.")
+        if comment.is_draft
+        else _("Comment published."),
+        "success",
+    )
     return redirect(url_for("reports.report", rid=rid, _anchor="general"))
 
 
@@ -311,15 +375,25 @@ def _item_action(item, run, message: str, target: str):
 @bp.post("/comments/<int:comment_id>/delete")
 def delete_comment(comment_id: int):
     comment = queries.get_comment(comment_id, current_user)
-    target = url_for("reports.section", sid=comment.section_id) if comment.section_id else url_for("reports.report", rid=comment.report_id)
-    return _item_action(comment, lambda c: services.delete_comment(current_user, c), _("Draft deleted."), target)
+    target = (
+        url_for("reports.section", sid=comment.section_id)
+        if comment.section_id
+        else url_for("reports.report", rid=comment.report_id)
+    )
+    return _item_action(
+        comment, lambda c: services.delete_comment(current_user, c), _("Draft deleted."), target
+    )
 
 
 @bp.post("/comments/<int:comment_id>/withdraw")
 def withdraw_comment(comment_id: int):
     comment = queries.get_comment(comment_id, current_user)
-    return _item_action(comment, lambda c: services.withdraw_comment(current_user, c), _("Comment withdrawn."),
-                        _comment_target(comment))
+    return _item_action(
+        comment,
+        lambda c: services.withdraw_comment(current_user, c),
+        _("Comment withdrawn."),
+        _comment_target(comment),
+    )
 
 
 @bp.post("/comments/<int:comment_id>/replies")
@@ -361,7 +435,10 @@ def suggest(sid: int):
         else:
             try:
                 suggestion = services.add_suggestion(
-                    current_user, section, base_version=base.number, text=form.text.data or "",
+                    current_user,
+                    section,
+                    base_version=base.number,
+                    text=form.text.data or "",
                     rationale=form.rationale.data,
                 )
             except DomainError as error:
@@ -374,7 +451,9 @@ def suggest(sid: int):
                 db.session.commit()
                 flash(_("Suggestion saved as a draft of your department."), "success")
                 return redirect(url_for(".suggestion", suggestion_id=suggestion.id))
-    return render_template("review/suggest.html", section=section, entry=entry, form=form, preview=preview), status
+    return render_template(
+        "review/suggest.html", section=section, entry=entry, form=form, preview=preview
+    ), status
 
 
 def _int(value) -> int:
@@ -391,8 +470,13 @@ def suggestion(suggestion_id: int):
     base = report_queries.get_version(section, item.base_version)
     diff_html = textdiff.render_html(textdiff.diff_words(base.text, item.text))
     return render_template(
-        "review/suggestion.html", suggestion=item, section=section, entry=report_queries.section_entry(section),
-        base=base, diff_html=diff_html, action_form=report_views.ActionForm(),
+        "review/suggestion.html",
+        suggestion=item,
+        section=section,
+        entry=report_queries.section_entry(section),
+        base=base,
+        diff_html=diff_html,
+        action_form=report_views.ActionForm(),
         **decision_context(item),
     )
 
@@ -407,14 +491,15 @@ def decision_context(item) -> dict:
         current = item.section.current
         context["preview"] = outcome
         if outcome.text is not None:
-            context["preview_html"] = textdiff.render_html(textdiff.diff_words(current.text, outcome.text))
+            context["preview_html"] = textdiff.render_html(
+                textdiff.diff_words(current.text, outcome.text)
+            )
         context["accept_form"] = AcceptForm(
             text=outcome.text if outcome.text is not None else item.text,
             original=outcome.text if outcome.text is not None else item.text,
             expected_version=current.number,
         )
     return context
-
 
 
 @bp.route("/suggestions/<int:suggestion_id>/edit", methods=["GET", "POST"])
@@ -432,7 +517,9 @@ def edit_suggestion(suggestion_id: int):
             preview = textdiff.render_html(textdiff.diff_words(base.text, form.text.data or ""))
         else:
             try:
-                services.update_suggestion(current_user, item, text=form.text.data or "", rationale=form.rationale.data)
+                services.update_suggestion(
+                    current_user, item, text=form.text.data or "", rationale=form.rationale.data
+                )
             except DomainError as error:
                 db.session.rollback()
                 form.form_errors.append(error.message)
@@ -442,20 +529,33 @@ def edit_suggestion(suggestion_id: int):
                 flash(_("Draft saved."), "success")
                 return redirect(url_for(".suggestion", suggestion_id=item.id))
     return render_template(
-        "review/suggest.html", section=item.section, entry=report_queries.section_entry(item.section),
-        form=form, preview=preview, suggestion=item, base=base,
+        "review/suggest.html",
+        section=item.section,
+        entry=report_queries.section_entry(item.section),
+        form=form,
+        preview=preview,
+        suggestion=item,
+        base=base,
     ), status
 
 
 @bp.post("/suggestions/<int:suggestion_id>/delete")
 def delete_suggestion(suggestion_id: int):
     item = queries.get_suggestion(suggestion_id, current_user)
-    return _item_action(item, lambda s: services.delete_suggestion(current_user, s), _("Draft deleted."),
-                        url_for("reports.section", sid=item.section_id))
+    return _item_action(
+        item,
+        lambda s: services.delete_suggestion(current_user, s),
+        _("Draft deleted."),
+        url_for("reports.section", sid=item.section_id),
+    )
 
 
 @bp.post("/suggestions/<int:suggestion_id>/withdraw")
 def withdraw_suggestion(suggestion_id: int):
     item = queries.get_suggestion(suggestion_id, current_user)
-    return _item_action(item, lambda s: services.withdraw_suggestion(current_user, s), _("Suggestion withdrawn."),
-                        url_for(".suggestion", suggestion_id=item.id))
+    return _item_action(
+        item,
+        lambda s: services.withdraw_suggestion(current_user, s),
+        _("Suggestion withdrawn."),
+        url_for(".suggestion", suggestion_id=item.id),
+    )

@@ -10,7 +10,10 @@ def test_token_from_password_then_me(api, people):
     me = api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200
     assert me.json == {
-        "id": people.lead.id, "username": "stc.lead", "name": "Nguyễn Thị Lan", "role": "lead",
+        "id": people.lead.id,
+        "username": "stc.lead",
+        "name": "Nguyễn Thị Lan",
+        "role": "lead",
         "department": {"id": people.department.id, "code": "STC", "name": "Sở Tài chính"},
         "active": True,
     }
@@ -63,15 +66,25 @@ def test_departments(api, people):
 
 def test_users(api, people):
     admin = api.as_(people.admin)
-    response = admin.post("/users", json={
-        "username": "syt.canbo", "password": "Mật-khẩu-dài", "name": "Cán bộ Y tế",
-        "role": "reviewer", "department_code": "STC",
-    })
+    response = admin.post(
+        "/users",
+        json={
+            "username": "syt.canbo",
+            "password": "Mật-khẩu-dài",
+            "name": "Cán bộ Y tế",
+            "role": "reviewer",
+            "department_code": "STC",
+        },
+    )
     assert response.status_code == 201
     assert response.json["department"]["code"] == "STC"
-    bad_role = admin.post("/users", json={"username": "a1", "password": "Mật-khẩu-dài", "name": "A", "role": "king"})
+    bad_role = admin.post(
+        "/users", json={"username": "a1", "password": "Mật-khẩu-dài", "name": "A", "role": "king"}
+    )
     assert bad_role.status_code == 422
-    no_dept = admin.post("/users", json={"username": "a2", "password": "Mật-khẩu-dài", "name": "A", "role": "lead"})
+    no_dept = admin.post(
+        "/users", json={"username": "a2", "password": "Mật-khẩu-dài", "name": "A", "role": "lead"}
+    )
     assert no_dept.status_code == 422
     assert no_dept.json["error"]["details"]["field"] == "department_code"
     assert api.as_(people.drafter).get("/users").status_code == 403

@@ -39,7 +39,8 @@ def _versions():
 def test_malformed_section_updates(drafter_api, sid, body, content_type, status):
     before = _versions()
     response = drafter_api.client.put(
-        f"/api/v1/sections/{sid}", data=body,
+        f"/api/v1/sections/{sid}",
+        data=body,
         headers={"Authorization": f"Bearer {drafter_api.token}", "Content-Type": content_type},
     )
     assert response.status_code == status
@@ -49,7 +50,9 @@ def test_malformed_section_updates(drafter_api, sid, body, content_type, status)
 
 def test_five_megabyte_body_is_413(drafter_api, sid):
     before = _versions()
-    response = drafter_api.put(f"/sections/{sid}", json={"text": "a" * 5_000_000, "base_version": 1})
+    response = drafter_api.put(
+        f"/sections/{sid}", json={"text": "a" * 5_000_000, "base_version": 1}
+    )
     assert response.status_code == 413
     assert response.json["error"]["code"] == "too_large"
     assert _versions() == before
@@ -57,8 +60,9 @@ def test_five_megabyte_body_is_413(drafter_api, sid):
 
 def test_unknown_route_and_method_use_the_envelope(drafter_api, sid):
     assert drafter_api.get("/nothing-here").json["error"]["code"] == "not_found"
-    response = drafter_api.client.post(f"/api/v1/sections/{sid}/versions",
-                                       headers={"Authorization": f"Bearer {drafter_api.token}"})
+    response = drafter_api.client.post(
+        f"/api/v1/sections/{sid}/versions", headers={"Authorization": f"Bearer {drafter_api.token}"}
+    )
     assert response.status_code == 405
     assert response.json["error"]["code"] == "method_not_allowed"
 
@@ -70,13 +74,17 @@ def test_bad_query_parameters(drafter_api, sid):
 
 
 def test_forged_fields_are_ignored(drafter_api, sid, people):
-    response = drafter_api.put(f"/sections/{sid}", json={
-        "text": "Nội dung.", "base_version": 1, "author_id": people.chair.id, "version": 99})
+    response = drafter_api.put(
+        f"/sections/{sid}",
+        json={"text": "Nội dung.", "base_version": 1, "author_id": people.chair.id, "version": 99},
+    )
     assert response.status_code == 200
     assert response.json["version"] == 2
     assert response.json["updated_by"]["username"] == "drafter"
 
 
 def test_empty_title_is_422(drafter_api):
-    response = drafter_api.post("/reports", json={"title": "   ", "markdown": "Không có tiêu đề nào."})
+    response = drafter_api.post(
+        "/reports", json={"title": "   ", "markdown": "Không có tiêu đề nào."}
+    )
     assert response.status_code == 422

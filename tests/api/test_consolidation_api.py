@@ -17,18 +17,24 @@ from ..review_helpers import open_round, section
 
 @pytest.fixture
 def clients(api, people):
-    return {role: api.as_(getattr(people, role)) for role in ("admin", "drafter", "chair", "lead", "reviewer")}
+    return {
+        role: api.as_(getattr(people, role))
+        for role in ("admin", "drafter", "chair", "lead", "reviewer")
+    }
 
 
 def test_editions_contract_and_exports(clients, people, report):
-    first = clients["drafter"].post(f"/reports/{report.id}/editions", json={"note": "Dự thảo lần 1"})
+    first = clients["drafter"].post(
+        f"/reports/{report.id}/editions", json={"note": "Dự thảo lần 1"}
+    )
     assert first.status_code == 201
     body = first.json
     assert body["number"] == 1 and body["created_at"]
     assert [s["version"] for s in body["sections"]] == [1, 1, 1, 1]
     target = section(report, 2)
-    report_services.save_section(people.drafter, target, text=target.current.text.replace("11,2", "11,5"),
-                                 base_version=1)
+    report_services.save_section(
+        people.drafter, target, text=target.current.text.replace("11,2", "11,5"), base_version=1
+    )
     db.session.commit()
     second = clients["drafter"].post(f"/reports/{report.id}/editions", json={})
     assert second.json["number"] == 2
@@ -47,7 +53,11 @@ def test_editions_contract_and_exports(clients, people, report):
     assert "w:ins" in xml and "w:del" in xml
     markdown = clients["chair"].get(f"/reports/{report.id}/editions/2/export.md?changes_since=1")
     assert markdown.status_code == 200 and "{++" in markdown.get_data(as_text=True)
-    html = clients["chair"].get(f"/reports/{report.id}/editions/2/export.html?changes_since=1").get_data(as_text=True)
+    html = (
+        clients["chair"]
+        .get(f"/reports/{report.id}/editions/2/export.html?changes_since=1")
+        .get_data(as_text=True)
+    )
     assert "<ins>" in html and "<del>" in html
     assert clients["chair"].get(f"/reports/{report.id}/editions/9/export.docx").status_code == 404
 
@@ -65,12 +75,19 @@ def test_approval_is_the_chairs(clients, report):
 
 def test_dispositions_json_csv_docx(clients, people, report):
     round_ = open_round(people, report)
-    review_services.add_comment(people.reviewer, section(report), body='=HYPERLINK("http://evil","x")')
+    review_services.add_comment(
+        people.reviewer, section(report), body='=HYPERLINK("http://evil","x")'
+    )
     review_services.add_report_comment(people.reviewer, report, body="Bố cục: gộp mục I.1 và I.2.")
-    review_services.submit_response(people.lead, round_, dispatch_number="55/STC", dispatch_date=date(2019, 12, 9))
+    review_services.submit_response(
+        people.lead, round_, dispatch_number="55/STC", dispatch_date=date(2019, 12, 9)
+    )
     db.session.commit()
     table = clients["chair"].get(f"/reports/{report.id}/dispositions").json
-    assert table["preamble"]["commented"] == ["STC"] and table["preamble"]["consulted"] == ["SCT", "STC"]
+    assert table["preamble"]["commented"] == ["STC"] and table["preamble"]["consulted"] == [
+        "SCT",
+        "STC",
+    ]
     assert [r["type"] for r in table["rows"]] == ["comment", "comment"]
     assert table["rows"][0]["section_id"] is None  # the general group comes first
     assert clients["reviewer"].get(f"/reports/{report.id}/dispositions").status_code == 403
@@ -92,7 +109,11 @@ def test_dispositions_json_csv_docx(clients, people, report):
 def test_audit_api(clients, report):
     clients["drafter"].post(f"/reports/{report.id}/editions", json={})
     page = clients["chair"].get(f"/reports/{report.id}/audit?limit=1").json
-    assert len(page["items"]) == 1 and page["items"][0]["action"] == "edition.issued" and page["next_cursor"]
+    assert (
+        len(page["items"]) == 1
+        and page["items"][0]["action"] == "edition.issued"
+        and page["next_cursor"]
+    )
     rest = clients["chair"].get(f"/reports/{report.id}/audit?cursor={page['next_cursor']}").json
     assert rest["items"] and all(i["id"] < page["items"][0]["id"] for i in rest["items"])
     assert {"at", "actor", "action", "object", "details"} <= set(page["items"][0])

@@ -20,14 +20,25 @@ def world(api, people, report):
     target = section(report, 2)
     report_services.save_section(people.drafter, target, text=TEXT, base_version=1)
     round_ = open_round(people, report)
-    s1 = services.add_suggestion(people.reviewer, target, base_version=2, text=TEXT.replace("10,7%", "10,8%"))
-    s2 = services.add_suggestion(people.other_reviewer, target, base_version=2, text=TEXT.replace("10,7%", "11%"))
+    s1 = services.add_suggestion(
+        people.reviewer, target, base_version=2, text=TEXT.replace("10,7%", "10,8%")
+    )
+    s2 = services.add_suggestion(
+        people.other_reviewer, target, base_version=2, text=TEXT.replace("10,7%", "11%")
+    )
     comment = services.add_comment(people.reviewer, target, body="Bổ sung nguồn số liệu.")
     services.submit_response(people.lead, round_)
     services.submit_response(people.other_lead, round_)
     db.session.commit()
-    return {"target": target, "s1": s1.id, "s2": s2.id, "comment": comment.id,
-            "drafter": api.as_(people.drafter), "chair": api.as_(people.chair), "lead": api.as_(people.lead)}
+    return {
+        "target": target,
+        "s1": s1.id,
+        "s2": s2.id,
+        "comment": comment.id,
+        "drafter": api.as_(people.drafter),
+        "chair": api.as_(people.chair),
+        "lead": api.as_(people.lead),
+    }
 
 
 def test_accept_contract(world):
@@ -52,7 +63,9 @@ def test_conflict_is_409_merge_conflict_with_the_three_texts(world):
     outstanding = world["drafter"].get(f"/reports/{world['target'].report_id}/outstanding").json
     assert [c["id"] for c in outstanding["conflicts"]] == [world["s2"]]
     merged = TEXT.replace("10,7%", "10,8% – 11%")
-    done = world["drafter"].post(f"/suggestions/{world['s2']}/accept", json={"text": merged, "expected_version": 3})
+    done = world["drafter"].post(
+        f"/suggestions/{world['s2']}/accept", json={"text": merged, "expected_version": 3}
+    )
     assert done.status_code == 200 and done.json["suggestion"]["accepted_with_edits"] is True
     assert done.json["section_version"]["text"] == merged
 
@@ -60,7 +73,9 @@ def test_conflict_is_409_merge_conflict_with_the_three_texts(world):
 def test_reject_needs_reason(world):
     missing = world["drafter"].post(f"/suggestions/{world['s1']}/reject", json={})
     assert missing.status_code == 422
-    ok = world["drafter"].post(f"/suggestions/{world['s1']}/reject", json={"reason": "Chưa có căn cứ."})
+    ok = world["drafter"].post(
+        f"/suggestions/{world['s1']}/reject", json={"reason": "Chưa có căn cứ."}
+    )
     assert ok.status_code == 200 and ok.json["decision_note"] == "Chưa có căn cứ."
     visible = world["lead"].get(f"/suggestions/{world['s1']}").json
     assert visible["status"] == "rejected" and visible["decision_note"] == "Chưa có căn cứ."
@@ -69,19 +84,31 @@ def test_reject_needs_reason(world):
 @pytest.mark.parametrize("who", ["chair", "lead"])
 def test_others_cannot_decide(world, who):
     assert world[who].post(f"/suggestions/{world['s1']}/accept", json={}).status_code == 403
-    assert world[who].post(f"/suggestions/{world['s1']}/reject", json={"reason": "x"}).status_code == 403
+    assert (
+        world[who].post(f"/suggestions/{world['s1']}/reject", json={"reason": "x"}).status_code
+        == 403
+    )
 
 
 def test_resolve_and_escalate(world):
     cid = world["comment"]
     needs = world["drafter"].post(f"/comments/{cid}/resolve", json={"disposition": "explained"})
     assert needs.status_code == 422
-    bad = world["drafter"].post(f"/comments/{cid}/resolve", json={"disposition": "maybe", "response": "x"})
+    bad = world["drafter"].post(
+        f"/comments/{cid}/resolve", json={"disposition": "maybe", "response": "x"}
+    )
     assert bad.status_code == 422
-    escalated = world["drafter"].post(f"/comments/{cid}/resolve", json={"disposition": "escalated", "response": "Xin ý kiến."})
+    escalated = world["drafter"].post(
+        f"/comments/{cid}/resolve", json={"disposition": "escalated", "response": "Xin ý kiến."}
+    )
     assert escalated.status_code == 200 and escalated.json["outstanding"] is True
-    assert world["drafter"].post(f"/comments/{cid}/resolve", json={"disposition": "noted"}).status_code == 409
-    answered = world["chair"].post(f"/comments/{cid}/resolve", json={"disposition": "absorbed", "response": "Đồng ý bổ sung."})
+    assert (
+        world["drafter"].post(f"/comments/{cid}/resolve", json={"disposition": "noted"}).status_code
+        == 409
+    )
+    answered = world["chair"].post(
+        f"/comments/{cid}/resolve", json={"disposition": "absorbed", "response": "Đồng ý bổ sung."}
+    )
     assert answered.status_code == 200 and answered.json["outstanding"] is False
     assert answered.json["decided_by"]["username"] == "chair"
     reopened = world["drafter"].post(f"/comments/{cid}/reopen", json={"note": "Xem lại"})
@@ -90,7 +117,14 @@ def test_resolve_and_escalate(world):
 
 def test_outstanding_contract(world, people):
     body = world["chair"].get(f"/reports/{world['target'].report_id}/outstanding").json
-    assert set(body) >= {"counts", "comments", "suggestions", "conflicts", "escalated", "departments_pending"}
+    assert set(body) >= {
+        "counts",
+        "comments",
+        "suggestions",
+        "conflicts",
+        "escalated",
+        "departments_pending",
+    }
     assert body["counts"]["suggestions"] == 2 and body["counts"]["comments"] == 1
     for item in body["comments"] + body["suggestions"]:
         assert {"id", "section_id", "department"} <= set(item)
@@ -98,8 +132,10 @@ def test_outstanding_contract(world, people):
 
 
 def test_bulk_accept_api(world):
-    response = world["drafter"].post(f"/sections/{world['target'].id}/accept-suggestions",
-                                     json={"ids": [world["s1"], world["s2"]]})
+    response = world["drafter"].post(
+        f"/sections/{world['target'].id}/accept-suggestions",
+        json={"ids": [world["s1"], world["s2"]]},
+    )
     assert response.status_code == 409
     assert [a["suggestion"]["id"] for a in response.json["accepted"]] == [world["s1"]]
     assert response.json["conflict"]["suggestion_id"] == world["s2"]

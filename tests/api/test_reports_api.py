@@ -7,11 +7,18 @@ from .. import factories
 
 def test_create_and_read_report(api, people):
     drafter = api.as_(people.drafter)
-    response = drafter.post("/reports", json={"title": "Báo cáo thử", "markdown": factories.REPORT_MD})
+    response = drafter.post(
+        "/reports", json={"title": "Báo cáo thử", "markdown": factories.REPORT_MD}
+    )
     assert response.status_code == 201
     report = response.json
     assert report["title"] == "Báo cáo thử"
-    assert [(s["number"], s["level"]) for s in report["sections"]] == [("I", 1), ("I.1", 2), ("I.2", 2), ("II", 1)]
+    assert [(s["number"], s["level"]) for s in report["sections"]] == [
+        ("I", 1),
+        ("I.1", 2),
+        ("I.2", 2),
+        ("II", 1),
+    ]
     first, child = report["sections"][:2]
     assert child["parent_id"] == first["id"] and first["parent_id"] is None
     assert child["version"] == 1 and "| 1 | Tăng trưởng GRDP | Vượt |" in child["text"]
@@ -24,13 +31,17 @@ def test_create_and_read_report(api, people):
 def test_only_drafters_create_reports(api, people):
     for role in ("admin", "chair", "lead", "reviewer"):
         client = api.as_(getattr(people, role))
-        assert client.post("/reports", json={"title": "x", "markdown": "# a\n\nb"}).status_code == 403
+        assert (
+            client.post("/reports", json={"title": "x", "markdown": "# a\n\nb"}).status_code == 403
+        )
 
 
 def test_section_update_with_stale_base_is_409(api, people, report):
     drafter = api.as_(people.drafter)
     sid = drafter.get(f"/reports/{report.id}").json["sections"][0]["id"]
-    ok = drafter.put(f"/sections/{sid}", json={"text": "Văn bản mới.", "base_version": 1, "reason": "Cập nhật"})
+    ok = drafter.put(
+        f"/sections/{sid}", json={"text": "Văn bản mới.", "base_version": 1, "reason": "Cập nhật"}
+    )
     assert ok.status_code == 200
     assert ok.json["version"] == 2 and ok.json["html"] == "<p>Văn bản mới.</p>"
     stale = drafter.put(f"/sections/{sid}", json={"text": "Bản khác.", "base_version": 1})
@@ -44,10 +55,15 @@ def test_versions_and_diff(api, people, report):
     drafter = api.as_(people.drafter)
     section = drafter.get(f"/reports/{report.id}").json["sections"][2]
     sid = section["id"]
-    new_text = section["text"].replace("11,2%/năm", "11,5%/năm").replace("khai khoáng", "khai thác than")
+    new_text = (
+        section["text"].replace("11,2%/năm", "11,5%/năm").replace("khai khoáng", "khai thác than")
+    )
     drafter.put(f"/sections/{sid}", json={"text": new_text, "base_version": 1, "reason": "Số liệu"})
     versions = api.as_(people.reviewer).get(f"/sections/{sid}/versions").json
-    assert [(v["version"], v["reason"]) for v in versions] == [(2, "Số liệu"), (1, versions[1]["reason"])]
+    assert [(v["version"], v["reason"]) for v in versions] == [
+        (2, "Số liệu"),
+        (1, versions[1]["reason"]),
+    ]
     assert versions[0]["author"]["username"] == "drafter"
     one = drafter.get(f"/sections/{sid}/versions/1").json
     assert one["text"] == section["text"]
@@ -62,7 +78,12 @@ def test_versions_and_diff(api, people, report):
 
 def test_unknown_objects_are_404(api, people, report):
     reader = api.as_(people.reviewer)
-    for url in ("/reports/9999", "/sections/9999", "/sections/9999/versions", "/sections/9999/diff"):
+    for url in (
+        "/reports/9999",
+        "/sections/9999",
+        "/sections/9999/versions",
+        "/sections/9999/diff",
+    ):
         response = reader.get(url)
         assert response.status_code == 404, url
         assert response.json["error"]["code"] == "not_found"
@@ -82,8 +103,15 @@ def test_add_section_and_delete(api, people, report):
     drafter = api.as_(people.drafter)
     sections = drafter.get(f"/reports/{report.id}").json["sections"]
     parent = sections[0]["id"]
-    created = drafter.post(f"/reports/{report.id}/sections", json={
-        "heading": "Bối cảnh", "text": "Bối cảnh quốc tế.", "parent_id": parent, "after_id": sections[1]["id"]})
+    created = drafter.post(
+        f"/reports/{report.id}/sections",
+        json={
+            "heading": "Bối cảnh",
+            "text": "Bối cảnh quốc tế.",
+            "parent_id": parent,
+            "after_id": sections[1]["id"],
+        },
+    )
     assert created.status_code == 201
     assert created.json["number"] == "I.2" and created.json["level"] == 2
     assert drafter.delete(f"/sections/{created.json['id']}").status_code == 204

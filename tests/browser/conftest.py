@@ -22,8 +22,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -37,7 +43,9 @@ def _chromium() -> str | None:
 def pytest_collection_modifyitems(config, items):
     if _chromium() or os.environ.get("CI"):
         return
-    skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium); browser tests skipped")
+    skip = pytest.mark.skip(
+        reason="Chromium is not installed (apt-get install chromium); browser tests skipped"
+    )
     for item in items:
         if "browser" in str(item.fspath):
             item.add_marker(skip)
@@ -50,15 +58,26 @@ def _free_port() -> int:
 
 
 def _flask(env, *args):
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=180)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """gunicorn with two workers on a fresh database loaded with the demo data."""
-    env = dict(os.environ, SECRET_KEY="browser-tests", FEEDBACK_ENV="development",
-               FEEDBACK_LOGIN_LIMIT="1000 per minute", FEEDBACK_LOGIN_IP_LIMIT="1000 per minute")
+    env = dict(
+        os.environ,
+        SECRET_KEY="browser-tests",
+        FEEDBACK_ENV="development",
+        FEEDBACK_LOGIN_LIMIT="1000 per minute",
+        FEEDBACK_LOGIN_IP_LIMIT="1000 per minute",
+    )
     cleanup = None
     base = os.environ.get("TEST_DATABASE_URL")
     if base:
@@ -70,14 +89,28 @@ def live_server(tmp_path_factory):
         env["DATABASE_URL"] = f"{server}/{name}"
         cleanup = lambda: pgadmin.drop(server, name)  # noqa: E731
     else:
-        env["DATABASE_URL"] = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "demo.sqlite3")
+        env["DATABASE_URL"] = "sqlite:///" + str(
+            tmp_path_factory.mktemp("browser") / "demo.sqlite3"
+        )
     _flask(env, "db", "upgrade")
     _flask(env, "demo", "load")
     port = _free_port()
     log = open(tmp_path_factory.mktemp("gunicorn") / "gunicorn.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -114,11 +147,19 @@ def browser():
 @pytest.fixture
 def page(browser, live_server, request):
     """A fresh browser context; the test fails on any JavaScript error or console error."""
-    context = browser.new_context(base_url=live_server["url"], locale="vi-VN", accept_downloads=True)
+    context = browser.new_context(
+        base_url=live_server["url"], locale="vi-VN", accept_downloads=True
+    )
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(f"console {message.type}: {message.text}")
-            if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"console {message.type}: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
     page.shots = Screenshots(page, request.node.name)
     yield page
@@ -135,7 +176,9 @@ class Screenshots:
     def __call__(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.n += 1
-        self.page.screenshot(path=str(ARTIFACTS / f"{self.prefix}-{self.n:02d}-{name}.png"), full_page=True)
+        self.page.screenshot(
+            path=str(ARTIFACTS / f"{self.prefix}-{self.n:02d}-{name}.png"), full_page=True
+        )
 
 
 def login(page, username: str, password: str = "Demo@2025") -> None:

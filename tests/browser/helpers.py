@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 import urllib.request
-from functools import lru_cache
+from functools import cache
 
 from .conftest import ROOT
 
@@ -16,16 +16,30 @@ class LiveApi:
         self.url = live_server["url"] + "/api/v1"
         self.env = live_server["env"]
 
-    @lru_cache(maxsize=None)  # noqa: B019 - one token per user for the session is the point
+    @cache  # noqa: B019 - one token per user for the session is the point
     def token(self, username: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "users", "token", username],
-                                cwd=ROOT, env=self.env, check=True, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "users", "token", username],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         return result.stdout.strip().splitlines()[-1]
 
     def call(self, username: str, method: str, path: str, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {self.token(username)}", "Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method=method,
+            headers={
+                "Authorization": f"Bearer {self.token(username)}",
+                "Content-Type": "application/json",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, json.loads(response.read() or b"null")

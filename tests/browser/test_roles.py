@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import docx
 from playwright.sync_api import expect
@@ -17,7 +18,9 @@ SOCIAL = "Văn hóa, xã hội, y tế, giáo dục"
 def _open_section(page, heading: str) -> None:
     page.goto("/reports/1")
     page.locator("nav.toc a", has_text=heading).first.click()
-    page.locator("article.document").get_by_role("link", name=re.compile(re.escape(heading))).first.click()
+    page.locator("article.document").get_by_role(
+        "link", name=re.compile(re.escape(heading))
+    ).first.click()
     expect(page.locator("h1")).to_contain_text(heading)
 
 
@@ -39,11 +42,15 @@ def test_department_reviewer_drafts_and_the_lead_submits(page):
         selection.addRange(range);
         document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
     }""")
-    expect(page.locator("#comment-form textarea[name=quote]")).to_have_value("Tổng vốn đầu tư toàn xã hội")
+    expect(page.locator("#comment-form textarea[name=quote]")).to_have_value(
+        "Tổng vốn đầu tư toàn xã hội"
+    )
     page.fill("#comment-form textarea[name=body]", "Đề nghị bổ sung cơ cấu vốn đầu tư theo nguồn.")
     page.select_option("#comment-form select[name=kind]", "figures")
     page.click("#comment-form button[type=submit]")
-    comment = page.locator("article.comment", has_text="Đề nghị bổ sung cơ cấu vốn đầu tư theo nguồn.")
+    comment = page.locator(
+        "article.comment", has_text="Đề nghị bổ sung cơ cấu vốn đầu tư theo nguồn."
+    )
     expect(comment).to_be_visible()
     expect(comment.locator("blockquote.quote")).to_contain_text("Tổng vốn đầu tư toàn xã hội")
     expect(comment.locator(".badge.warn")).to_be_visible()  # a draft, only the department sees it
@@ -77,14 +84,39 @@ def test_drafting_team_accepts_rejects_and_merges(page, live_server):
     social = api.section(SOCIAL)
     economy = api.section(ECONOMY)
     # Three departments' suggestions: SNN's will be rejected, SYT's and SLDTBXH's clash.
-    _status, rejected = api.call("snn.canbo", "POST", f"/sections/{social['id']}/suggestions", {
-        "base_version": social["version"], "rationale": "Bổ sung số liệu nông thôn mới.",
-        "text": social["text"] + "\n\nTỷ lệ xã đạt chuẩn nông thôn mới nâng cao đạt 30%."})
+    _status, rejected = api.call(
+        "snn.canbo",
+        "POST",
+        f"/sections/{social['id']}/suggestions",
+        {
+            "base_version": social["version"],
+            "rationale": "Bổ sung số liệu nông thôn mới.",
+            "text": social["text"] + "\n\nTỷ lệ xã đạt chuẩn nông thôn mới nâng cao đạt 30%.",
+        },
+    )
     sentence = "tỷ lệ dân số tham gia bảo hiểm y tế đạt 97,1%"
-    _status, first = api.call("syt.canbo", "POST", f"/sections/{social['id']}/suggestions", {
-        "base_version": social["version"], "text": social["text"].replace(sentence, "tỷ lệ dân số tham gia bảo hiểm y tế đạt 97,3%")})
-    _status, clash = api.call("sldtbxh.canbo", "POST", f"/sections/{social['id']}/suggestions", {
-        "base_version": social["version"], "text": social["text"].replace(sentence, "tỷ lệ dân số tham gia bảo hiểm y tế đạt 97,5%")})
+    _status, first = api.call(
+        "syt.canbo",
+        "POST",
+        f"/sections/{social['id']}/suggestions",
+        {
+            "base_version": social["version"],
+            "text": social["text"].replace(
+                sentence, "tỷ lệ dân số tham gia bảo hiểm y tế đạt 97,3%"
+            ),
+        },
+    )
+    _status, clash = api.call(
+        "sldtbxh.canbo",
+        "POST",
+        f"/sections/{social['id']}/suggestions",
+        {
+            "base_version": social["version"],
+            "text": social["text"].replace(
+                sentence, "tỷ lệ dân số tham gia bảo hiểm y tế đạt 97,5%"
+            ),
+        },
+    )
     for lead in ("snn.lanhdao", "syt.lanhdao", "sldtbxh.lanhdao"):
         status, _body = api.call(lead, "POST", "/rounds/1/response", {})
         assert status == 201
@@ -103,7 +135,10 @@ def test_drafting_team_accepts_rejects_and_merges(page, live_server):
     assert "8,5%/năm" in body["text"]
 
     page.goto(f"/suggestions/{rejected['id']}")
-    page.fill("form.rejectform textarea[name=reason]", "Số liệu nông thôn mới nâng cao chưa được thẩm định.")
+    page.fill(
+        "form.rejectform textarea[name=reason]",
+        "Số liệu nông thôn mới nâng cao chưa được thẩm định.",
+    )
     page.click("form.rejectform button[type=submit]")
     expect(page.locator(".flash-success")).to_be_visible()
 
@@ -145,10 +180,15 @@ def test_chair_follows_outstanding_approves_and_downloads(page, live_server):
     with page.expect_download() as download:
         page.click("a[href$='/export.docx']")
     path = download.value.path()
-    document = docx.Document(io.BytesIO(open(path, "rb").read()))
+    document = docx.Document(io.BytesIO(Path(path).read_bytes()))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "ĐÁNH GIÁ TÌNH HÌNH" in text
-    assert any("Không đạt" in cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert any(
+        "Không đạt" in cell.text
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+    )
 
 
 def test_admin_manages_departments_and_users(page):

@@ -20,11 +20,20 @@ def csrf_app(app, database_url):
 
 @pytest.fixture
 def limited_app(app, database_url):
-    return make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
-                    FEEDBACK_LOGIN_LIMIT="5 per minute", FEEDBACK_LOGIN_IP_LIMIT="20 per minute")
+    return make_app(
+        database_url,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        FEEDBACK_LOGIN_LIMIT="5 per minute",
+        FEEDBACK_LOGIN_IP_LIMIT="20 per minute",
+    )
 
 
 @pytest.fixture
 def production_app(app, database_url):
-    return make_app(database_url, FEEDBACK_ENV="production", SESSION_COOKIE_SECURE=True,
-                    SESSION_COOKIE_NAME="__Host-session")
+    return make_app(
+        database_url,
+        FEEDBACK_ENV="production",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_NAME="__Host-session",
+    )

@@ -22,8 +22,11 @@ def test_login_throttling_and_no_lockout(limited_app, people, caplog):
     attacker = limited_app.test_client()
     caplog.set_level(logging.WARNING, logger="feedback.security")
     statuses = [
-        attacker.post("/login", data={"username": "chair", "password": f"sai-{i}"},
-                      environ_base={"REMOTE_ADDR": "10.0.0.66"}).status_code
+        attacker.post(
+            "/login",
+            data={"username": "chair", "password": f"sai-{i}"},
+            environ_base={"REMOTE_ADDR": "10.0.0.66"},
+        ).status_code
         for i in range(7)
     ]
     assert statuses[:5] == [401] * 5 and statuses[5:] == [429, 429]
@@ -31,22 +34,95 @@ def test_login_throttling_and_no_lockout(limited_app, people, caplog):
     assert any("login_failed" in r.getMessage() for r in caplog.records)
     # The real user, from their own address, still logs in.
     owner = limited_app.test_client()
-    ok = owner.post("/login", data={"username": "chair", "password": factories.PASSWORD},
-                    environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    ok = owner.post(
+        "/login",
+        data={"username": "chair", "password": factories.PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.7"},
+    )
     assert ok.status_code == 302
 
 
 def test_password_spraying_over_many_usernames_is_throttled_per_address(limited_app, people):
     client = limited_app.test_client()
     statuses = [
-        client.post("/api/v1/tokens", json={"username": f"user{i}", "password": "Mat-khau-1"},
-                    environ_base={"REMOTE_ADDR": "10.0.0.99"}).status_code
+        client.post(
+            "/api/v1/tokens",
+            json={"username": f"user{i}", "password": "Mat-khau-1"},
+            environ_base={"REMOTE_ADDR": "10.0.0.99"},
+        ).status_code
         for i in range(22)
     ]
     assert 429 in statuses and statuses[0] == 401
-    limited = next(client.post("/api/v1/tokens", json={"username": "x", "password": "y"},
-                               environ_base={"REMOTE_ADDR": "10.0.0.99"}) for _ in range(1))
+    limited = next(
+        client.post(
+            "/api/v1/tokens",
+            json={"username": "x", "password": "y"},
+            environ_base={"REMOTE_ADDR": "10.0.0.99"},
+        )
+        for _ in range(1)
+    )
     assert limited.status_code == 429 and limited.json["error"]["code"] == "rate_limited"
+
+
+def _redis_url() -> str | None:
+    try:
+        import redis
+
+        url = "redis://127.0.0.1:6379/15"
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return url
+    except Exception:
+        return None
+
+
+_WORKER = """
+import sys
+from feedback import create_app
+from feedback.config import TestConfig
+config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+config.update(
+    SQLALCHEMY_DATABASE_URI=sys.argv[1], RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=sys.argv[2],
+    RATELIMIT_KEY_PREFIX=sys.argv[3], FEEDBACK_LOGIN_LIMIT="4 per minute",
+    FEEDBACK_LOGIN_IP_LIMIT="100 per minute",
+)
+client = create_app(config).test_client()
+print(" ".join(
+    str(client.post("/login", data={"username": "chair", "password": "sai"},
+                    environ_base={"REMOTE_ADDR": "10.0.0.67"}).status_code)
+    for _ in range(int(sys.argv[4]))
+))
+"""
+
+
+def test_login_throttle_is_shared_by_workers_through_redis(database_url, people):
+    """Two processes, as two gunicorn workers, count failed logins in the same Redis."""
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis on 127.0.0.1:6379 (production sets RATELIMIT_STORAGE_URI=redis://)")
+    import subprocess
+    import sys
+    import uuid
+
+    prefix = f"feedback-test-{uuid.uuid4().hex}"
+
+    def worker(attempts: int) -> list[int]:
+        done = subprocess.run(
+            [sys.executable, "-c", _WORKER, database_url, url, prefix, str(attempts)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return [int(s) for s in done.stdout.split()[-attempts:]]
+
+    # The first worker sees three failures; the second is refused after one more, although
+    # it has seen only one itself. With memory:// each would allow four.
+    assert worker(3) == [401, 401, 401]
+    assert worker(3) == [401, 429, 429]
+    import redis
+
+    store = redis.Redis.from_url(url)
+    store.delete(*store.keys(f"*{prefix}*"))
 
 
 # -- 2. Sessions end at logout and on deactivation (a copied cookie stops working).
@@ -87,13 +163,25 @@ def test_every_page_post_needs_a_csrf_token(csrf_app, people, report):
     # Log in with a valid token first (the login form itself is protected too).
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    assert client.post("/login", data={"username": "drafter", "password": factories.PASSWORD,
-                                       "csrf_token": token}).status_code == 302
+    assert (
+        client.post(
+            "/login",
+            data={"username": "drafter", "password": factories.PASSWORD, "csrf_token": token},
+        ).status_code
+        == 302
+    )
     before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     checked = 0
     for rule in _post_routes(csrf_app):
-        url = re.sub(r"<(?:int:)?(\w+)>", lambda m: "up" if m.group(1) == "direction" else (
-            "en" if m.group(1) == "code" else "docx" if m.group(1) == "fmt" else "1"), rule.rule)
+        url = re.sub(
+            r"<(?:int:)?(\w+)>",
+            lambda m: (
+                "up"
+                if m.group(1) == "direction"
+                else ("en" if m.group(1) == "code" else "docx" if m.group(1) == "fmt" else "1")
+            ),
+            rule.rule,
+        )
         response = client.post(url, data={"text": "x", "body": "y"})
         assert response.status_code == 400, (rule.rule, response.status_code)
         checked += 1
@@ -105,10 +193,14 @@ def test_csrf_failure_keeps_the_typed_text(csrf_app, people, report):
     client = csrf_app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/login", data={"username": "drafter", "password": factories.PASSWORD, "csrf_token": token})
+    client.post(
+        "/login", data={"username": "drafter", "password": factories.PASSWORD, "csrf_token": token}
+    )
     text = "Văn bản dài mà người dùng đã gõ trong một giờ."
-    response = client.post(f"/sections/{section(report).id}/edit",
-                           data={"heading": "x", "text": text, "base_version": "1", "csrf_token": "expired"})
+    response = client.post(
+        f"/sections/{section(report).id}/edit",
+        data={"heading": "x", "text": text, "base_version": "1", "csrf_token": "expired"},
+    )
     assert response.status_code == 400 and text in response.get_data(as_text=True)
 
 
@@ -128,9 +220,15 @@ def test_no_get_writes_to_the_database(app, client, auth, people, report):
         event.listen(db.engine, "before_cursor_execute", watch)
         try:
             for rule in app.url_map.iter_rules():
-                if "GET" not in rule.methods or rule.endpoint == "static" or rule.arguments - {"rid", "sid"}:
+                if (
+                    "GET" not in rule.methods
+                    or rule.endpoint == "static"
+                    or rule.arguments - {"rid", "sid"}
+                ):
                     continue
-                url = rule.rule.replace("<int:rid>", str(report.id)).replace("<int:sid>", str(section(report).id))
+                url = rule.rule.replace("<int:rid>", str(report.id)).replace(
+                    "<int:sid>", str(section(report).id)
+                )
                 response = client.get(url)
                 assert response.status_code < 500, url
         finally:
@@ -146,8 +244,12 @@ def test_no_get_writes_to_the_database(app, client, auth, people, report):
 def other_draft(people, report):
     open_round(people, report)
     comment = services.add_comment(people.other_reviewer, section(report), body="Bản nháp của SCT.")
-    suggestion = services.add_suggestion(people.other_reviewer, section(report, 2), base_version=1,
-                                         text=section(report, 2).current.text + " SCT.")
+    suggestion = services.add_suggestion(
+        people.other_reviewer,
+        section(report, 2),
+        base_version=1,
+        text=section(report, 2).current.text + " SCT.",
+    )
     db.session.commit()
     return comment, suggestion
 
@@ -155,13 +257,25 @@ def other_draft(people, report):
 def test_another_departments_draft_is_404_on_pages(client, auth, people, other_draft):
     comment, suggestion = other_draft
     auth.login("stc.reviewer")
-    for url in (f"/comments/{comment.id}/edit", f"/suggestions/{suggestion.id}", f"/suggestions/{suggestion.id}/edit"):
+    for url in (
+        f"/comments/{comment.id}/edit",
+        f"/suggestions/{suggestion.id}",
+        f"/suggestions/{suggestion.id}/edit",
+    ):
         assert client.get(url).status_code == 404, url
-    for url in (f"/comments/{comment.id}/delete", f"/comments/{comment.id}/withdraw", f"/comments/{comment.id}/replies",
-                f"/suggestions/{suggestion.id}/delete", f"/suggestions/{suggestion.id}/withdraw",
-                f"/suggestions/{suggestion.id}/accept", f"/comments/{comment.id}/resolve"):
+    for url in (
+        f"/comments/{comment.id}/delete",
+        f"/comments/{comment.id}/withdraw",
+        f"/comments/{comment.id}/replies",
+        f"/suggestions/{suggestion.id}/delete",
+        f"/suggestions/{suggestion.id}/withdraw",
+        f"/suggestions/{suggestion.id}/accept",
+        f"/comments/{comment.id}/resolve",
+    ):
         assert client.post(url, data={"body": "x"}).status_code == 404, url
-    assert "Bản nháp của SCT." not in client.get(f"/sections/{comment.section_id}").get_data(as_text=True)
+    assert "Bản nháp của SCT." not in client.get(f"/sections/{comment.section_id}").get_data(
+        as_text=True
+    )
 
 
 def test_another_departments_draft_is_404_in_the_api(api, people, other_draft):
@@ -177,8 +291,12 @@ def test_another_departments_draft_is_404_in_the_api(api, people, other_draft):
 
 def test_departments_cannot_decide(api, people, report):
     round_ = open_round(people, report)
-    mine = services.add_suggestion(people.reviewer, section(report, 2), base_version=1,
-                                   text=section(report, 2).current.text + " Thêm.")
+    mine = services.add_suggestion(
+        people.reviewer,
+        section(report, 2),
+        base_version=1,
+        text=section(report, 2).current.text + " Thêm.",
+    )
     services.submit_response(people.lead, round_)
     db.session.commit()
     client = api.as_(people.lead)
@@ -192,12 +310,24 @@ def test_departments_cannot_decide(api, people, report):
 def test_forged_form_fields_are_ignored(client, auth, people, report):
     open_round(people, report)
     auth.login("stc.reviewer")
-    client.post(f"/sections/{section(report).id}/comments", data={
-        "body": "Ý kiến.", "kind": "general", "state": "submitted", "department_id": people.other_department.id,
-        "author_id": people.chair.id, "disposition": "absorbed"})
+    client.post(
+        f"/sections/{section(report).id}/comments",
+        data={
+            "body": "Ý kiến.",
+            "kind": "general",
+            "state": "submitted",
+            "department_id": people.other_department.id,
+            "author_id": people.chair.id,
+            "disposition": "absorbed",
+        },
+    )
     comment = db.session.scalar(select(Comment))
     assert (comment.state, comment.department_id, comment.author_id, comment.disposition) == (
-        "draft", people.department.id, people.reviewer.id, None)
+        "draft",
+        people.department.id,
+        people.reviewer.id,
+        None,
+    )
 
 
 # -- 7. Stored XSS is neutralised in pages, diffs, exports and CSV.
@@ -214,26 +344,40 @@ def test_stored_xss_is_neutralised_everywhere(client, auth, people, report, api)
     report_services.update_report(people.drafter, report, title="Báo cáo " + PAYLOAD)
     accounts.update_department(people.admin, people.department, "Sở " + PAYLOAD)
     db.session.commit()
-    report_services.save_section(people.drafter, target, text=target.current.text + "\n\n" + PAYLOAD, base_version=1)
+    report_services.save_section(
+        people.drafter, target, text=target.current.text + "\n\n" + PAYLOAD, base_version=1
+    )
     db.session.commit()
     services.add_comment(people.reviewer, target, body=PAYLOAD)
-    suggestion = services.add_suggestion(people.reviewer, target, base_version=2, text=PAYLOAD, rationale=PAYLOAD)
+    suggestion = services.add_suggestion(
+        people.reviewer, target, base_version=2, text=PAYLOAD, rationale=PAYLOAD
+    )
     services.submit_response(people.lead, round_)
     db.session.commit()
     auth.login("drafter")
     client.post(f"/reports/{report.id}/editions", data={"note": PAYLOAD})
-    pages = [f"/reports/{report.id}", f"/sections/{target.id}", f"/suggestions/{suggestion.id}",
-             f"/sections/{target.id}/diff?from=1&to=2", f"/reports/{report.id}/review",
-             f"/reports/{report.id}/dispositions", f"/reports/{report.id}/editions/1",
-             f"/reports/{report.id}/editions/1/export.html", f"/reports/{report.id}/dashboard",
-             f"/rounds/{round_.id}", "/"]
+    pages = [
+        f"/reports/{report.id}",
+        f"/sections/{target.id}",
+        f"/suggestions/{suggestion.id}",
+        f"/sections/{target.id}/diff?from=1&to=2",
+        f"/reports/{report.id}/review",
+        f"/reports/{report.id}/dispositions",
+        f"/reports/{report.id}/editions/1",
+        f"/reports/{report.id}/editions/1/export.html",
+        f"/reports/{report.id}/dashboard",
+        f"/rounds/{round_.id}",
+        "/",
+    ]
     for url in pages:
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in html, url
         assert not re.search(r"<img[^>]*onerror", html), url
         assert 'href="javascript:' not in html, url
     csv_text = client.get(f"/reports/{report.id}/dispositions.csv").data.decode("utf-8")
-    assert "<script>" in csv_text or "&lt;script&gt;" in csv_text  # kept as text, not executed anywhere
+    assert (
+        "<script>" in csv_text or "&lt;script&gt;" in csv_text
+    )  # kept as text, not executed anywhere
     markdown = client.get(f"/reports/{report.id}/editions/1/export.md").get_data(as_text=True)
     assert markdown  # Markdown export is plain text (served as an attachment)
 
@@ -241,9 +385,13 @@ def test_stored_xss_is_neutralised_everywhere(client, auth, people, report, api)
 # -- 8. Open redirect via next.
 
 
-@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_no_open_redirect(client, people, target):
-    response = client.post("/login", data={"username": "chair", "password": factories.PASSWORD, "next": target})
+    response = client.post(
+        "/login", data={"username": "chair", "password": factories.PASSWORD, "next": target}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -254,15 +402,22 @@ def test_security_headers_on_pages_and_api(client, people):
     for url in ("/login", "/api/v1/openapi.json"):
         response = client.get(url)
         csp = response.headers["Content-Security-Policy"]
-        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp and "script-src 'self'" in csp
+        assert (
+            "frame-ancestors 'none'" in csp
+            and "object-src 'none'" in csp
+            and "script-src 'self'" in csp
+        )
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_production_cookies_and_hsts(production_app, people):
     client = production_app.test_client()
-    response = client.post("/login", data={"username": "chair", "password": factories.PASSWORD},
-                           base_url="https://localhost")
+    response = client.post(
+        "/login",
+        data={"username": "chair", "password": factories.PASSWORD},
+        base_url="https://localhost",
+    )
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-session=")
     for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
@@ -277,7 +432,10 @@ def test_oversized_bodies(client, auth, people, report, api):
     big = "a" * 5_000_000
     auth.login("drafter")
     assert client.post("/reports/new", data={"title": "x", "markdown": big}).status_code == 413
-    assert api.as_(people.drafter).post("/reports", json={"title": "x", "markdown": big}).status_code == 413
+    assert (
+        api.as_(people.drafter).post("/reports", json={"title": "x", "markdown": big}).status_code
+        == 413
+    )
     assert db.session.scalar(select(func.count()).select_from(Report)) == 1
 
 
@@ -287,14 +445,39 @@ def test_oversized_bodies(client, auth, people, report, api):
 def test_nul_and_invalid_utf8(client, auth, people, report, api):
     open_round(people, report)
     auth.login("stc.reviewer")
-    response = client.post(f"/sections/{section(report).id}/comments", data={"body": "a\x00b", "kind": "general"})
+    response = client.post(
+        f"/sections/{section(report).id}/comments", data={"body": "a\x00b", "kind": "general"}
+    )
     assert response.status_code == 400
-    raw = client.post(f"/sections/{section(report).id}/comments", data=b"body=%FF%FE&kind=general",
-                      content_type="application/x-www-form-urlencoded")
+    raw = client.post(
+        f"/sections/{section(report).id}/comments",
+        data=b"body=%FF%FE&kind=general",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert raw.status_code < 500
     token_client = api.as_(people.reviewer)
-    bad = token_client.client.post(f"/api/v1/sections/{section(report).id}/comments", data=b'{"body": "\xff"}',
-                                   headers={"Authorization": f"Bearer {token_client.token}",
-                                            "Content-Type": "application/json"})
+    bad = token_client.client.post(
+        f"/api/v1/sections/{section(report).id}/comments",
+        data=b'{"body": "\xff"}',
+        headers={
+            "Authorization": f"Bearer {token_client.token}",
+            "Content-Type": "application/json",
+        },
+    )
     assert bad.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(Comment)) <= 1
+
+
+def test_ids_too_large_for_the_database_are_not_found_not_500(client, auth, people, report, api):
+    """Found by the schemathesis run: a 30-digit id overflowed the driver (500)."""
+    huge = "9" * 30
+    auth.login(people.drafter)
+    assert client.get(f"/sections/{huge}").status_code == 404
+    assert client.get(f"/reports/{report.id}/review?section={huge}").status_code == 200
+    assert client.get(f"/audit?before={huge}").status_code == 200
+    drafter = api.as_(people.drafter)
+    assert drafter.get(f"/suggestions/{huge}/accept").status_code in (404, 405)
+    assert drafter.post(f"/suggestions/{huge}/accept", json={}).status_code == 404
+    response = drafter.get(f"/reports/{report.id}/dispositions?round={huge}")
+    assert response.status_code == 400
+    assert "round" in response.get_json()["error"]["message"]

@@ -23,21 +23,34 @@ def test_only_admin_manages_accounts(people, role):
 
 def test_department_roles_need_a_department(people):
     with pytest.raises(InvalidInput):
-        services.create_user(people.admin, username="x1", name="X", role="lead", password="Rất-dài-123")
+        services.create_user(
+            people.admin, username="x1", name="X", role="lead", password="Rất-dài-123"
+        )
     with pytest.raises(InvalidInput):
-        services.create_user(people.admin, username="x2", name="X", role="chair",
-                             password="Rất-dài-123", department=people.department)
+        services.create_user(
+            people.admin,
+            username="x2",
+            name="X",
+            role="chair",
+            password="Rất-dài-123",
+            department=people.department,
+        )
 
 
 @pytest.mark.parametrize("password", ["short", "password", "12345678", "matkhau123"])
 def test_weak_passwords_are_refused(people, password):
     with pytest.raises(InvalidInput):
-        services.create_user(people.admin, username="weak", name="Y", role="chair", password=password)
+        services.create_user(
+            people.admin, username="weak", name="Y", role="chair", password=password
+        )
 
 
 def test_long_passphrase_without_composition_rules_is_fine(people):
     user = services.create_user(
-        people.admin, username="long", name="Z", role="chair",
+        people.admin,
+        username="long",
+        name="Z",
+        role="chair",
         password="một câu thật dài không cần ký tự đặc biệt " * 2,
     )
     assert user.password_hash.startswith("scrypt:")

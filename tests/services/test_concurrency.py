@@ -23,7 +23,9 @@ from feedback.review.models import Suggestion
 from ..review_helpers import open_round, section
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PARAGRAPHS = [f"Đoạn {i}: chỉ tiêu số {i} của tỉnh đạt {i},5% so với kế hoạch năm." for i in range(1, 13)]
+PARAGRAPHS = [
+    f"Đoạn {i}: chỉ tiêu số {i} của tỉnh đạt {i},5% so với kế hoạch năm." for i in range(1, 13)
+]
 
 
 def _race(app, jobs):
@@ -58,13 +60,17 @@ def _race(app, jobs):
 def _save_figures(name: str, figures: dict) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     dialect = db.engine.dialect.name
-    (ARTIFACTS / f"concurrency-{name}-{dialect}.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    (ARTIFACTS / f"concurrency-{name}-{dialect}.json").write_text(
+        json.dumps(figures, ensure_ascii=False, indent=2)
+    )
 
 
 @pytest.fixture
 def setup(people, report):
     target = section(report, 2)
-    report_services.save_section(people.drafter, target, text="\n\n".join(PARAGRAPHS), base_version=1)
+    report_services.save_section(
+        people.drafter, target, text="\n\n".join(PARAGRAPHS), base_version=1
+    )
     round_ = open_round(people, report)
     db.session.commit()
     return target, round_
@@ -73,8 +79,14 @@ def setup(people, report):
 def _submit(people, target, round_, edits):
     ids = []
     for i in edits:
-        text = target.current.text.replace(PARAGRAPHS[i], PARAGRAPHS[i].replace("so với kế hoạch", "so với kế hoạch điều chỉnh"))
-        ids.append(services.add_suggestion(people.reviewer, target, base_version=target.current_version, text=text).id)
+        text = target.current.text.replace(
+            PARAGRAPHS[i], PARAGRAPHS[i].replace("so với kế hoạch", "so với kế hoạch điều chỉnh")
+        )
+        ids.append(
+            services.add_suggestion(
+                people.reviewer, target, base_version=target.current_version, text=text
+            ).id
+        )
     services.submit_response(people.lead, round_)
     db.session.commit()
     return ids
@@ -86,10 +98,14 @@ def test_racing_accepts_and_rejects_decide_exactly_once(app, people, setup):
     drafter_id = people.drafter.id
 
     def accept():
-        decisions.accept_suggestion(db.session.get(User, drafter_id), db.session.get(Suggestion, sid))
+        decisions.accept_suggestion(
+            db.session.get(User, drafter_id), db.session.get(Suggestion, sid)
+        )
 
     def reject():
-        decisions.reject_suggestion(db.session.get(User, drafter_id), db.session.get(Suggestion, sid), reason="Không.")
+        decisions.reject_suggestion(
+            db.session.get(User, drafter_id), db.session.get(Suggestion, sid), reason="Không."
+        )
 
     jobs = [accept, reject] * 10
     results = _race(app, jobs)
@@ -110,7 +126,9 @@ def test_concurrent_accepts_of_different_suggestions_all_land_without_gaps(app, 
     drafter_id = people.drafter.id
 
     def accept(sid):
-        return lambda: decisions.accept_suggestion(db.session.get(User, drafter_id), db.session.get(Suggestion, sid))
+        return lambda: decisions.accept_suggestion(
+            db.session.get(User, drafter_id), db.session.get(Suggestion, sid)
+        )
 
     # Every suggestion is raced by two drafters: one accept each must win.
     jobs = [accept(sid) for sid in ids for _ in range(2)]

@@ -19,7 +19,9 @@ from ..review_helpers import open_round, section
 def test_edition_snapshots_every_section_version(people, report):
     first = services.issue_edition(people.drafter, report, note="Dự thảo gửi xin ý kiến")
     db.session.commit()
-    report_services.save_section(people.drafter, section(report), text="Sửa sau dự thảo 1.", base_version=1)
+    report_services.save_section(
+        people.drafter, section(report), text="Sửa sau dự thảo 1.", base_version=1
+    )
     second = services.issue_edition(people.drafter, report)
     db.session.commit()
     assert (first.number, second.number) == (1, 2)
@@ -52,13 +54,21 @@ def test_compare_shows_added_removed_moved_renamed_and_changed(people, report):
     old = services.issue_edition(people.drafter, report)
     db.session.commit()
     sections = [e.section for e in report_queries.outline(report)]
-    report_services.save_section(people.drafter, sections[1], text=sections[1].current.text + "\n\nBổ sung.",
-                                 base_version=1)
-    report_services.save_section(people.drafter, sections[2], text=sections[2].current.text,
-                                 heading="Kinh tế và đầu tư", base_version=1)
+    report_services.save_section(
+        people.drafter, sections[1], text=sections[1].current.text + "\n\nBổ sung.", base_version=1
+    )
+    report_services.save_section(
+        people.drafter,
+        sections[2],
+        text=sections[2].current.text,
+        heading="Kinh tế và đầu tư",
+        base_version=1,
+    )
     report_services.move_section(people.drafter, sections[3], "up")
     report_services.delete_section(people.drafter, sections[2])
-    added = report_services.add_section(people.drafter, report, heading="Kết luận", text="Nội dung mới.")
+    added = report_services.add_section(
+        people.drafter, report, heading="Kết luận", text="Nội dung mới."
+    )
     db.session.commit()
     changes = queries.compare(queries.entries(old), queries.current_entries(report))
     by_id = {c.section_id: c for c in changes}
@@ -81,16 +91,25 @@ def test_consolidation_table(people, report):
     db.session.commit()
     round_ = open_round(people, report, codes=["STC", "SCT", "SXD", "SYT"])
     c1 = review_services.add_report_comment(people.reviewer, report, body="Bố cục chưa hợp lý.")
-    c2 = review_services.add_comment(people.reviewer, section(report, 2), body="Rà soát số liệu.",
-                                     quote="dịch vụ tăng 11,2%/năm")
-    s1 = review_services.add_suggestion(people.reviewer, section(report, 2), base_version=1,
-                                        text=section(report, 2).current.text.replace("11,2", "11,5"))
-    review_services.submit_response(people.lead, round_, dispatch_number="123/STC-KH", dispatch_date=date(2019, 12, 10))
+    c2 = review_services.add_comment(
+        people.reviewer, section(report, 2), body="Rà soát số liệu.", quote="dịch vụ tăng 11,2%/năm"
+    )
+    s1 = review_services.add_suggestion(
+        people.reviewer,
+        section(report, 2),
+        base_version=1,
+        text=section(report, 2).current.text.replace("11,2", "11,5"),
+    )
+    review_services.submit_response(
+        people.lead, round_, dispatch_number="123/STC-KH", dispatch_date=date(2019, 12, 10)
+    )
     review_services.submit_response(third_lead, round_, no_comments=True)
     db.session.commit()
     decisions.accept_suggestion(people.drafter, s1)
     db.session.commit()
-    decisions.resolve_comment(people.drafter, c2, disposition="explained", response="Số liệu đã khớp Cục Thống kê.")
+    decisions.resolve_comment(
+        people.drafter, c2, disposition="explained", response="Số liệu đã khớp Cục Thống kê."
+    )
     review_services.close_round(people.drafter, round_)
     db.session.commit()
     table = dispositions.build(report)
@@ -102,9 +121,18 @@ def test_consolidation_table(people, report):
     assert [d.code for d in p.commented] == ["STC"]
     text = " ".join(p.sentences())
     assert "123/STC-KH" in text and "10/12/2019" in text
-    assert [(r.kind, r.item.id) for r in table.rows] == [("comment", c1.id), ("comment", c2.id), ("suggestion", s1.id)]
+    assert [(r.kind, r.item.id) for r in table.rows] == [
+        ("comment", c1.id),
+        ("comment", c2.id),
+        ("suggestion", s1.id),
+    ]
     general, commented, suggested = table.rows
     assert general.group_key == (0, 0) and commented.group.startswith("I.2.")
-    assert commented.decision_code == "explained" and commented.response == "Số liệu đã khớp Cục Thống kê."
+    assert (
+        commented.decision_code == "explained"
+        and commented.response == "Số liệu đã khớp Cục Thống kê."
+    )
     assert suggested.decision_code == "accepted" and suggested.link == (s1.section_id, 1, 2)
-    assert general.dispatch.startswith(("dispatch no. 123/STC-KH", "công văn số 123/STC-KH", "Công văn số 123/STC-KH"))
+    assert general.dispatch.startswith(
+        ("dispatch no. 123/STC-KH", "công văn số 123/STC-KH", "Công văn số 123/STC-KH")
+    )

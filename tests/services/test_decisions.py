@@ -56,14 +56,21 @@ def test_accept_makes_a_version_named_after_the_suggestion(people, target, round
     assert target.current.text == TEXT.replace("10,7%", "10,8%")
     assert (s.status, s.result_version, s.decided_by_id) == ("accepted", 3, people.drafter.id)
     assert [d.action for d in s.decisions] == ["accepted"]
-    kinds = [n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == people.reviewer.id))]
+    kinds = [
+        n.kind
+        for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == people.reviewer.id)
+        )
+    ]
     assert "decision" in kinds
 
 
 def test_accept_with_edits_is_recorded_as_such(people, target, round_):
     s = _suggest(people.reviewer, target, ("10,7%", "10,8%"), people.lead, round_)
     edited = TEXT.replace("10,7%", "10,75%")
-    outcome = decisions.accept_suggestion(people.drafter, s, text=edited, note="Làm tròn theo Cục Thống kê")
+    outcome = decisions.accept_suggestion(
+        people.drafter, s, text=edited, note="Làm tròn theo Cục Thống kê"
+    )
     assert target.current.text == edited and s.accepted_with_edits
     assert "with edits" in outcome.version.reason or "chỉnh sửa" in outcome.version.reason
     db.session.commit()
@@ -72,8 +79,16 @@ def test_accept_with_edits_is_recorded_as_such(people, target, round_):
 
 
 def test_rebase_applies_a_suggestion_on_top_of_later_changes(people, target, round_):
-    s = _suggest(people.reviewer, target, (PARAGRAPHS[2], PARAGRAPHS[2].replace("48,5", "48,6")), people.lead, round_)
-    report_services.save_section(people.drafter, target, text=TEXT.replace("10,7%", "10,9%"), base_version=2)
+    s = _suggest(
+        people.reviewer,
+        target,
+        (PARAGRAPHS[2], PARAGRAPHS[2].replace("48,5", "48,6")),
+        people.lead,
+        round_,
+    )
+    report_services.save_section(
+        people.drafter, target, text=TEXT.replace("10,7%", "10,9%"), base_version=2
+    )
     db.session.commit()
     preview = decisions.preview(s)
     assert preview.rebased and preview.conflict is None
@@ -84,12 +99,18 @@ def test_rebase_applies_a_suggestion_on_top_of_later_changes(people, target, rou
 
 def test_conflict_changes_nothing_and_marks_the_suggestion(people, target, round_):
     s = _suggest(people.reviewer, target, ("10,7%", "10,8%"), people.lead, round_)
-    report_services.save_section(people.drafter, target, text=TEXT.replace("10,7%", "11%"), base_version=2)
+    report_services.save_section(
+        people.drafter, target, text=TEXT.replace("10,7%", "11%"), base_version=2
+    )
     db.session.commit()
     outcome = decisions.accept_suggestion(people.drafter, s)
     db.session.commit()
     assert outcome.version is None and outcome.conflict is not None
-    assert outcome.conflict.base == TEXT and "11%" in outcome.conflict.current and "10,8%" in outcome.conflict.proposed
+    assert (
+        outcome.conflict.base == TEXT
+        and "11%" in outcome.conflict.current
+        and "10,8%" in outcome.conflict.proposed
+    )
     assert target.current_version == 3 and target.current.text == TEXT.replace("10,7%", "11%")
     assert s.status == "pending" and s.conflict_version == 3
     assert [x.id for x in queries.outstanding(s.report).conflicts] == [s.id]
@@ -116,7 +137,9 @@ def test_reject_needs_a_reason_and_can_be_reopened(people, target, round_):
     s = _suggest(people.reviewer, target, ("10,7%", "10,8%"), people.lead, round_)
     with pytest.raises(InvalidInput):
         decisions.reject_suggestion(people.drafter, s, reason="   ")
-    decisions.reject_suggestion(people.drafter, s, reason="Số liệu chưa được Cục Thống kê xác nhận.")
+    decisions.reject_suggestion(
+        people.drafter, s, reason="Số liệu chưa được Cục Thống kê xác nhận."
+    )
     assert (s.status, s.decision_note) == ("rejected", "Số liệu chưa được Cục Thống kê xác nhận.")
     decisions.reopen_suggestion(people.drafter, s)
     assert s.status == "pending" and s.decided_by_id is None
@@ -145,8 +168,14 @@ def test_bulk_accept_stops_at_the_first_conflict(people, report, target, round_)
     round_.invitations.append(type(round_.invitations[0])(department_id=third.id))
     db.session.commit()
     a = _suggest(people.reviewer, target, (PARAGRAPHS[0], PARAGRAPHS[0].replace("10,7%", "10,8%")))
-    b = _suggest(people.other_reviewer, target, (PARAGRAPHS[2], PARAGRAPHS[2].replace("vượt kế hoạch", "vượt 21% kế hoạch")))
-    c = _suggest(third_reviewer, target, (PARAGRAPHS[0], PARAGRAPHS[0].replace("10,7%", "khoảng 11%")))
+    b = _suggest(
+        people.other_reviewer,
+        target,
+        (PARAGRAPHS[2], PARAGRAPHS[2].replace("vượt kế hoạch", "vượt 21% kế hoạch")),
+    )
+    c = _suggest(
+        third_reviewer, target, (PARAGRAPHS[0], PARAGRAPHS[0].replace("10,7%", "khoảng 11%"))
+    )
     for lead in (people.lead, people.other_lead, third_lead):
         services.submit_response(lead, round_)
     db.session.commit()
@@ -154,12 +183,16 @@ def test_bulk_accept_stops_at_the_first_conflict(people, report, target, round_)
     db.session.commit()
     assert [o.suggestion.id for o in outcome.accepted] == [a.id, b.id]
     assert outcome.conflict.suggestion.id == c.id
-    assert target.current.text == TEXT.replace("10,7%", "10,8%").replace("vượt kế hoạch", "vượt 21% kế hoạch")
+    assert target.current.text == TEXT.replace("10,7%", "10,8%").replace(
+        "vượt kế hoạch", "vượt 21% kế hoạch"
+    )
     assert [v.number for v in report_queries.versions(target)] == [4, 3, 2, 1]
 
 
 def test_dispositions(people, report, round_):
-    comment = services.add_comment(people.reviewer, section(report), body="Đề nghị bổ sung số liệu.")
+    comment = services.add_comment(
+        people.reviewer, section(report), body="Đề nghị bổ sung số liệu."
+    )
     services.submit_response(people.lead, round_)
     db.session.commit()
     with pytest.raises(InvalidInput):
@@ -168,8 +201,14 @@ def test_dispositions(people, report, round_):
         decisions.resolve_comment(people.drafter, comment, disposition="ignored")
     with pytest.raises(PermissionDenied):
         decisions.resolve_comment(people.chair, comment, disposition="noted")
-    decisions.resolve_comment(people.drafter, comment, disposition="absorbed", response="Đã bổ sung.", absorbed_version=1)
-    assert (comment.disposition, comment.absorbed_version, comment.response) == ("absorbed", 1, "Đã bổ sung.")
+    decisions.resolve_comment(
+        people.drafter, comment, disposition="absorbed", response="Đã bổ sung.", absorbed_version=1
+    )
+    assert (comment.disposition, comment.absorbed_version, comment.response) == (
+        "absorbed",
+        1,
+        "Đã bổ sung.",
+    )
     with pytest.raises(InvalidTransition):
         decisions.resolve_comment(people.drafter, comment, disposition="noted")
     decisions.reopen_comment(people.drafter, comment)
@@ -178,17 +217,25 @@ def test_dispositions(people, report, round_):
 
 
 def test_escalated_comment_waits_for_the_chair(people, report, round_):
-    comment = services.add_comment(people.reviewer, section(report), body="Chỉ tiêu năm 2025 quá cao.")
+    comment = services.add_comment(
+        people.reviewer, section(report), body="Chỉ tiêu năm 2025 quá cao."
+    )
     services.submit_response(people.lead, round_)
     db.session.commit()
-    decisions.resolve_comment(people.drafter, comment, disposition="escalated", response="Xin ý kiến Chủ tịch.")
+    decisions.resolve_comment(
+        people.drafter, comment, disposition="escalated", response="Xin ý kiến Chủ tịch."
+    )
     db.session.commit()
-    assert comment.is_outstanding and [c.id for c in queries.outstanding(comment.report).escalated] == [comment.id]
+    assert comment.is_outstanding and [
+        c.id for c in queries.outstanding(comment.report).escalated
+    ] == [comment.id]
     with pytest.raises(InvalidTransition):
         decisions.resolve_comment(people.drafter, comment, disposition="noted")
     with pytest.raises(InvalidInput):
         decisions.resolve_comment(people.chair, comment, disposition="escalated")
-    decisions.resolve_comment(people.chair, comment, disposition="explained", response="Giữ chỉ tiêu như dự thảo.")
+    decisions.resolve_comment(
+        people.chair, comment, disposition="explained", response="Giữ chỉ tiêu như dự thảo."
+    )
     assert not comment.is_outstanding and comment.decided_by_id == people.chair.id
 
 
@@ -202,7 +249,9 @@ def test_one_answer_for_comments_on_the_same_passage(people, report, round_):
     db.session.commit()
     groups = queries.passage_groups(queries.review_queue(report).comments)
     assert [[c.id for c in g] for g in groups] == [[a.id, b.id]]
-    decisions.resolve_comments(people.drafter, [a, b], disposition="partly_absorbed", response="Tiếp thu một phần.")
+    decisions.resolve_comments(
+        people.drafter, [a, b], disposition="partly_absorbed", response="Tiếp thu một phần."
+    )
     assert a.disposition == b.disposition == "partly_absorbed"
     assert len(a.decisions) == len(b.decisions) == 1
 
@@ -214,7 +263,9 @@ def test_restore_is_undo_as_a_new_version(people, target, round_):
     assert (version.number, version.text) == (4, TEXT)
 
 
-def test_decisions_leave_no_half_state_when_the_transaction_fails(people, target, round_, monkeypatch):
+def test_decisions_leave_no_half_state_when_the_transaction_fails(
+    people, target, round_, monkeypatch
+):
     s = _suggest(people.reviewer, target, ("10,7%", "10,8%"), people.lead, round_)
 
     def boom(*args, **kwargs):

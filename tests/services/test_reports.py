@@ -53,7 +53,11 @@ def test_empty_document_is_refused(people):
 def test_save_makes_a_new_immutable_version(report, people):
     section = queries.outline(report)[0].section
     v2 = services.save_section(
-        people.drafter, section, text="Tăng trưởng đạt 10,8%/năm.", base_version=1, reason="Số liệu mới"
+        people.drafter,
+        section,
+        text="Tăng trưởng đạt 10,8%/năm.",
+        base_version=1,
+        reason="Số liệu mới",
     )
     db.session.commit()
     assert (v2.number, v2.reason, v2.author_id) == (2, "Số liệu mới", people.drafter.id)
@@ -70,18 +74,30 @@ def test_stale_save_is_refused_and_names_the_current_version(report, people):
     services.save_section(people.drafter, section, text="Bản của người thứ nhất.", base_version=1)
     db.session.commit()
     with pytest.raises(StaleVersion) as caught:
-        services.save_section(people.drafter, section, text="Bản của người thứ hai.", base_version=1)
+        services.save_section(
+            people.drafter, section, text="Bản của người thứ hai.", base_version=1
+        )
     assert caught.value.details["current_version"] == 2
     db.session.rollback()
-    assert db.session.scalar(select(func.count()).select_from(SectionVersion).where(
-        SectionVersion.section_id == section.id)) == 2
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SectionVersion)
+            .where(SectionVersion.section_id == section.id)
+        )
+        == 2
+    )
 
 
 def test_double_submitted_save_makes_one_version(report, people):
     section = queries.outline(report)[0].section
-    first = services.save_section(people.drafter, section, text="Cùng một nội dung.", base_version=1)
+    first = services.save_section(
+        people.drafter, section, text="Cùng một nội dung.", base_version=1
+    )
     db.session.commit()
-    again = services.save_section(people.drafter, section, text="Cùng một nội dung.", base_version=1)
+    again = services.save_section(
+        people.drafter, section, text="Cùng một nội dung.", base_version=1
+    )
     assert again.id == first.id
     assert section.current_version == 2
 
@@ -89,13 +105,19 @@ def test_double_submitted_save_makes_one_version(report, people):
 def test_saving_nothing_new_is_refused(report, people):
     entry = queries.outline(report)[0]
     with pytest.raises(InvalidInput):
-        services.save_section(people.drafter, entry.section, text=entry.version.text, base_version=1)
+        services.save_section(
+            people.drafter, entry.section, text=entry.version.text, base_version=1
+        )
 
 
 def test_rename_is_a_version_of_its_own(report, people):
     entry = queries.outline(report)[0]
     version = services.save_section(
-        people.drafter, entry.section, text=entry.version.text, base_version=1, heading="ĐÁNH GIÁ CHUNG"
+        people.drafter,
+        entry.section,
+        text=entry.version.text,
+        base_version=1,
+        heading="ĐÁNH GIÁ CHUNG",
     )
     assert (version.kind, version.heading) == ("rename", "ĐÁNH GIÁ CHUNG")
 
@@ -112,8 +134,9 @@ def test_restore_is_a_new_version_equal_to_the_old_one(report, people):
 
 def test_add_section_after_another_renumbers(report, people):
     first = queries.outline(report)[0].section
-    services.add_section(people.drafter, report, heading="Bối cảnh", text="Bối cảnh chung.", parent=first,
-                         after=None)
+    services.add_section(
+        people.drafter, report, heading="Bối cảnh", text="Bối cảnh chung.", parent=first, after=None
+    )
     services.add_section(people.drafter, report, heading="Đánh giá chung", parent=None, after=first)
     assert _entries(report) == [
         ("I", "ĐÁNH GIÁ KẾT QUẢ"),

@@ -31,11 +31,15 @@ def test_open_round_records_versions_and_notifies_invited_departments(people, re
 def test_round_validation(people, report):
     future = utcnow() + timedelta(days=1)
     with pytest.raises(InvalidInput):
-        services.open_round(people.drafter, report, deadline=utcnow() - timedelta(hours=1), department_codes=["STC"])
+        services.open_round(
+            people.drafter, report, deadline=utcnow() - timedelta(hours=1), department_codes=["STC"]
+        )
     with pytest.raises(InvalidInput):
         services.open_round(people.drafter, report, deadline=future, department_codes=[])
     with pytest.raises(InvalidInput) as caught:
-        services.open_round(people.drafter, report, deadline=future, department_codes=["STC", "XYZ"])
+        services.open_round(
+            people.drafter, report, deadline=future, department_codes=["STC", "XYZ"]
+        )
     assert caught.value.details["unknown"] == ["XYZ"]
     with pytest.raises(PermissionDenied):
         services.open_round(people.chair, report, deadline=future, department_codes=["STC"])
@@ -46,7 +50,9 @@ def test_round_validation(people, report):
 
 def test_department_drafts_are_private_to_the_department(people, report):
     open_round(people, report)
-    comment = services.add_comment(people.reviewer, section(report), body="Đề nghị rà soát số liệu GRDP.")
+    comment = services.add_comment(
+        people.reviewer, section(report), body="Đề nghị rà soát số liệu GRDP."
+    )
     db.session.commit()
     assert comment.is_draft and comment.department_id == people.department.id
     # A colleague in the same department sees and edits it.
@@ -72,7 +78,9 @@ def test_only_invited_departments_comment_while_a_round_is_open(people, report):
 
 
 def test_drafting_team_and_chair_comments_are_published_at_once(people, report):
-    drafter_comment = services.add_comment(people.drafter, section(report), body="Tổ soạn thảo lưu ý.")
+    drafter_comment = services.add_comment(
+        people.drafter, section(report), body="Tổ soạn thảo lưu ý."
+    )
     chair_comment = services.add_report_comment(people.chair, report, body="Bố cục cần gọn hơn.")
     assert drafter_comment.state == chair_comment.state == "submitted"
     assert chair_comment.kind == "structure" and chair_comment.section_id is None
@@ -84,17 +92,23 @@ def test_quoted_passage_is_anchored_and_followed_to_later_versions(people, repor
     open_round(people, report)
     target = section(report, 2)
     comment = services.add_comment(
-        people.reviewer, target, body="Số liệu dịch vụ chưa khớp.", kind="figures", quote="dịch vụ tăng 11,2%/năm"
+        people.reviewer,
+        target,
+        body="Số liệu dịch vụ chưa khớp.",
+        kind="figures",
+        quote="dịch vụ tăng 11,2%/năm",
     )
     assert comment.quote == "dịch vụ tăng 11,2%/năm" and comment.base_version == 1
-    assert target.current.text[comment.quote_start:].startswith(comment.quote)
+    assert target.current.text[comment.quote_start :].startswith(comment.quote)
     assert comment.quote_prefix and comment.quote_suffix
     db.session.commit()
     new_text = "Bối cảnh mới được bổ sung.\n\n" + target.current.text
     report_services.save_section(people.drafter, target, text=new_text, base_version=1)
     moved = queries.anchor_status(comment, target.current.text, target.current_version)
-    assert moved.status == "exact" and new_text[moved.start:moved.end] == comment.quote
-    report_services.save_section(people.drafter, target, text="Đoạn văn đã viết lại hoàn toàn.", base_version=2)
+    assert moved.status == "exact" and new_text[moved.start : moved.end] == comment.quote
+    report_services.save_section(
+        people.drafter, target, text="Đoạn văn đã viết lại hoàn toàn.", base_version=2
+    )
     gone = queries.anchor_status(comment, target.current.text, target.current_version)
     assert gone.status == "not_found"
 
@@ -102,7 +116,9 @@ def test_quoted_passage_is_anchored_and_followed_to_later_versions(people, repor
 def test_quote_must_be_in_the_version(people, report):
     open_round(people, report)
     with pytest.raises(InvalidInput):
-        services.add_comment(people.reviewer, section(report), body="x", quote="câu không có trong văn bản")
+        services.add_comment(
+            people.reviewer, section(report), body="x", quote="câu không có trong văn bản"
+        )
     with pytest.raises(InvalidInput):
         services.add_comment(people.reviewer, section(report), body="x", base_version=9)
     with pytest.raises(InvalidInput):
@@ -117,9 +133,14 @@ def test_suggestion_rules(people, report):
     with pytest.raises(InvalidInput):
         services.add_suggestion(people.reviewer, target, base_version=5, text="Văn bản khác.")
     with pytest.raises(PermissionDenied):
-        services.add_suggestion(people.drafter, target, base_version=1, text="Tổ soạn thảo sửa trực tiếp.")
+        services.add_suggestion(
+            people.drafter, target, base_version=1, text="Tổ soạn thảo sửa trực tiếp."
+        )
     suggestion = services.add_suggestion(
-        people.reviewer, target, base_version=1, text=target.current.text.replace("11,2", "11,5"),
+        people.reviewer,
+        target,
+        base_version=1,
+        text=target.current.text.replace("11,2", "11,5"),
         rationale="Theo số liệu Cục Thống kê.",
     )
     assert suggestion.status == "draft"
@@ -130,8 +151,12 @@ def test_suggestion_rules(people, report):
 
 def _feedback(people, report, user):
     services.add_comment(user, section(report), body=f"Ý kiến của {user.department.code}.")
-    services.add_suggestion(user, section(report, 2), base_version=1,
-                            text=section(report, 2).current.text + "\n\nBổ sung một câu.")
+    services.add_suggestion(
+        user,
+        section(report, 2),
+        base_version=1,
+        text=section(report, 2).current.text + "\n\nBổ sung một câu.",
+    )
     db.session.commit()
 
 
@@ -140,18 +165,24 @@ def test_submission_publishes_all_drafts_with_round_time_and_dispatch(people, re
     _feedback(people, report, people.reviewer)
     from datetime import date
 
-    submission = services.submit_response(people.lead, round_, dispatch_number="123/STC-KH",
-                                          dispatch_date=date(2019, 12, 10))
+    submission = services.submit_response(
+        people.lead, round_, dispatch_number="123/STC-KH", dispatch_date=date(2019, 12, 10)
+    )
     db.session.commit()
     assert (submission.comment_count, submission.suggestion_count, submission.late) == (1, 1, False)
     comments, suggestions = queries.section_feedback(people.drafter, section(report))
     assert [c.state for c in comments] == ["submitted"]
     assert comments[0].round_id == round_.id and comments[0].submission_id == submission.id
     assert queries.department_drafts(report, people.department.id) == ([], [])
-    drafter_notes = db.session.scalars(select(Notification).where(Notification.user_id == people.drafter.id)).all()
+    drafter_notes = db.session.scalars(
+        select(Notification).where(Notification.user_id == people.drafter.id)
+    ).all()
     assert [n.kind for n in drafter_notes] == ["response_submitted"]
     status = queries.response_of(round_, people.department.id)
-    assert status.status is ResponseStatus.SUBMITTED and status.dispatches[0].dispatch_number == "123/STC-KH"
+    assert (
+        status.status is ResponseStatus.SUBMITTED
+        and status.dispatches[0].dispatch_number == "123/STC-KH"
+    )
 
 
 def test_only_the_lead_submits(people, report):
@@ -217,7 +248,9 @@ def test_after_close_submission_is_refused_and_drafts_stay(people, report):
     assert caught.value.status == 409 and str(round_.number) in caught.value.message
     db.session.rollback()
     assert comment.state == "draft"
-    statuses = {r.department.code: (r.status.value, r.deemed_agree) for r in queries.responses(round_)}
+    statuses = {
+        r.department.code: (r.status.value, r.deemed_agree) for r in queries.responses(round_)
+    }
     assert statuses == {"STC": ("drafting", True), "SCT": ("not_started", True)}
     assert report.status == "drafting"
 
@@ -265,5 +298,11 @@ def test_every_state_change_is_audited(people, report):
     services.close_round(people.drafter, round_)
     db.session.commit()
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
-    for action in ("round.opened", "comment.created", "response.submitted", "comment.withdrawn", "round.closed"):
+    for action in (
+        "round.opened",
+        "comment.created",
+        "response.submitted",
+        "comment.withdrawn",
+        "round.closed",
+    ):
         assert action in actions

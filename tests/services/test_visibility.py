@@ -15,14 +15,18 @@ def items(people, report):
     s = section(report, 2)
     created = {
         "a_submitted": services.add_comment(people.reviewer, s, body="A đã gửi."),
-        "a_suggestion": services.add_suggestion(people.reviewer, s, base_version=1, text=s.current.text + " A."),
+        "a_suggestion": services.add_suggestion(
+            people.reviewer, s, base_version=1, text=s.current.text + " A."
+        ),
         "b_submitted": services.add_comment(people.other_reviewer, s, body="B đã gửi."),
         "drafter": services.add_comment(people.drafter, s, body="Tổ soạn thảo."),
     }
     services.submit_response(people.lead, round_)
     services.submit_response(people.other_lead, round_)
     created["a_draft"] = services.add_comment(people.reviewer, s, body="A nháp.")
-    created["a_draft_suggestion"] = services.add_suggestion(people.lead, s, base_version=1, text=s.current.text + " A2.")
+    created["a_draft_suggestion"] = services.add_suggestion(
+        people.lead, s, base_version=1, text=s.current.text + " A2."
+    )
     created["b_draft"] = services.add_comment(people.other_reviewer, s, body="B nháp.")
     db.session.commit()
     return created
@@ -31,7 +35,10 @@ def items(people, report):
 ALL_PUBLISHED = {"a_submitted", "a_suggestion", "b_submitted", "drafter"}
 EXPECTED = {
     # viewer: (visible when departments see each other, visible when they do not)
-    "reviewer": (ALL_PUBLISHED | {"a_draft", "a_draft_suggestion"}, {"a_submitted", "a_suggestion", "drafter", "a_draft", "a_draft_suggestion"}),
+    "reviewer": (
+        ALL_PUBLISHED | {"a_draft", "a_draft_suggestion"},
+        {"a_submitted", "a_suggestion", "drafter", "a_draft", "a_draft_suggestion"},
+    ),
     "other_reviewer": (ALL_PUBLISHED | {"b_draft"}, {"b_submitted", "drafter", "b_draft"}),
     "drafter": (ALL_PUBLISHED, ALL_PUBLISHED),
     "chair": (ALL_PUBLISHED, ALL_PUBLISHED),
@@ -46,7 +53,9 @@ def test_visibility_matrix(people, report, items, viewer, see_each_other):
     db.session.commit()
     user = getattr(people, viewer)
     expected = EXPECTED[viewer][0 if see_each_other else 1]
-    by_predicate = {name for name, item in items.items() if permissions.can_see_feedback(user, item)}
+    by_predicate = {
+        name for name, item in items.items() if permissions.can_see_feedback(user, item)
+    }
     assert by_predicate == expected
     comments = set(db.session.scalars(queries.visible_comments(user, report)))
     suggestions = set(db.session.scalars(queries.visible_suggestions(user, report)))

@@ -32,7 +32,9 @@ def test_wrong_password_and_unknown_user_give_the_same_answer(client, people):
 
     def page(response, username):
         # CSRF tokens are time-stamped: they may differ between any two pages.
-        html = re.sub(r'(name="csrf_token"[^>]*value=")[^"]+"', r"\1", response.get_data(as_text=True))
+        html = re.sub(
+            r'(name="csrf_token"[^>]*value=")[^"]+"', r"\1", response.get_data(as_text=True)
+        )
         return html.replace(username, "X")
 
     assert page(wrong, "stc.lead") == page(missing, "khong.co")
@@ -61,23 +63,36 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, auth, peopl
     other = app.test_client()
     other.post("/login", data={"username": "chair", "password": factories.PASSWORD})
     assert other.get("/").status_code == 200
-    response = auth.client.post("/account/password", data={"current": factories.PASSWORD, "new": "Một mật khẩu mới dài"})
+    response = auth.client.post(
+        "/account/password", data={"current": factories.PASSWORD, "new": "Một mật khẩu mới dài"}
+    )
     assert response.status_code == 302
     assert auth.client.get("/").status_code == 200
     assert other.get("/").status_code == 302
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/x"]
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/x",
+    ],
 )
 def test_next_never_leaves_the_site(client, people, target):
-    response = client.post("/login?next=x", data={"username": "chair", "password": factories.PASSWORD, "next": target})
+    response = client.post(
+        "/login?next=x", data={"username": "chair", "password": factories.PASSWORD, "next": target}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 
 def test_next_inside_the_site_is_followed(client, people):
-    response = client.post("/login", data={"username": "chair", "password": factories.PASSWORD, "next": "/audit?x=1"})
+    response = client.post(
+        "/login", data={"username": "chair", "password": factories.PASSWORD, "next": "/audit?x=1"}
+    )
     assert response.headers["Location"] == "/audit?x=1"
 
 
@@ -91,7 +106,12 @@ def test_language_switch(client, auth, people):
 def test_security_headers(client, people):
     response = client.get("/login")
     csp = response.headers["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
         assert directive in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"

@@ -10,22 +10,36 @@ from ..review_helpers import open_round, section
 def test_chair_dashboard_follows_an_item_and_answers_an_escalation(client, auth, people, report):
     round_ = open_round(people, report)
     comment = services.add_comment(people.reviewer, section(report), body="Chỉ tiêu 2025 quá cao.")
-    suggestion = services.add_suggestion(people.reviewer, section(report, 2), base_version=1,
-                                         text=section(report, 2).current.text + "\n\nThêm.")
+    suggestion = services.add_suggestion(
+        people.reviewer,
+        section(report, 2),
+        base_version=1,
+        text=section(report, 2).current.text + "\n\nThêm.",
+    )
     services.submit_response(people.lead, round_)
     db.session.commit()
-    decisions.resolve_comment(people.drafter, comment, disposition="escalated", response="Xin ý kiến.")
+    decisions.resolve_comment(
+        people.drafter, comment, disposition="escalated", response="Xin ý kiến."
+    )
     db.session.commit()
     auth.login("chair")
     page = client.get(f"/reports/{report.id}/dashboard")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "<svg" in html and 'class="bar' in html
-    assert f"/suggestions/{suggestion.id}" in html  # the outstanding item links to where it is decided
+    assert (
+        f"/suggestions/{suggestion.id}" in html
+    )  # the outstanding item links to where it is decided
     assert "Sở Công Thương" in html  # a department that has not answered
     assert client.get(f"/suggestions/{suggestion.id}").status_code == 200
-    response = client.post(f"/comments/{comment.id}/resolve", data={
-        "disposition": "absorbed", "response": "Đồng ý điều chỉnh.", "next": f"/reports/{report.id}/dashboard"})
+    response = client.post(
+        f"/comments/{comment.id}/resolve",
+        data={
+            "disposition": "absorbed",
+            "response": "Đồng ý điều chỉnh.",
+            "next": f"/reports/{report.id}/dashboard",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert comment.disposition == "absorbed" and comment.decided_by_id == people.chair.id
@@ -35,7 +49,9 @@ def test_issue_compare_approve_submit_and_download(client, auth, people, report)
     auth.login("drafter")
     assert client.post(f"/reports/{report.id}/editions", data={"note": "Lần 1"}).status_code == 302
     target = section(report)
-    report_services.save_section(people.drafter, target, text="Đánh giá chung đã sửa.", base_version=1)
+    report_services.save_section(
+        people.drafter, target, text="Đánh giá chung đã sửa.", base_version=1
+    )
     db.session.commit()
     client.post(f"/reports/{report.id}/editions", data={"note": "Lần 2"})
     auth.logout()
@@ -50,7 +66,10 @@ def test_issue_compare_approve_submit_and_download(client, auth, people, report)
     assert "/approve" not in page and "/submit" not in page
     download = client.get(f"/reports/{report.id}/editions/2/export.docx?changes_since=1")
     assert download.status_code == 200 and download.data[:2] == b"PK"
-    assert download.headers["Content-Disposition"] == 'attachment; filename="du-thao-lan-2-thay-doi-tu-lan-1.docx"'
+    assert (
+        download.headers["Content-Disposition"]
+        == 'attachment; filename="du-thao-lan-2-thay-doi-tu-lan-1.docx"'
+    )
 
 
 def test_drafter_cannot_approve_from_the_page(client, auth, people, report):

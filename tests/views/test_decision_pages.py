@@ -28,9 +28,15 @@ def test_three_departments_two_merge_one_is_merged_by_hand(client, auth, people,
     target = section(report, 2)
     report_services.save_section(people.drafter, target, text=TEXT, base_version=1)
     round_ = open_round(people, report, codes=["STC", "SCT", "SXD"])
-    a = services.add_suggestion(people.reviewer, target, base_version=2, text=TEXT.replace("10,7%", "10,8%"))
-    b = services.add_suggestion(people.other_reviewer, target, base_version=2, text=TEXT.replace("48,5", "48,6"))
-    c = services.add_suggestion(sxd_reviewer, target, base_version=2, text=TEXT.replace("ước đạt 10,7%", "đạt khoảng 11%"))
+    a = services.add_suggestion(
+        people.reviewer, target, base_version=2, text=TEXT.replace("10,7%", "10,8%")
+    )
+    b = services.add_suggestion(
+        people.other_reviewer, target, base_version=2, text=TEXT.replace("48,5", "48,6")
+    )
+    c = services.add_suggestion(
+        sxd_reviewer, target, base_version=2, text=TEXT.replace("ước đạt 10,7%", "đạt khoảng 11%")
+    )
     for lead in (people.lead, people.other_lead, sxd_lead):
         services.submit_response(lead, round_)
     db.session.commit()
@@ -41,15 +47,27 @@ def test_three_departments_two_merge_one_is_merged_by_hand(client, auth, people,
 
     page = client.get(f"/suggestions/{a.id}").get_data(as_text=True)
     assert "<del>" in page and "<ins>" in page and "Accept" in page or "Chấp nhận" in page
-    assert client.post(f"/suggestions/{a.id}/accept", data={"text": TEXT.replace("10,7%", "10,8%"),
-                       "original": TEXT.replace("10,7%", "10,8%"), "expected_version": "2", "note": ""}).status_code == 302
+    assert (
+        client.post(
+            f"/suggestions/{a.id}/accept",
+            data={
+                "text": TEXT.replace("10,7%", "10,8%"),
+                "original": TEXT.replace("10,7%", "10,8%"),
+                "expected_version": "2",
+                "note": "",
+            },
+        ).status_code
+        == 302
+    )
 
     # b was made on version 2; the section is at 3 now: the page previews the rebased result.
     page = client.get(f"/suggestions/{b.id}").get_data(as_text=True)
     preview_text = TEXT.replace("10,7%", "10,8%").replace("48,5", "48,6")
     assert "version 3" in page or "phiên bản 3" in page
-    client.post(f"/suggestions/{b.id}/accept", data={"text": preview_text, "original": preview_text,
-                                                      "expected_version": "3", "note": ""})
+    client.post(
+        f"/suggestions/{b.id}/accept",
+        data={"text": preview_text, "original": preview_text, "expected_version": "3", "note": ""},
+    )
     assert target.current.text == preview_text
 
     # c overlaps a's change: the page sends the drafter to the merge page.
@@ -60,12 +78,25 @@ def test_three_departments_two_merge_one_is_merged_by_hand(client, auth, people,
     html = merge.get_data(as_text=True)
     assert 'class="clash"' in html or "clash" in html
     merged = preview_text.replace("ước đạt 10,8%", "đạt khoảng 10,8 – 11%")
-    response = client.post(f"/suggestions/{c.id}/accept", data={"text": merged, "original": "", "expected_version": "4",
-                                                                "note": "Kết hợp hai ý kiến"})
+    response = client.post(
+        f"/suggestions/{c.id}/accept",
+        data={
+            "text": merged,
+            "original": "",
+            "expected_version": "4",
+            "note": "Kết hợp hai ý kiến",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
-    statuses = {s.id: (s.status, s.accepted_with_edits) for s in db.session.scalars(select(Suggestion))}
-    assert statuses == {a.id: ("accepted", False), b.id: ("accepted", False), c.id: ("accepted", True)}
+    statuses = {
+        s.id: (s.status, s.accepted_with_edits) for s in db.session.scalars(select(Suggestion))
+    }
+    assert statuses == {
+        a.id: ("accepted", False),
+        b.id: ("accepted", False),
+        c.id: ("accepted", True),
+    }
     history = [(v.number, v.kind) for v in report_queries.versions(target)]
     assert history == [(5, "accept"), (4, "accept"), (3, "accept"), (2, "edit"), (1, "import")]
     history_page = client.get(f"/sections/{target.id}/history").get_data(as_text=True)
@@ -81,7 +112,9 @@ def test_three_departments_two_merge_one_is_merged_by_hand(client, auth, people,
 def test_reject_without_reason_keeps_the_suggestion_pending(client, auth, people, report):
     round_ = open_round(people, report)
     target = section(report, 2)
-    s = services.add_suggestion(people.reviewer, target, base_version=1, text=target.current.text + " Thêm.")
+    s = services.add_suggestion(
+        people.reviewer, target, base_version=1, text=target.current.text + " Thêm."
+    )
     services.submit_response(people.lead, round_)
     db.session.commit()
     auth.login("drafter")
@@ -99,11 +132,18 @@ def test_resolve_comment_from_the_section_page(client, auth, people, report):
     auth.login("drafter")
     page = client.get(f"/sections/{section(report).id}").get_data(as_text=True)
     assert f"/comments/{comment.id}/resolve" in page
-    client.post(f"/comments/{comment.id}/resolve", data={"disposition": "explained", "response": ""})
+    client.post(
+        f"/comments/{comment.id}/resolve", data={"disposition": "explained", "response": ""}
+    )
     assert comment.disposition is None
-    client.post(f"/comments/{comment.id}/resolve", data={"disposition": "explained", "response": "Nguồn đã nêu ở phụ lục."})
+    client.post(
+        f"/comments/{comment.id}/resolve",
+        data={"disposition": "explained", "response": "Nguồn đã nêu ở phụ lục."},
+    )
     db.session.expire_all()
     assert comment.disposition == "explained"
     auth.logout()
     auth.login("stc.reviewer")
-    assert "Nguồn đã nêu ở phụ lục." in client.get(f"/sections/{section(report).id}").get_data(as_text=True)
+    assert "Nguồn đã nêu ở phụ lục." in client.get(f"/sections/{section(report).id}").get_data(
+        as_text=True
+    )

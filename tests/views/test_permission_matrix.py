@@ -82,11 +82,20 @@ MATRIX = [
 ]
 
 PLACEHOLDERS = {
-    "{rid}": "<int:rid>", "{sid}": "<int:sid>", "{uid}": "<int:uid>", "{did}": "<int:did>",
-    "{round}": "<int:round_id>", "{draft_comment}": "<int:comment_id>", "{submitted_comment}": "<int:comment_id>",
-    "{draft_suggestion}": "<int:suggestion_id>", "{submitted_suggestion}": "<int:suggestion_id>",
-    "/versions/1": "/versions/<int:n>", "/move/down": "/move/<direction>", "{edition}": "<int:n>",
-    "/export.docx": "/export.<fmt>", "/dispositions.csv": "/dispositions.<fmt>",
+    "{rid}": "<int:rid>",
+    "{sid}": "<int:sid>",
+    "{uid}": "<int:uid>",
+    "{did}": "<int:did>",
+    "{round}": "<int:round_id>",
+    "{draft_comment}": "<int:comment_id>",
+    "{submitted_comment}": "<int:comment_id>",
+    "{draft_suggestion}": "<int:suggestion_id>",
+    "{submitted_suggestion}": "<int:suggestion_id>",
+    "/versions/1": "/versions/<int:n>",
+    "/move/down": "/move/<direction>",
+    "{edition}": "<int:n>",
+    "/export.docx": "/export.<fmt>",
+    "/dispositions.csv": "/dispositions.<fmt>",
 }
 
 
@@ -96,26 +105,38 @@ def world(people, report):
     round_ = open_round(people, report)
     target = queries.outline(report)[1].section
     submitted_comment = services.add_comment(people.reviewer, target, body="Đã gửi.")
-    submitted_suggestion = services.add_suggestion(people.reviewer, target, base_version=1, text="Văn bản đề xuất.")
+    submitted_suggestion = services.add_suggestion(
+        people.reviewer, target, base_version=1, text="Văn bản đề xuất."
+    )
     services.submit_response(people.lead, round_)
     draft_comment = services.add_comment(people.reviewer, target, body="Bản nháp.")
-    draft_suggestion = services.add_suggestion(people.reviewer, target, base_version=1, text="Bản nháp đề xuất.")
+    draft_suggestion = services.add_suggestion(
+        people.reviewer, target, base_version=1, text="Bản nháp đề xuất."
+    )
     edition = edition_services.issue_edition(people.drafter, report)
     db.session.commit()
     return {
-        "rid": report.id, "sid": target.id, "uid": people.reviewer.id, "did": people.department.id,
-        "round": round_.id, "draft_comment": draft_comment.id, "submitted_comment": submitted_comment.id,
-        "draft_suggestion": draft_suggestion.id, "submitted_suggestion": submitted_suggestion.id,
+        "rid": report.id,
+        "sid": target.id,
+        "uid": people.reviewer.id,
+        "did": people.department.id,
+        "round": round_.id,
+        "draft_comment": draft_comment.id,
+        "submitted_comment": submitted_comment.id,
+        "draft_suggestion": draft_suggestion.id,
+        "submitted_suggestion": submitted_suggestion.id,
         "edition": edition.number,
     }
 
+
 # Routes that are not role-gated pages: static files, login, logout, language, the API.
-NOT_IN_MATRIX = {"static", "auth.login", "auth.logout", "auth.set_language"}
+NOT_IN_MATRIX = {"static", "auth.login", "auth.logout", "auth.set_language", "healthz"}
 
 
 def test_matrix_covers_every_page_route(app):
     rules = {
-        rule.rule for rule in app.url_map.iter_rules()
+        rule.rule
+        for rule in app.url_map.iter_rules()
         if rule.endpoint not in NOT_IN_MATRIX and not rule.endpoint.startswith("api.")
     }
     templates = set()
@@ -123,11 +144,15 @@ def test_matrix_covers_every_page_route(app):
         for placeholder, converter in PLACEHOLDERS.items():
             url = url.replace(placeholder, converter)
         templates.add(url)
-    assert rules <= templates, f"routes missing from the permission matrix: {sorted(rules - templates)}"
+    assert rules <= templates, (
+        f"routes missing from the permission matrix: {sorted(rules - templates)}"
+    )
 
 
 @pytest.mark.parametrize("role", sorted(ALL))
-@pytest.mark.parametrize(("method", "url", "allowed"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("method", "url", "allowed"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX]
+)
 def test_role_against_route(client, auth, people, world, role, method, url, allowed):
     url = url.format(**world)
     auth.login(getattr(people, role))
@@ -135,12 +160,16 @@ def test_role_against_route(client, auth, people, world, role, method, url, allo
     response = client.open(url, method=method, data=data)
     if role in allowed:
         # Reaching the action is what is tested here; an empty form may still be refused as invalid.
-        assert response.status_code not in (401, 403, 404) and response.status_code < 500, response.status_code
+        assert response.status_code not in (401, 403, 404) and response.status_code < 500, (
+            response.status_code
+        )
     else:
         assert response.status_code in (403, 404), response.status_code
 
 
-@pytest.mark.parametrize(("method", "url", "allowed"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("method", "url", "allowed"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX]
+)
 def test_anonymous_is_sent_to_login(client, people, world, method, url, allowed):
     url = url.format(**world)
     response = client.open(url, method=method)

@@ -28,10 +28,16 @@ class QueryCounter:
 def _feedback(people, report, round_, n):
     target = section(report, 2)
     for i in range(n):
-        comment = services.add_comment(people.reviewer, target, body=f"Ý kiến số {i}.", quote="dịch vụ tăng 11,2%/năm")
+        comment = services.add_comment(
+            people.reviewer, target, body=f"Ý kiến số {i}.", quote="dịch vụ tăng 11,2%/năm"
+        )
         services.add_reply(people.reviewer, comment, body="Bổ sung.")
-        services.add_suggestion(people.other_reviewer, target, base_version=1,
-                                text=target.current.text + f"\n\nĐề xuất {i}.")
+        services.add_suggestion(
+            people.other_reviewer,
+            target,
+            base_version=1,
+            text=target.current.text + f"\n\nĐề xuất {i}.",
+        )
     services.submit_response(people.lead, round_)
     services.submit_response(people.other_lead, round_)
     db.session.commit()
@@ -66,4 +72,3 @@ def test_query_count_does_not_grow_with_feedback(app, client, auth, people, repo
     _feedback(people, report, round_, 30)
     many = _count(app, client, urls[page])
     assert many == few, (few, many)
-

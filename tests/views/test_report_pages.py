@@ -17,7 +17,9 @@ def test_report_page_shows_toc_numbers_and_tables(client, auth, people, report):
     for number in ("I.", "I.1.", "I.2.", "II."):
         assert f'<span class="num">{number}</span>' in html
     assert "<td>Tăng trưởng GRDP</td>" in html
-    assert not re.search(r'/sections/\d+/(edit|move|delete)', html)  # a reviewer sees no editing controls
+    assert not re.search(
+        r"/sections/\d+/(edit|move|delete)", html
+    )  # a reviewer sees no editing controls
 
 
 def test_drafter_creates_report_by_upload(client, auth, people):
@@ -27,7 +29,10 @@ def test_drafter_creates_report_by_upload(client, auth, people):
     data = {
         "title": "",
         "markdown": "",
-        "file": (BytesIO("# Báo cáo tải lên\n\n## Một\n\nA\n\n## Hai\n\nB\n".encode()), "bao-cao.md"),
+        "file": (
+            BytesIO("# Báo cáo tải lên\n\n## Một\n\nA\n\n## Hai\n\nB\n".encode()),
+            "bao-cao.md",
+        ),
     }
     response = client.post("/reports/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
@@ -49,9 +54,15 @@ def test_edit_then_history_then_diff(client, auth, people, report):
     section = _sections(report)[0]
     form = client.get(f"/sections/{section.id}/edit").get_data(as_text=True)
     assert 'name="base_version"' in form
-    response = client.post(f"/sections/{section.id}/edit", data={
-        "heading": "ĐÁNH GIÁ KẾT QUẢ", "text": "Tốc độ tăng trưởng GRDP bình quân đạt 10,8%/năm.",
-        "reason": "Cập nhật số liệu", "base_version": "1"})
+    response = client.post(
+        f"/sections/{section.id}/edit",
+        data={
+            "heading": "ĐÁNH GIÁ KẾT QUẢ",
+            "text": "Tốc độ tăng trưởng GRDP bình quân đạt 10,8%/năm.",
+            "reason": "Cập nhật số liệu",
+            "base_version": "1",
+        },
+    )
     assert response.status_code == 302
     history = client.get(f"/sections/{section.id}/history").get_data(as_text=True)
     assert "Cập nhật số liệu" in history
@@ -67,8 +78,10 @@ def test_stale_edit_shows_conflict_page_and_keeps_the_typed_text(client, auth, p
     db.session.commit()
     auth.login("drafter")
     mine = "Bản của tôi, soạn trong lúc đó, dài và quan trọng."
-    response = client.post(f"/sections/{section.id}/edit", data={
-        "heading": "ĐÁNH GIÁ KẾT QUẢ", "text": mine, "reason": "", "base_version": "1"})
+    response = client.post(
+        f"/sections/{section.id}/edit",
+        data={"heading": "ĐÁNH GIÁ KẾT QUẢ", "text": mine, "reason": "", "base_version": "1"},
+    )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert mine in html
@@ -80,7 +93,12 @@ def test_stale_edit_shows_conflict_page_and_keeps_the_typed_text(client, auth, p
 def test_double_submit_makes_one_version(client, auth, people, report):
     auth.login("drafter")
     section = _sections(report)[0]
-    data = {"heading": "ĐÁNH GIÁ KẾT QUẢ", "text": "Một lần thôi.", "reason": "", "base_version": "1"}
+    data = {
+        "heading": "ĐÁNH GIÁ KẾT QUẢ",
+        "text": "Một lần thôi.",
+        "reason": "",
+        "base_version": "1",
+    }
     assert client.post(f"/sections/{section.id}/edit", data=data).status_code == 302
     assert client.post(f"/sections/{section.id}/edit", data=data).status_code == 302
     assert len(queries.versions(section)) == 2
