@@ -1,4 +1,4 @@
-"""Database engine set-up and the write lock used by decisions.
+"""Database engine set-up, SQLite write transactions, and the write lock used by decisions.
 
 SQLite needs three things to behave like a real server here: foreign keys on,
 WAL with a busy timeout, and -- for read-then-write transactions that must not
@@ -45,6 +45,18 @@ def configure_engine(engine: Engine) -> None:
         _begin_immediate.set(False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         connection.info["immediate"] = immediate
+
+
+def begin_writes_immediately(immediate: bool = True) -> None:
+    """Make the next transaction on SQLite a ``BEGIN IMMEDIATE`` one (no-op elsewhere).
+
+    Called at the start of every state-changing request. A deferred SQLite transaction
+    that reads and then writes cannot wait for the write lock: if another connection
+    committed since its first read, SQLite answers "database is locked" at once, without
+    using the busy timeout (its snapshot is stale). Taking the write lock at BEGIN makes
+    concurrent writers queue for up to the busy timeout instead. Readers are unaffected
+    (WAL)."""
+    _begin_immediate.set(immediate)
 
 
 @event.listens_for(Session, "after_flush")

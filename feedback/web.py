@@ -15,6 +15,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from . import markup, permissions
+from .database import begin_writes_immediately
 from .errors import DomainError
 from .extensions import db
 from .i18n import date_filter, datetime_filter
@@ -55,6 +56,15 @@ def init_app(app: Flask) -> None:
     def healthz():
         """Liveness for the reverse proxy and the load benchmark's baseline: no session, no database."""
         return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+    @app.before_request
+    def _writes_take_the_lock_first():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_writes_immediately()
+
+    @app.teardown_request
+    def _reset_write_mode(_exc):
+        begin_writes_immediately(False)
 
     @app.before_request
     def _session_limits():
