@@ -78,6 +78,12 @@ LABELS: dict[str, dict[str, object]] = {
         "fuzzy": _l("text changed since; passage found nearby"),
         "not_found": _l("outdated: the passage is no longer in the text"),
     },
+    "outstanding_type": {
+        "comment": _l("comments unanswered"),
+        "suggestion": _l("suggestions undecided"),
+        "conflict": _l("conflicts waiting for a hand merge"),
+        "escalated": _l("escalated to the chair"),
+    },
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, null, or_, select, union_all
 
 from ..extensions import db
 from ..reports.models import Report
@@ -69,3 +69,202 @@ def feedback_by_section(report: Report, outline) -> list[SectionBar]:
             )
         )
     return bars
+
+
+# -- Outstanding items, grouped: counted in SQL, only the first few per section loaded --------
+
+ITEMS_PER_SECTION = 5  # listed per section; the rest are one click away in the review queue
+ESCALATED_SHOWN = 10  # escalated comments answered right on the dashboard
+
+
+@dataclass
+class Group:
+    """The outstanding items of one section or one department."""
+
+    key: int | None
+    queue_filter: dict
+    types: dict[str, int]
+    shown: list
+
+    @property
+    def count(self) -> int:
+        return sum(self.types.values())
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.shown)
+
+
+@dataclass
+class OutstandingSummary:
+    counts: dict[str, int]
+    by_section: list[Group]
+    by_department: list[tuple[object, Group]]  # (DepartmentRef or None, group)
+    escalated: list  # the first ESCALATED_SHOWN, with their text
+    departments_pending: list
+
+
+def _outstanding_items(report: Report):
+    """Every undecided item as (type, id, section_id, department_id, author_id, rank key)."""
+    type_of_comment = case((Comment.disposition == "escalated", "escalated"), else_="comment")
+    type_of_suggestion = case(
+        (Suggestion.conflict_version.is_not(None), "conflict"), else_="suggestion"
+    )
+    comments = select(
+        type_of_comment.label("type"),
+        Comment.id.label("id"),
+        Comment.section_id.label("section_id"),
+        Comment.department_id.label("department_id"),
+        Comment.author_id.label("author_id"),
+        null().label("conflict_version"),
+    ).where(
+        Comment.report_id == report.id,
+        Comment.state == FeedbackState.SUBMITTED.value,
+        or_(Comment.disposition.is_(None), Comment.disposition == "escalated"),
+    )
+    suggestions = select(
+        type_of_suggestion.label("type"),
+        Suggestion.id,
+        Suggestion.section_id,
+        Suggestion.department_id,
+        Suggestion.author_id,
+        Suggestion.conflict_version,
+    ).where(Suggestion.report_id == report.id, Suggestion.status == "pending")
+    return union_all(comments, suggestions).subquery("outstanding")
+
+
+# What needs attention first: the chair's, then hand merges, then suggestions, then comments.
+_PRIORITY = {"escalated": 0, "conflict": 1, "suggestion": 2, "comment": 3}
+
+
+def outstanding_summary(report: Report, outline) -> OutstandingSummary:
+    """The dashboard's outstanding list in a fixed number of queries, whatever the volume."""
+    from ..review import queries as review_queries
+
+    departments = review_queries.department_refs()
+    items = _outstanding_items(report)
+
+    by_section_types: dict[int | None, dict[str, int]] = {}
+    by_department_types: dict[int | None, dict[str, int]] = {}
+    counts = {"comment": 0, "suggestion": 0, "conflict": 0, "escalated": 0}
+    for row in db.session.execute(
+        select(items.c.section_id, items.c.department_id, items.c.type, func.count()).group_by(
+            items.c.section_id, items.c.department_id, items.c.type
+        )
+    ):
+        section_id, department_id, kind, n = row
+        for table, key in ((by_section_types, section_id), (by_department_types, department_id)):
+            table.setdefault(key, {}).setdefault(kind, 0)
+            table[key][kind] += n
+        counts[kind] += n
+
+    priority = case(*((items.c.type == k, v) for k, v in _PRIORITY.items()), else_=9)
+    rank = (
+        func.row_number()
+        .over(partition_by=items.c.section_id, order_by=(priority, items.c.id))
+        .label("rank")
+    )
+    ranked = select(items, rank).subquery("ranked")
+    first_rows = db.session.execute(
+        select(ranked).where(ranked.c.rank <= ITEMS_PER_SECTION).order_by(ranked.c.rank)
+    ).all()
+    escalated_rows = db.session.execute(
+        select(
+            Comment.id,
+            Comment.section_id,
+            Comment.department_id,
+            Comment.author_id,
+            Comment.submitted_at,
+            Comment.kind,
+            Comment.body,
+            Comment.disposition,
+            Comment.response,
+        )
+        .where(
+            Comment.report_id == report.id,
+            Comment.state == FeedbackState.SUBMITTED.value,
+            Comment.disposition == "escalated",
+        )
+        .order_by(Comment.submitted_at, Comment.id)
+        .limit(ESCALATED_SHOWN)
+    ).all()
+    people = review_queries.person_refs({r.author_id for r in (*first_rows, *escalated_rows)})
+    shown: dict[int | None, list] = {}
+    for row in first_rows:
+        shown.setdefault(row.section_id, []).append(
+            review_queries.OutstandingItem(
+                "comment" if row.type in ("comment", "escalated") else "suggestion",
+                row.id,
+                report.id,
+                row.section_id,
+                departments.get(row.department_id),
+                people[row.author_id],
+                None,
+                disposition="escalated" if row.type == "escalated" else None,
+                conflict_version=row.conflict_version,
+            )
+        )
+
+    order = {entry.section.id: index for index, entry in enumerate(outline)}
+    by_section = [
+        Group(
+            section_id,
+            {"section": section_id} if section_id else {},
+            types,
+            shown.get(section_id, []),
+        )
+        for section_id, types in sorted(
+            by_section_types.items(),
+            key=lambda kv: -1 if kv[0] is None else order.get(kv[0], len(order)),
+        )
+    ]
+    by_department = sorted(
+        (
+            (
+                departments.get(department_id),
+                Group(
+                    department_id,
+                    {"department": department_id} if department_id else {},
+                    types,
+                    [],
+                ),
+            )
+            for department_id, types in by_department_types.items()
+        ),
+        key=lambda pair: (pair[0] is None, pair[0].name if pair[0] else ""),
+    )
+
+    escalated = [
+        review_queries.OutstandingItem(
+            "comment",
+            c.id,
+            report.id,
+            c.section_id,
+            departments.get(c.department_id),
+            people[c.author_id],
+            c.submitted_at,
+            kind=c.kind,
+            body=c.body,
+            disposition=c.disposition,
+            response=c.response,
+        )
+        for c in escalated_rows
+    ]
+
+    round_ = review_queries.open_round(report.id) or review_queries.latest_round(report)
+    pending = []
+    if round_ is not None:
+        pending = [r for r in review_queries.responses(round_) if r.no_reply and not r.deemed_agree]
+    return OutstandingSummary(
+        counts={
+            "comments": counts["comment"],
+            "suggestions": counts["suggestion"],
+            "conflicts": counts["conflict"],
+            "escalated": counts["escalated"],
+            "departments_pending": len(pending),
+        },
+        by_section=by_section,
+        by_department=by_department,
+        escalated=escalated,
+        departments_pending=pending,
+    )

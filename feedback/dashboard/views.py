@@ -18,6 +18,16 @@ from . import charts, queries
 bp = Blueprint("dashboard", __name__)
 
 
+def _entries(report, outline, outstanding) -> dict:
+    """Section entries by id for the outstanding list; deleted sections only when needed."""
+    entries = {e.section.id: e for e in outline}
+    if any(g.key and g.key not in entries for g in outstanding.by_section) or any(
+        c.section_id and c.section_id not in entries for c in outstanding.escalated
+    ):
+        entries = {e.section.id: e for e in report_queries.outline(report, include_deleted=True)}
+    return entries
+
+
 def _series():
     comments = [
         charts.Series("open", _("comments open"), "s-open"),
@@ -48,7 +58,7 @@ def dashboard(rid: int):
     outline = report_queries.outline(report)
     round_ = review_queries.open_round(report.id) or review_queries.latest_round(report)
     responses = review_queries.responses(round_) if round_ else []
-    outstanding = review_queries.outstanding(report)
+    outstanding = queries.outstanding_summary(report, outline)
     bars = queries.feedback_by_section(report, outline)
     comment_series, suggestion_series, response_series = _series()
     general = _("The report as a whole")
@@ -62,22 +72,6 @@ def dashboard(rid: int):
     for r in responses:
         status_counts[r.status.value] += 1
     latest = edition_queries.latest(report)
-    items = (
-        outstanding.escalated
-        + outstanding.conflicts
-        + outstanding.suggestions
-        + outstanding.comments
-    )
-    by_department: dict[str, list] = {}
-    for item in items:
-        key = item.department.name if item.department else _("Drafting team and chair")
-        by_department.setdefault(key, []).append(item)
-    order = {e.section.id: index for index, e in enumerate(outline)}
-    by_section: dict[int | None, list] = {}
-    for item in sorted(
-        items, key=lambda i: -1 if i.section_id is None else order.get(i.section_id, len(order))
-    ):
-        by_section.setdefault(item.section_id, []).append(item)
     return render_template(
         "dashboard/dashboard.html",
         report=report,
@@ -85,9 +79,7 @@ def dashboard(rid: int):
         responses=responses,
         now=utcnow(),
         outstanding=outstanding,
-        by_department=dict(sorted(by_department.items())),
-        by_section=by_section,
-        entries={e.section.id: e for e in report_queries.outline(report, include_deleted=True)},
+        entries=_entries(report, outline, outstanding),
         response_chart=charts.stacked_bars(
             [(_("Departments"), status_counts, None)], response_series, label_width=120
         ),

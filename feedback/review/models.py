@@ -120,7 +120,7 @@ class RoundDepartment(db.Model):
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
 
     round: Mapped[Round] = relationship(back_populates="invitations")
-    department: Mapped[Department] = relationship()
+    department: Mapped[Department] = relationship(lazy="joined")  # an invitation names it
 
 
 class RoundSection(db.Model):

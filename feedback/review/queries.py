@@ -464,12 +464,49 @@ def _same_passage(a: Comment, b: Comment) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class DepartmentRef:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    id: int
+    username: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutstandingItem:
+    """An undecided comment or suggestion, as the outstanding lists show it.
+
+    Plain rows rather than ORM objects: a provincial report has thousands of them, and
+    the chair's dashboard and the API list them on every visit."""
+
+    type: str  # "comment" or "suggestion"
+    id: int
+    report_id: int
+    section_id: int | None
+    department: DepartmentRef | None
+    author: PersonRef
+    submitted_at: datetime | None
+    state: str = FeedbackState.SUBMITTED.value
+    kind: str | None = None
+    body: str | None = None
+    disposition: str | None = None
+    response: str | None = None
+    base_version: int | None = None
+    conflict_version: int | None = None
+
+
 @dataclass
 class Outstanding:
-    comments: list[Comment]
-    suggestions: list[Suggestion]
-    conflicts: list[Suggestion]
-    escalated: list[Comment]
+    comments: list[OutstandingItem]
+    suggestions: list[OutstandingItem]
+    conflicts: list[OutstandingItem]
+    escalated: list[OutstandingItem]
     departments_pending: list[DepartmentResponse]
     round: Round | None
 
@@ -484,35 +521,106 @@ class Outstanding:
         }
 
 
+def department_refs() -> dict[int, DepartmentRef]:
+    return {
+        row.id: DepartmentRef(row.id, row.code, row.name)
+        for row in db.session.execute(select(Department.id, Department.code, Department.name))
+    }
+
+
+def person_refs(ids) -> dict[int, PersonRef]:
+    from ..auth.models import User
+
+    return {
+        row.id: PersonRef(row.id, row.username, row.name)
+        for row in db.session.execute(
+            select(User.id, User.username, User.name).where(User.id.in_(list(ids)))
+        )
+    }
+
+
+def _pending_suggestion_rows(report: Report):
+    return db.session.execute(
+        select(
+            Suggestion.id,
+            Suggestion.section_id,
+            Suggestion.department_id,
+            Suggestion.author_id,
+            Suggestion.submitted_at,
+            Suggestion.base_version,
+            Suggestion.conflict_version,
+        )
+        .where(
+            Suggestion.report_id == report.id, Suggestion.status == SuggestionStatus.PENDING.value
+        )
+        .order_by(Suggestion.section_id, Suggestion.id)
+    ).all()
+
+
 def outstanding(report: Report) -> Outstanding:
     """Everything not yet decided on a report, and the departments that have not answered."""
-    open_comments = db.session.scalars(
-        select(Comment)
+    departments = department_refs()
+    comment_rows = db.session.execute(
+        select(
+            Comment.id,
+            Comment.section_id,
+            Comment.department_id,
+            Comment.author_id,
+            Comment.submitted_at,
+            Comment.kind,
+            Comment.body,
+            Comment.disposition,
+            Comment.response,
+        )
         .where(
             Comment.report_id == report.id,
             Comment.state == FeedbackState.SUBMITTED.value,
             or_(Comment.disposition.is_(None), Comment.disposition == "escalated"),
         )
-        .options(selectinload(Comment.department), selectinload(Comment.author))
         .order_by(Comment.section_id, Comment.id)
-    ).all()
-    pending = db.session.scalars(
-        select(Suggestion)
-        .where(
-            Suggestion.report_id == report.id, Suggestion.status == SuggestionStatus.PENDING.value
+    )
+    comment_rows = comment_rows.all()
+    suggestion_rows = _pending_suggestion_rows(report)
+    people = person_refs({r.author_id for r in (*comment_rows, *suggestion_rows)})
+    comments, escalated = [], []
+    for row in comment_rows:
+        item = OutstandingItem(
+            "comment",
+            row.id,
+            report.id,
+            row.section_id,
+            departments.get(row.department_id),
+            people[row.author_id],
+            row.submitted_at,
+            kind=row.kind,
+            body=row.body,
+            disposition=row.disposition,
+            response=row.response,
         )
-        .options(selectinload(Suggestion.department), selectinload(Suggestion.author))
-        .order_by(Suggestion.section_id, Suggestion.id)
-    ).all()
+        (escalated if row.disposition == "escalated" else comments).append(item)
+    suggestions, conflicts = [], []
+    for row in suggestion_rows:
+        item = OutstandingItem(
+            "suggestion",
+            row.id,
+            report.id,
+            row.section_id,
+            departments.get(row.department_id),
+            people[row.author_id],
+            row.submitted_at,
+            base_version=row.base_version,
+            conflict_version=row.conflict_version,
+        )
+        (suggestions if row.conflict_version is None else conflicts).append(item)
     round_ = open_round(report.id) or latest_round(report)
     departments_pending = []
     if round_ is not None:
         departments_pending = [r for r in responses(round_) if r.no_reply and not r.deemed_agree]
     return Outstanding(
-        comments=[c for c in open_comments if c.disposition is None],
-        suggestions=[s for s in pending if s.conflict_version is None],
-        conflicts=[s for s in pending if s.conflict_version is not None],
-        escalated=[c for c in open_comments if c.disposition == "escalated"],
+        comments=comments,
+        suggestions=suggestions,
+        conflicts=conflicts,
+        escalated=escalated,
         departments_pending=departments_pending,
         round=round_,
     )

@@ -86,3 +86,35 @@ def test_dispositions_page(client, auth, people, report):
     auth.login("drafter")
     html = client.get(f"/reports/{report.id}/dispositions").get_data(as_text=True)
     assert "Cần rà soát." in html and "12/STC" in html
+
+
+def test_dashboard_lists_the_first_items_of_a_busy_section_and_counts_the_rest(
+    client, auth, people, report, api
+):
+    from feedback.dashboard.queries import ITEMS_PER_SECTION
+
+    round_ = open_round(people, report)
+    busy = section(report, 2)
+    extra = ITEMS_PER_SECTION + 3
+    comments = [
+        services.add_comment(people.reviewer, busy, body=f"Ý kiến số {i} về chỉ tiêu GRDP.")
+        for i in range(extra)
+    ]
+    suggestion = services.add_suggestion(
+        people.reviewer, busy, base_version=1, text=busy.current.text + "\n\nBổ sung."
+    )
+    services.submit_response(people.lead, round_)
+    db.session.commit()
+    auth.login("chair")
+    html = client.get(f"/reports/{report.id}/dashboard").get_data(as_text=True)
+    # The suggestion comes first (decide before answering), then the oldest comments.
+    assert f"/suggestions/{suggestion.id}" in html
+    listed = [c for c in comments if f"#c{c.id}\"" in html]
+    assert listed == comments[: ITEMS_PER_SECTION - 1]
+    more = extra + 1 - ITEMS_PER_SECTION
+    assert f"và {more} mục khác trong danh sách xử lý" in html
+    assert f"/reports/{report.id}/review?section={busy.id}" in html
+    # The tiles count everything, as the API's outstanding list does.
+    counts = api.as_(people.chair).get(f"/reports/{report.id}/outstanding").get_json()["counts"]
+    assert counts["comments"] == extra and counts["suggestions"] == 1
+    assert f'<span class="big">{extra}</span>' in html
