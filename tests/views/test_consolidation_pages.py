@@ -109,7 +109,7 @@ def test_dashboard_lists_the_first_items_of_a_busy_section_and_counts_the_rest(
     html = client.get(f"/reports/{report.id}/dashboard").get_data(as_text=True)
     # The suggestion comes first (decide before answering), then the oldest comments.
     assert f"/suggestions/{suggestion.id}" in html
-    listed = [c for c in comments if f"#c{c.id}\"" in html]
+    listed = [c for c in comments if f'#c{c.id}"' in html]
     assert listed == comments[: ITEMS_PER_SECTION - 1]
     more = extra + 1 - ITEMS_PER_SECTION
     assert f"và {more} mục khác trong danh sách xử lý" in html
