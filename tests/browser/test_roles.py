@@ -83,8 +83,20 @@ def test_drafting_team_accepts_rejects_and_merges(page, live_server):
     api = LiveApi(live_server)
     social = api.section(SOCIAL)
     economy = api.section(ECONOMY)
-    # Three departments' suggestions: SNN's will be rejected, SYT's and SLDTBXH's clash.
+    # Four departments' suggestions on one section: SNN's (a new paragraph) and SYT's (a
+    # figure) touch different places and merge in turn; SLDTBXH's changes the same figure
+    # as SYT's and reaches the merge page; SGTVT's is rejected.
     _status, rejected = api.call(
+        "sgtvt.canbo",
+        "POST",
+        f"/sections/{social['id']}/suggestions",
+        {
+            "base_version": social["version"],
+            "rationale": "Bổ sung số liệu giao thông.",
+            "text": social["text"] + "\n\nTỷ lệ đường giao thông nông thôn được cứng hóa đạt 95%.",
+        },
+    )
+    _status, appended = api.call(
         "snn.canbo",
         "POST",
         f"/sections/{social['id']}/suggestions",
@@ -117,7 +129,7 @@ def test_drafting_team_accepts_rejects_and_merges(page, live_server):
             ),
         },
     )
-    for lead in ("snn.lanhdao", "syt.lanhdao", "sldtbxh.lanhdao"):
+    for lead in ("sgtvt.lanhdao", "snn.lanhdao", "syt.lanhdao", "sldtbxh.lanhdao"):
         status, _body = api.call(lead, "POST", "/rounds/1/response", {})
         assert status == 201
 
@@ -134,6 +146,10 @@ def test_drafting_team_accepts_rejects_and_merges(page, live_server):
     status, body = api.call("tosoanthao", "GET", f"/sections/{economy['id']}")
     assert "8,5%/năm" in body["text"]
 
+    page.goto(f"/suggestions/{appended['id']}")
+    page.click("form.acceptform button[type=submit]")
+    expect(page.locator(".flash-success")).to_be_visible()
+
     page.goto(f"/suggestions/{rejected['id']}")
     page.fill(
         "form.rejectform textarea[name=reason]",
@@ -144,6 +160,12 @@ def test_drafting_team_accepts_rejects_and_merges(page, live_server):
 
     page.goto(f"/suggestions/{first['id']}")
     page.click("form.acceptform button[type=submit]")
+    expect(page.locator(".flash-success")).to_be_visible()
+    # SYT's suggestion was made on the version before SNN's was accepted: rebased, both kept.
+    _status, merged_text = api.call("tosoanthao", "GET", f"/sections/{social['id']}")
+    assert "nông thôn mới nâng cao đạt 30%" in merged_text["text"]
+    assert "bảo hiểm y tế đạt 97,3%" in merged_text["text"]
+    assert merged_text["version"] == social["version"] + 2
     page.goto(f"/suggestions/{clash['id']}")
     page.locator(f"a[href$='/suggestions/{clash['id']}/merge']").click()
     expect(page.locator("mark.clash").first).to_be_visible()
