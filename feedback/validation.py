@@ -14,6 +14,30 @@ from .errors import InvalidInput, MalformedInput, TooLarge
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
+# What no database column can hold: PostgreSQL refuses NUL in text, and an unpaired
+# surrogate cannot be encoded to UTF-8. Refused for every request (web.py), whatever field.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def unstorable_character(value) -> str | None:
+    """The first NUL or unpaired surrogate in a string, or in the keys and values of
+    parsed JSON; None when there is none."""
+    if isinstance(value, str):
+        match = _UNSTORABLE.search(value)
+        return match.group() if match else None
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    for item in items:
+        found = unstorable_character(item)
+        if found is not None:
+            return found
+    return None
+
+
 def normalize_text(value: str) -> str:
     """NFC and ``\\n`` line endings: the one form every stored text takes."""
     return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))

@@ -16,10 +16,11 @@ from werkzeug.exceptions import HTTPException
 
 from . import markup, permissions
 from .database import begin_writes_immediately
-from .errors import DomainError
+from .errors import DomainError, MalformedInput
 from .extensions import db
 from .i18n import date_filter, datetime_filter
 from .labels import LABELS, label
+from .validation import unstorable_character
 
 security_log = logging.getLogger("feedback.security")
 
@@ -56,6 +57,24 @@ def init_app(app: Flask) -> None:
     def healthz():
         """Liveness for the reverse proxy and the load benchmark's baseline: no session, no database."""
         return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+    @app.before_request
+    def _refuse_unstorable_characters():
+        """NUL bytes and unpaired surrogates, anywhere in a request: 400, before any
+        view (PostgreSQL would refuse them in a query, as a 500)."""
+        values = [*request.args.keys(), *request.args.values(), *(request.view_args or {}).values()]
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            values += [*request.form.keys(), *request.form.values()]
+            if request.is_json or request.blueprint == "api":
+                values.append(request.get_json(silent=True, force=True))
+        found = unstorable_character(values)
+        if found is not None:
+            raise MalformedInput(
+                _(
+                    "The request contains a character that cannot be stored (U+%(code)04X).",
+                    code=ord(found),
+                )
+            )
 
     @app.before_request
     def _writes_take_the_lock_first():

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 EXAMPLES = int(os.environ.get("FEEDBACK_FUZZ_EXAMPLES", "12"))
 
 
-@pytest.mark.parametrize("role", ["drafter", "reviewer"])
+@pytest.mark.parametrize("role", ["admin", "drafter", "reviewer"])
 def test_generated_api_requests_never_get_a_server_error(app, people, report, api, role):
     token = api.as_(getattr(people, role)).token
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

@@ -481,3 +481,21 @@ def test_ids_too_large_for_the_database_are_not_found_not_500(client, auth, peop
     response = drafter.get(f"/reports/{report.id}/dispositions?round={huge}")
     assert response.status_code == 400
     assert "round" in response.get_json()["error"]["message"]
+
+
+def test_nul_and_lone_surrogates_are_400_in_every_field(client, people, report, api):
+    """Found by schemathesis on PostgreSQL: a NUL in the username of POST /tokens reached
+    the query (PostgreSQL refuses NUL in text: 500). Now refused before any view."""
+    token = api.as_(people.drafter)
+    for body in (
+        {"username": "chair\x00", "password": "x"},
+        {"username": "chair", "password": "\ud800"},
+    ):
+        response = client.post("/api/v1/tokens", json=body)
+        assert response.status_code == 400
+        assert "U+" in response.get_json()["error"]["message"]
+    assert client.post("/login", data={"username": "ch\x00air", "password": "x"}).status_code == 400
+    audit = token.get(f"/reports/{report.id}/audit?action=comment%00")
+    assert audit.status_code == 400
+    keyed = token.post(f"/reports/{report.id}/comments", json={"body": "Ý kiến", "k\x00": 1})
+    assert keyed.status_code == 400
