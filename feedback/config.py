@@ -53,6 +53,8 @@ class Config:
 
     FEEDBACK_DEADLINE_WARNING_HOURS = _env_int("FEEDBACK_DEADLINE_WARNING_HOURS", 48)
     FEEDBACK_PAGE_SIZE = 50
+    # The review queue shows whole sections, about this many items per page.
+    FEEDBACK_QUEUE_PAGE_ITEMS = _env_int("FEEDBACK_QUEUE_PAGE_ITEMS", 200)
 
     def __init__(self, instance_path: str):
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._local_secret(instance_path)

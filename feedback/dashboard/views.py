@@ -24,7 +24,10 @@ def _entries(report, outline, outstanding) -> dict:
     if any(g.key and g.key not in entries for g in outstanding.by_section) or any(
         c.section_id and c.section_id not in entries for c in outstanding.escalated
     ):
-        entries = {e.section.id: e for e in report_queries.outline(report, include_deleted=True)}
+        entries = {
+            e.section.id: e
+            for e in report_queries.outline(report, include_deleted=True, with_text=False)
+        }
     return entries
 
 
@@ -55,7 +58,7 @@ def _series():
 def dashboard(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_dashboard(current_user, report))
-    outline = report_queries.outline(report)
+    outline = report_queries.outline(report, with_text=False)
     round_ = review_queries.open_round(report.id) or review_queries.latest_round(report)
     responses = review_queries.responses(round_) if round_ else []
     outstanding = queries.outstanding_summary(report, outline)

@@ -53,17 +53,21 @@ def _label(numbering: str, depth: int, index: int) -> str:
     return str(index)
 
 
-def outline(report: Report, *, include_deleted: bool = False) -> list[OutlineEntry]:
+def outline(
+    report: Report, *, include_deleted: bool = False, with_text: bool = True
+) -> list[OutlineEntry]:
     """Every section of ``report`` in document order, with its number and current version.
 
     One query; numbering follows the tree (I, I.1, I.1.1 or 1, 1.1, 1.1.1), so it
-    stays right after sections are added, moved or deleted.
+    stays right after sections are added, moved or deleted. ``with_text=False`` leaves
+    the texts unread (a table of contents needs headings only; a provincial report's
+    texts are megabytes).
     """
+    current = contains_eager(Section.current)
+    if not with_text:
+        current = current.defer(SectionVersion.text)
     stmt = (
-        select(Section)
-        .join(Section.current)
-        .options(contains_eager(Section.current))
-        .where(Section.report_id == report.id)
+        select(Section).join(Section.current).options(current).where(Section.report_id == report.id)
     )
     if not include_deleted:
         stmt = stmt.where(Section.deleted_at.is_(None))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,6 +20,30 @@ from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReopenForm, ResolveFo
 from .views import bp
 
 
+def _queue_pages(report, filters, outline) -> tuple[list[list[int | None]], int]:
+    """Whole sections per page, about FEEDBACK_QUEUE_PAGE_ITEMS items each, in outline
+    order (the report as a whole first). No pages when one section is chosen or all fits."""
+    if filters["section_id"] is not None:
+        return [], 1
+    counts = queries.queue_section_counts(report, **filters)
+    limit = current_app.config["FEEDBACK_QUEUE_PAGE_ITEMS"]
+    if sum(counts.values()) <= limit:
+        return [], 1
+    pages: list[list[int | None]] = [[]]
+    filled = 0
+    for section_id in [None, *(e.section.id for e in outline)]:
+        n = counts.get(section_id, 0)
+        if not n:
+            continue
+        if filled and filled + n > limit:
+            pages.append([])
+            filled = 0
+        pages[-1].append(section_id)
+        filled += n
+    page = request.args.get("page", 1, type=whole_number)
+    return pages, min(max(page, 1), len(pages))
+
+
 @bp.get("/reports/<int:rid>/review")
 def queue(rid: int):
     report = report_queries.get_report(rid)
@@ -34,8 +58,9 @@ def queue(rid: int):
         filters["status"] = "open"
     if filters["kind"] not in (None, "suggestion", *LABELS["comment_kind"]):
         filters["kind"] = None
-    result = queries.review_queue(report, **filters)
-    outline = report_queries.outline(report, include_deleted=True)
+    outline = report_queries.outline(report, include_deleted=True, with_text=False)
+    pages, page = _queue_pages(report, filters, outline)
+    result = queries.review_queue(report, **filters, sections=pages[page - 1] if pages else None)
     departments = db.session.query(Department).order_by(Department.code).all()
     return render_template(
         "review/queue.html",
@@ -45,6 +70,8 @@ def queue(rid: int):
         outline=outline,
         entries={e.section.id: e for e in outline},
         departments=departments,
+        pages=pages,
+        page=page,
         groups=queries.passage_groups(result.comments),
         resolve_form=ResolveForm(),
         action_form=ActionForm(),

@@ -338,16 +338,7 @@ class Queue:
     counts: dict[str, dict]
 
 
-def review_queue(
-    report: Report,
-    *,
-    section_id: int | None = None,
-    department_id: int | None = None,
-    kind: str | None = None,
-    status: str = "open",
-) -> Queue:
-    """Submitted comments and suggestions, filtered (``section_id=0``: the report as a
-    whole); with counts of all open items."""
+def _queue_statements(report, *, section_id, department_id, kind, status):
     comments = select(Comment).where(
         Comment.report_id == report.id, Comment.state != FeedbackState.DRAFT.value
     )
@@ -379,6 +370,43 @@ def review_queue(
     elif kind:
         comments = comments.where(Comment.kind == kind)
         suggestions = suggestions.where(false())
+    return comments, suggestions
+
+
+def queue_section_counts(report: Report, **filters) -> dict[int | None, int]:
+    """How many items of the filtered queue each section holds (None: the report as a whole)."""
+    counts: dict[int | None, int] = {}
+    for statement in _queue_statements(report, **filters):
+        inner = statement.subquery()
+        for section_id, n in db.session.execute(
+            select(inner.c.section_id, func.count()).group_by(inner.c.section_id)
+        ):
+            counts[section_id] = counts.get(section_id, 0) + n
+    return counts
+
+
+def review_queue(
+    report: Report,
+    *,
+    section_id: int | None = None,
+    department_id: int | None = None,
+    kind: str | None = None,
+    status: str = "open",
+    sections: list[int | None] | None = None,
+) -> Queue:
+    """Submitted comments and suggestions, filtered (``section_id=0``: the report as a
+    whole; ``sections``: only these sections, a page of the queue); with counts of all
+    open items."""
+    comments, suggestions = _queue_statements(
+        report, section_id=section_id, department_id=department_id, kind=kind, status=status
+    )
+    if sections is not None:
+        ids = [s for s in sections if s is not None]
+        in_page = Comment.section_id.in_(ids)
+        if None in sections:
+            in_page = or_(in_page, Comment.section_id.is_(None))
+        comments = comments.where(in_page)
+        suggestions = suggestions.where(Suggestion.section_id.in_(ids))
     comment_rows = db.session.scalars(
         comments.options(
             selectinload(Comment.author),

@@ -593,3 +593,14 @@ def test_libreoffice_converts_the_tracked_edition_to_pdf(tmp_path):
     )
     pdf = tmp_path / "du-thao.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        return
+    # The text survives the trip with its diacritics: headings, the tracked insertion,
+    # and the cells of the targets table.
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    text = " ".join(unicodedata.normalize("NFC", text).split())  # lines wrap anywhere
+    for expected in ("Tốc độ tăng trưởng GRDP", "cao hơn bình quân cả nước", "Môi trường"):
+        assert expected in text
+    assert re.search(r"GRDP bình quân\s+12%\s+Không đạt", text)

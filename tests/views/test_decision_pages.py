@@ -147,3 +147,31 @@ def test_resolve_comment_from_the_section_page(client, auth, people, report):
     assert "Nguồn đã nêu ở phụ lục." in client.get(f"/sections/{section(report).id}").get_data(
         as_text=True
     )
+
+
+def test_review_queue_pages_by_whole_sections(app, client, auth, people, report):
+    """A provincial report has thousands of open items: the queue shows whole sections,
+    about FEEDBACK_QUEUE_PAGE_ITEMS items a page, and a chosen section on one page."""
+    round_ = open_round(people, report)
+    first, second = section(report, 1), section(report, 2)
+    for target, n in ((first, 3), (second, 3)):
+        for i in range(n):
+            services.add_comment(
+                people.reviewer, target, body=f"Ý kiến {target.id}-{i} về số liệu."
+            )
+    services.submit_response(people.lead, round_)
+    db.session.commit()
+    auth.login("drafter")
+    app.config["FEEDBACK_QUEUE_PAGE_ITEMS"] = 4
+    try:
+        one = client.get(f"/reports/{report.id}/review").get_data(as_text=True)
+        two = client.get(f"/reports/{report.id}/review?page=2").get_data(as_text=True)
+        chosen = client.get(f"/reports/{report.id}/review?section={second.id}").get_data(
+            as_text=True
+        )
+    finally:
+        app.config["FEEDBACK_QUEUE_PAGE_ITEMS"] = 200
+    assert f"Ý kiến {first.id}-0" in one and f"Ý kiến {second.id}-0" not in one
+    assert f"Ý kiến {second.id}-2" in two and f"Ý kiến {first.id}-0" not in two
+    assert 'rel="next"' in one and 'rel="prev"' in two
+    assert f"Ý kiến {second.id}-2" in chosen and 'rel="next"' not in chosen
