@@ -168,26 +168,9 @@ def outstanding_summary(report: Report, outline) -> OutstandingSummary:
     first_rows = db.session.execute(
         select(ranked).where(ranked.c.rank <= ITEMS_PER_SECTION).order_by(ranked.c.rank)
     ).all()
-    escalated_rows = db.session.execute(
-        select(
-            Comment.id,
-            Comment.section_id,
-            Comment.department_id,
-            Comment.author_id,
-            Comment.submitted_at,
-            Comment.kind,
-            Comment.body,
-            Comment.disposition,
-            Comment.response,
-        )
-        .where(
-            Comment.report_id == report.id,
-            Comment.state == FeedbackState.SUBMITTED.value,
-            Comment.disposition == "escalated",
-        )
-        .order_by(Comment.submitted_at, Comment.id)
-        .limit(ESCALATED_SHOWN)
-    ).all()
+    escalated_rows = review_queries.undecided_comments(
+        report, escalated_only=True, limit=ESCALATED_SHOWN
+    )
     people = review_queries.person_refs({r.author_id for r in (*first_rows, *escalated_rows)})
     shown: dict[int | None, list] = {}
     for row in first_rows:
@@ -235,20 +218,7 @@ def outstanding_summary(report: Report, outline) -> OutstandingSummary:
     )
 
     escalated = [
-        review_queries.OutstandingItem(
-            "comment",
-            c.id,
-            report.id,
-            c.section_id,
-            departments.get(c.department_id),
-            people[c.author_id],
-            c.submitted_at,
-            kind=c.kind,
-            body=c.body,
-            disposition=c.disposition,
-            response=c.response,
-        )
-        for c in escalated_rows
+        review_queries.comment_item(row, report.id, departments, people) for row in escalated_rows
     ]
 
     round_ = review_queries.open_round(report.id) or review_queries.latest_round(report)

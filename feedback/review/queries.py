@@ -585,10 +585,14 @@ def _pending_suggestion_rows(report: Report):
     ).all()
 
 
-def outstanding(report: Report) -> Outstanding:
-    """Everything not yet decided on a report, and the departments that have not answered."""
-    departments = department_refs()
-    comment_rows = db.session.execute(
+def undecided_comments(report: Report, *, escalated_only: bool = False, limit: int | None = None):
+    """Rows of submitted comments still waiting for an answer (or for the chair's)."""
+    waiting = (
+        Comment.disposition == "escalated"
+        if escalated_only
+        else or_(Comment.disposition.is_(None), Comment.disposition == "escalated")
+    )
+    stmt = (
         select(
             Comment.id,
             Comment.section_id,
@@ -603,28 +607,45 @@ def outstanding(report: Report) -> Outstanding:
         .where(
             Comment.report_id == report.id,
             Comment.state == FeedbackState.SUBMITTED.value,
-            or_(Comment.disposition.is_(None), Comment.disposition == "escalated"),
+            waiting,
         )
-        .order_by(Comment.section_id, Comment.id)
+        .order_by(
+            *(
+                (Comment.submitted_at, Comment.id)
+                if escalated_only
+                else (Comment.section_id, Comment.id)
+            )
+        )
+        .limit(limit)
     )
-    comment_rows = comment_rows.all()
+    return db.session.execute(stmt).all()
+
+
+def comment_item(row, report_id: int, departments: dict, people: dict) -> OutstandingItem:
+    return OutstandingItem(
+        "comment",
+        row.id,
+        report_id,
+        row.section_id,
+        departments.get(row.department_id),
+        people[row.author_id],
+        row.submitted_at,
+        kind=row.kind,
+        body=row.body,
+        disposition=row.disposition,
+        response=row.response,
+    )
+
+
+def outstanding(report: Report) -> Outstanding:
+    """Everything not yet decided on a report, and the departments that have not answered."""
+    departments = department_refs()
+    comment_rows = undecided_comments(report)
     suggestion_rows = _pending_suggestion_rows(report)
     people = person_refs({r.author_id for r in (*comment_rows, *suggestion_rows)})
     comments, escalated = [], []
     for row in comment_rows:
-        item = OutstandingItem(
-            "comment",
-            row.id,
-            report.id,
-            row.section_id,
-            departments.get(row.department_id),
-            people[row.author_id],
-            row.submitted_at,
-            kind=row.kind,
-            body=row.body,
-            disposition=row.disposition,
-            response=row.response,
-        )
+        item = comment_item(row, report.id, departments, people)
         (escalated if row.disposition == "escalated" else comments).append(item)
     suggestions, conflicts = [], []
     for row in suggestion_rows:
