@@ -98,23 +98,7 @@ def _export(rid: int, n: int, fmt: str):
     edition = queries.get_edition(report, n)
     since = query_int("changes_since", None, minimum=1)
     changes_since = queries.get_edition(report, since) if since else None
-    doc = exports.doc_edition(edition, changes_since)
-    name = f"du-thao-lan-{edition.number}" + (f"-thay-doi-tu-lan-{since}" if since else "")
-    if fmt == "docx":
-        return exports.attachment(
-            documents.edition_docx(doc),
-            exports.safe_filename(name, "docx"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-    if fmt == "md":
-        return exports.attachment(
-            documents.edition_markdown(doc),
-            exports.safe_filename(name, "md"),
-            "text/markdown; charset=utf-8",
-        )
-    from flask import render_template
-
-    return render_template("consolidation/print.html", doc=doc, report=report, edition=edition)
+    return exports.edition_download(edition, changes_since, fmt)
 
 
 @bp.get("/reports/<int:rid>/editions/<int:n>/export.docx")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Response
+from flask import Response, render_template
 from flask_babel import gettext as _
 
 from ..labels import label
@@ -73,4 +73,31 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
             "note": _("Note"),
             "no": _("No."),
         },
+    )
+
+
+EDITION_FORMATS = ("docx", "md", "html")
+
+
+def edition_download(edition: Edition, changes_since: Edition | None, fmt: str) -> Response | str:
+    """The edition as a ``.docx`` or Markdown attachment, or the print-friendly HTML page
+    (``fmt`` one of EDITION_FORMATS); the changes since ``changes_since`` marked."""
+    doc = doc_edition(edition, changes_since)
+    name = f"du-thao-lan-{edition.number}"
+    if changes_since is not None:
+        name += f"-thay-doi-tu-lan-{changes_since.number}"
+    if fmt == "docx":
+        return attachment(
+            documents.edition_docx(doc),
+            safe_filename(name, "docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    if fmt == "md":
+        return attachment(
+            documents.edition_markdown(doc),
+            safe_filename(name, "md"),
+            "text/markdown; charset=utf-8",
+        )
+    return render_template(
+        "consolidation/print.html", doc=doc, report=edition.report, edition=edition
     )

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from .. import permissions
 from ..errors import DomainError
 from ..extensions import db
+from ..formtools import run_and_flash
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..review import queries as review_queries
@@ -123,16 +124,7 @@ def _edition_action(rid: int, n: int, run, message: str):
     permissions.require(permissions.can_approve_edition(current_user, edition))
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        run(edition)
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    run_and_flash(lambda: run(edition), message)
     return redirect(url_for(".edition", rid=rid, n=n))
 
 
@@ -159,23 +151,9 @@ def export(rid: int, n: int, fmt: str):
     edition = queries.get_edition(report, n)
     since = request.args.get("changes_since", type=whole_number)
     changes_since = queries.get_edition(report, since) if since else None
-    doc = exports.doc_edition(edition, changes_since)
-    name = f"du-thao-lan-{edition.number}" + (f"-thay-doi-tu-lan-{since}" if since else "")
-    if fmt == "docx":
-        return exports.attachment(
-            documents.edition_docx(doc),
-            exports.safe_filename(name, "docx"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-    if fmt == "md":
-        return exports.attachment(
-            documents.edition_markdown(doc),
-            exports.safe_filename(name, "md"),
-            "text/markdown; charset=utf-8",
-        )
-    if fmt == "html":
-        return render_template("consolidation/print.html", doc=doc, report=report, edition=edition)
-    abort(404)
+    if fmt not in exports.EDITION_FORMATS:
+        abort(404)
+    return exports.edition_download(edition, changes_since, fmt)
 
 
 def _dispositions_table(report):

@@ -8,6 +8,7 @@ from sqlalchemy import case, func, null, or_, select, union_all
 
 from ..extensions import db
 from ..reports.models import Report
+from ..review import queries as review_queries
 from ..review.models import Comment, FeedbackState, Suggestion
 
 # The series of the stacked bars, in drawing order.
@@ -139,7 +140,6 @@ _PRIORITY = {"escalated": 0, "conflict": 1, "suggestion": 2, "comment": 3}
 
 def outstanding_summary(report: Report, outline) -> OutstandingSummary:
     """The dashboard's outstanding list in a fixed number of queries, whatever the volume."""
-    from ..review import queries as review_queries
 
     departments = review_queries.department_refs()
     items = _outstanding_items(report)

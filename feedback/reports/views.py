@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from .. import permissions, textdiff
 from ..errors import DomainError, InvalidInput, StaleVersion
 from ..extensions import db
-from ..formtools import choices
+from ..formtools import choices, run_and_flash
 from ..validation import whole_number
 from . import queries, services
 from .forms import ActionForm, NewSectionForm, ReportImportForm, ReportSettingsForm, SectionForm
@@ -282,16 +282,7 @@ def _action(sid: int, run, message: str, target=None):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        run(section)
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    run_and_flash(lambda: run(section), message)
     return redirect(target(section) if target else request.referrer or url_for(".section", sid=sid))
 
 

@@ -11,6 +11,7 @@ from ..auth.models import Department
 from ..auth.views import safe_next
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
+from ..formtools import run_and_flash
 from ..labels import LABELS
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
@@ -283,14 +284,8 @@ def reopen_comment(comment_id: int):
     form = ReopenForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        decisions.reopen_comment(current_user, comment, note=form.note.data)
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Comment reopened."), "success")
+    run_and_flash(
+        lambda: decisions.reopen_comment(current_user, comment, note=form.note.data),
+        _("Comment reopened."),
+    )
     return _comment_back(comment)

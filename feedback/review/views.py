@@ -13,7 +13,7 @@ from .. import permissions, textdiff
 from ..auth.models import Department
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
-from ..formtools import choices
+from ..formtools import choices, run_and_flash
 from ..i18n import local_to_utc, utc_to_local
 from ..models_base import utcnow
 from ..reports import queries as report_queries
@@ -176,16 +176,10 @@ def close_round(round_id: int):
     form = report_views.ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.close_round(current_user, round_)
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Round %(n)d is closed.", n=round_.number), "success")
+    run_and_flash(
+        lambda: services.close_round(current_user, round_),
+        _("Round %(n)d is closed.", n=round_.number),
+    )
     return redirect(url_for(".round_status", round_id=round_id))
 
 
@@ -359,16 +353,7 @@ def _item_action(item, run, message: str, target: str):
     form = report_views.ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        run(item)
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    run_and_flash(lambda: run(item), message)
     return redirect(target)
 
 
