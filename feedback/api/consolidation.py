@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify, request, url_for
+from flask import g, jsonify, request
 
 from .. import permissions
 from ..audit import queries as audit_queries
 from ..consolidation import dispositions, documents, exports, queries, services
-from ..errors import NotFound
 from ..reports import queries as report_queries
-from ..review import queries as review_queries
 from . import bp, serializers
 from .schemas import EditionCreate
 from .util import commit, parse, query_int
@@ -119,18 +117,7 @@ def export_html(rid: int, n: int):
 def _table(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_dispositions(g.actor, report))
-    round_id = query_int("round", None, minimum=1)
-    round_ = review_queries.get_round(round_id) if round_id else None
-    if round_ is not None and round_.report_id != report.id:
-        raise NotFound()
-    return dispositions.build(report, round_)
-
-
-def _row_link(row) -> str:
-    if row.link is None:
-        return ""
-    sid, old, new = row.link
-    return url_for("reports.diff", sid=sid, _external=True, **{"from": old, "to": new})
+    return dispositions.build_for_round(report, query_int("round", None, minimum=1))
 
 
 @bp.get("/reports/<int:rid>/dispositions")
@@ -177,7 +164,7 @@ def disposition_table(rid: int):
                     "decision": r.decision_code,
                     "decision_label": r.decision,
                     "response": r.response,
-                    "link": _row_link(r) or None,
+                    "link": exports.row_link(r) or None,
                 }
                 for r in table.rows
             ],
@@ -187,7 +174,7 @@ def disposition_table(rid: int):
 
 @bp.get("/reports/<int:rid>/dispositions.csv")
 def disposition_csv(rid: int):
-    data = dispositions.export_table(_table(rid), _row_link)
+    data = dispositions.export_table(_table(rid), exports.row_link)
     return exports.attachment(
         documents.dispositions_csv(data).encode("utf-8"),
         exports.safe_filename("bang-tong-hop-y-kien", "csv"),
@@ -197,7 +184,7 @@ def disposition_csv(rid: int):
 
 @bp.get("/reports/<int:rid>/dispositions.docx")
 def disposition_docx(rid: int):
-    data = dispositions.export_table(_table(rid), _row_link)
+    data = dispositions.export_table(_table(rid), exports.row_link)
     return exports.attachment(
         documents.dispositions_docx(data),
         exports.safe_filename("bang-tong-hop-y-kien", "docx"),

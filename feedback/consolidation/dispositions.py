@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import Department
+from ..errors import NotFound
 from ..extensions import db
 from ..i18n import date_filter
 from ..labels import label
@@ -163,6 +164,14 @@ def _suggestion_decision(s: Suggestion) -> tuple[str, str]:
     if s.status == SuggestionStatus.REJECTED:
         return "rejected", label("decision", "rejected")
     return "pending", _("not yet decided")
+
+
+def build_for_round(report: Report, round_id: int | None) -> Table:
+    """The table of ``report``, or of one of its rounds; a round of another report is 404."""
+    round_ = review_queries.get_round(round_id) if round_id else None
+    if round_ is not None and round_.report_id != report.id:
+        raise NotFound()
+    return build(report, round_)
 
 
 def build(report: Report, round_: Round | None = None) -> Table:

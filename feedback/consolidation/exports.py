@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Response, render_template
+from flask import Response, render_template, url_for
 from flask_babel import gettext as _
 
 from ..labels import label
@@ -101,3 +101,11 @@ def edition_download(edition: Edition, changes_since: Edition | None, fmt: str) 
     return render_template(
         "consolidation/print.html", doc=doc, report=edition.report, edition=edition
     )
+
+
+def row_link(row) -> str:
+    """The absolute address of the tracked diff a disposition row caused ("" if none)."""
+    if row.link is None:
+        return ""
+    sid, old, new = row.link
+    return url_for("reports.diff", sid=sid, _external=True, **{"from": old, "to": new})

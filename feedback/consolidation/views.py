@@ -157,18 +157,7 @@ def export(rid: int, n: int, fmt: str):
 
 
 def _dispositions_table(report):
-    round_id = request.args.get("round", type=whole_number)
-    round_ = review_queries.get_round(round_id) if round_id else None
-    if round_ is not None and round_.report_id != report.id:
-        abort(404)
-    return dispositions.build(report, round_)
-
-
-def _row_link(row) -> str:
-    if row.link is None:
-        return ""
-    sid, old, new = row.link
-    return url_for("reports.diff", sid=sid, _external=True, **{"from": old, "to": new})
+    return dispositions.build_for_round(report, request.args.get("round", type=whole_number))
 
 
 @bp.get("/reports/<int:rid>/dispositions")
@@ -188,7 +177,7 @@ def disposition_table(rid: int):
 def disposition_export(rid: int, fmt: str):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_dispositions(current_user, report))
-    data = dispositions.export_table(_dispositions_table(report), _row_link)
+    data = dispositions.export_table(_dispositions_table(report), exports.row_link)
     name = exports.safe_filename("bang-tong-hop-y-kien", fmt if fmt in ("csv", "docx") else "bin")
     if fmt == "csv":
         return exports.attachment(
