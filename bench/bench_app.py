@@ -127,7 +127,8 @@ def generate(seed: int = 7) -> dict:
                 "heading": f"Mục {n + 1}",
                 "text": texts[sid],
                 "kind": "import",
-                "reason": "",
+                "reason_code": "imported",
+                "reason_params": {"source": "markdown"},
                 "author_id": drafter.id,
                 "created_at": now - timedelta(days=30),
             }
@@ -148,7 +149,8 @@ def generate(seed: int = 7) -> dict:
                 "heading": f"Mục {section_ids.index(sid) + 1}",
                 "text": texts[sid],
                 "kind": "edit",
-                "reason": "Biên tập",
+                "reason_code": "custom",
+                "reason_params": {"text": "Biên tập"},
                 "author_id": drafter.id,
                 "created_at": now - timedelta(days=20, minutes=-k),
             }
@@ -198,7 +200,7 @@ def generate(seed: int = 7) -> dict:
                 "kind": rng.choice(["general", "wording", "figures", "structure"]),
                 "body": vietnamese_text(rng.randint(80, 600), seed=k),
                 "base_version": 1 if sid else None,
-                "state": "submitted",
+                "status": "submitted",
                 "round_id": round_.id,
                 "submission_id": submissions[reviewer.department_id],
                 "submitted_at": now,

@@ -195,14 +195,14 @@ def seed(url: str) -> dict:
     from feedback.extensions import db
     from feedback.reports import queries as outline
     from feedback.reports.models import Report
-    from feedback.review import queries as review_queries
+    from feedback.review import rounds as review_rounds
     from feedback.review import services as review
 
     app = _app(url)
     with app.app_context():
         user = lambda name: db.session.scalar(select(User).where(User.username == name))  # noqa: E731
         report = db.session.scalar(select(Report).order_by(Report.id))
-        round_ = review_queries.open_round(report.id)
+        round_ = review_rounds.find_open_round(report.id)
         entries = [e for e in outline.outline(report) if len(e.version.text.split()) > 20]
         slots = []  # (section, word index), spaced so that no two edits touch
         for entry in entries:
@@ -265,7 +265,7 @@ def pending_work(url: str) -> list[tuple[str, int]]:
         comments = db.session.scalars(
             select(Comment.id).where(
                 Comment.disposition.is_(None),
-                Comment.state == "submitted",
+                Comment.status == "submitted",
                 Comment.section_id.isnot(None),
             )
         ).all()

@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterable
 from flask import flash
 from wtforms import SelectChoice
 
-from .errors import DomainError
-from .extensions import db
+from .transaction import attempt
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -17,17 +16,12 @@ def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
 
 
 def run_and_flash(run: Callable[[], object], success: str) -> bool:
-    """Run a use case for a page's POST: commit and flash ``success``; on a refusal the user
-    can act on, roll back and flash its message instead. Forbidden and not-found propagate
-    (the error pages answer them). True when it went through."""
-    try:
-        run()
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
+    """Run a use case for a page's POST and flash ``success``, or the refusal's own
+    message (the change is then rolled back; see ``transaction.attempt``). The request
+    commits at its end. True when it went through."""
+    _result, error = attempt(run)
+    if error is not None:
         flash(error.message, "error")
         return False
-    db.session.commit()
     flash(success, "success")
     return True

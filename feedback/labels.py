@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 LABELS: dict[str, dict[str, object]] = {
@@ -92,3 +93,31 @@ def label(kind: str, value) -> str:
     if value is None:
         return ""
     return str(LABELS.get(kind, {}).get(str(value), value))
+
+
+def version_reason(code: str, params: dict | None) -> str:
+    """Why a section version was made, in the reader's language (see VersionReason)."""
+    p = params or {}
+    if code == "custom":
+        return str(p.get("text", ""))
+    if code == "accepted":
+        return _(
+            "Accepted suggestion #%(id)d from %(department)s",
+            id=p.get("id", 0),
+            department=p.get("department", ""),
+        )
+    if code == "accepted_with_edits":
+        return _(
+            "Accepted suggestion #%(id)d from %(department)s, with edits",
+            id=p.get("id", 0),
+            department=p.get("department", ""),
+        )
+    if code == "restored":
+        return _("Restored version %(n)d", n=p.get("version", 0))
+    simple = {
+        "imported": _("Imported from Markdown"),
+        "created": _("Section added"),
+        "edited": _("Edited"),
+        "renamed": _("Renamed"),
+    }
+    return simple.get(code, code)

@@ -3,9 +3,15 @@
 Views, API handlers, services and templates all ask these predicates, so a button
 is never shown for an action the server refuses, and the server refuses what a
 hand-made request tries. ``require`` turns a refusal into :class:`PermissionDenied`.
+
+The predicates decide from the facts they are given and import nothing above
+``auth``: where a decision depends on a consultation round (which departments are
+invited), the caller looks that up and passes it in as ``invited``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from flask_babel import gettext as _
 
@@ -71,11 +77,8 @@ def can_edit_section(user, section) -> bool:
 # Consultation and feedback -----------------------------------------------------
 
 
-def _department_invited(user, report) -> bool:
-    from .review import queries  # review sits above this module; imported when needed
-
-    round_ = queries.open_round(report.id)
-    return round_ is not None and user.department_id in _invited(round_)
+def _invited(user, invited: Collection[int]) -> bool:
+    return in_department(user) and user.department_id in invited
 
 
 def can_manage_rounds(user, report=None) -> bool:
@@ -87,23 +90,19 @@ def can_see_round_status(user, round_=None) -> bool:
     return _role(user) in (Role.DRAFTER, Role.CHAIR, Role.ADMIN)
 
 
-def can_comment(user, report, section=None) -> bool:
+def can_comment(user, report, section=None, *, invited: Collection[int]) -> bool:
     """Comment on the report or a section: the drafting team and chair at any time,
-    department members while their department is invited to an open round."""
+    department members while their department is ``invited`` to the open round."""
     if section is not None and section.is_deleted:
         return False
-    role = _role(user)
-    if role in (Role.DRAFTER, Role.CHAIR):
+    if _role(user) in (Role.DRAFTER, Role.CHAIR):
         return True
-    if role is not None and role.in_department:
-        return _department_invited(user, report)
-    return False
+    return _invited(user, invited)
 
 
-def can_suggest(user, section) -> bool:
-    return (
-        in_department(user) and not section.is_deleted and _department_invited(user, section.report)
-    )
+def can_suggest(user, section, *, invited: Collection[int]) -> bool:
+    """Propose new text: department members whose department is ``invited`` to the open round."""
+    return not section.is_deleted and _invited(user, invited)
 
 
 def _own_department(user, item) -> bool:
@@ -116,7 +115,8 @@ def _own_department(user, item) -> bool:
 
 def can_see_feedback(user, item) -> bool:
     """A comment or suggestion: drafts only to their department; submitted ones to the
-    drafting team, chair and admin, and to other departments where the report allows it."""
+    drafting team, chair and admin, and to other departments where the report allows it.
+    (``review.visibility`` holds its SQL twin.)"""
     role = _role(user)
     if role is None:
         return False
@@ -147,19 +147,14 @@ def can_reply(user, comment) -> bool:
     return (
         _role(user) in (Role.DRAFTER, Role.CHAIR, Role.LEAD, Role.REVIEWER)
         and can_see_feedback(user, comment)
-        and comment.state != "withdrawn"
+        and not comment.is_withdrawn
     )
 
 
-def can_submit_response(user, round_) -> bool:
-    """Submit the department's official response: its lead, while the round is open."""
-    return _role(user) is Role.LEAD and round_.is_open and user.department_id in _invited(round_)
-
-
-def _invited(round_) -> set[int]:
-    from .review import queries
-
-    return queries.invited_department_ids(round_)
+def can_submit_response(user, round_, *, invited: Collection[int]) -> bool:
+    """Submit the department's official response: its lead, while the round (to which
+    the departments ``invited`` are invited) is open."""
+    return _role(user) is Role.LEAD and round_.is_open and _invited(user, invited)
 
 
 # Decisions ---------------------------------------------------------------------------
@@ -171,16 +166,14 @@ def can_decide(user, item=None) -> bool:
 
 
 def can_decide_suggestion(user, suggestion) -> bool:
-    return is_drafter(user) and suggestion.status == "pending" and not suggestion.section.is_deleted
+    return is_drafter(user) and suggestion.is_outstanding and not suggestion.section.is_deleted
 
 
 def can_resolve_comment(user, comment) -> bool:
     """The drafting team answers submitted comments; an escalated one waits for the chair."""
-    if comment.state != "submitted":
-        return False
-    if comment.disposition == "escalated":
+    if comment.awaits_chair:
         return is_chair(user)
-    return is_drafter(user) and comment.disposition is None
+    return is_drafter(user) and comment.is_outstanding
 
 
 def can_reopen(user, item) -> bool:
@@ -188,8 +181,8 @@ def can_reopen(user, item) -> bool:
     if not is_drafter(user):
         return False
     if hasattr(item, "disposition"):
-        return item.state == "submitted" and item.disposition not in (None, "escalated")
-    return item.status == "rejected"
+        return item.is_answered
+    return item.is_rejected
 
 
 def can_view_outstanding(user, report=None) -> bool:

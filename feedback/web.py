@@ -14,12 +14,12 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from . import markup, permissions
+from . import markup, permissions, textdiff
 from .database import begin_writes_immediately
 from .errors import DomainError, MalformedInput
 from .extensions import db
 from .i18n import date_filter, datetime_filter
-from .labels import LABELS, label
+from .labels import LABELS, label, version_reason
 from .validation import unstorable_character
 
 security_log = logging.getLogger("feedback.security")
@@ -47,8 +47,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["markdown"] = lambda text: Markup(markup.render(text or ""))
+    app.jinja_env.filters["diff_html"] = lambda ops: Markup(textdiff.render_html(ops or ()))
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["reason"] = lambda v: version_reason(v.reason_code, v.reason_params)
     app.jinja_env.globals["LABELS"] = LABELS
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -114,14 +116,8 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    @app.teardown_request
-    def _rollback_on_error(exc):
-        if exc is not None:
-            db.session.rollback()
-
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
-        db.session.rollback()
         if error.status == 403:
             security_log.warning(
                 "forbidden user=%s path=%s", getattr(current_user, "id", None), request.path

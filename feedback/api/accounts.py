@@ -10,10 +10,11 @@ from .. import permissions
 from ..auth import services, throttle
 from ..auth.models import Department, User
 from ..extensions import db, limiter
-from . import bp, serializers
+from . import serializers
+from .blueprint import bp
 from .errors import error_response
 from .schemas import DepartmentCreate, TokenRequest, UserCreate
-from .util import commit, parse
+from .util import parse
 
 
 @bp.post("/tokens")
@@ -28,14 +29,12 @@ def create_token():
         services.log_failed_login(body.username, via="api")
         return error_response(401, "invalid_credentials", _("Wrong username or password."))
     token = services.issue_token(user)
-    commit()
     return jsonify({"token": token, "user": serializers.user(user)}), 201
 
 
 @bp.delete("/tokens/current")
 def revoke_current_token():
     services.revoke_token(g.actor, g.api_token)
-    commit()
     return "", 204
 
 
@@ -55,7 +54,6 @@ def create_department():
     permissions.require(permissions.can_manage_accounts(g.actor))
     body = parse(DepartmentCreate)
     department = services.create_department(g.actor, body.code, body.name)
-    commit()
     return jsonify(serializers.department(department)), 201
 
 
@@ -79,5 +77,4 @@ def create_user():
         password=body.password,
         department=department,
     )
-    commit()
     return jsonify(serializers.user(user)), 201

@@ -8,9 +8,10 @@ from .. import permissions
 from ..audit import queries as audit_queries
 from ..consolidation import dispositions, documents, exports, queries, services
 from ..reports import queries as report_queries
-from . import bp, serializers
+from . import serializers
+from .blueprint import bp
 from .schemas import EditionCreate
-from .util import commit, parse, query_int
+from .util import parse, query_int
 
 
 def _edition(edition, *, with_text: bool = False) -> dict:
@@ -64,7 +65,6 @@ def issue_edition(rid: int):
     permissions.require(permissions.can_issue_edition(g.actor, report))
     body = parse(EditionCreate)
     edition = services.issue_edition(g.actor, report, note=body.note)
-    commit()
     return jsonify(_edition(edition)), 201
 
 
@@ -78,7 +78,6 @@ def get_edition(rid: int, n: int):
 def approve_edition(rid: int, n: int):
     edition = queries.get_edition(report_queries.get_report(rid), n)
     services.approve_edition(g.actor, edition)
-    commit()
     return jsonify(_edition(edition))
 
 
@@ -86,7 +85,6 @@ def approve_edition(rid: int, n: int):
 def submit_edition(rid: int, n: int):
     edition = queries.get_edition(report_queries.get_report(rid), n)
     services.submit_edition(g.actor, edition)
-    commit()
     return jsonify(_edition(edition))
 
 

@@ -7,11 +7,14 @@ from flask import g, jsonify
 from .. import permissions
 from ..errors import MergeConflict
 from ..reports import queries as report_queries
-from ..review import decisions, queries
-from . import bp, serializers
+from ..review import decisions, visibility
+from ..review import outstanding as review_outstanding
+from ..transaction import keep_changes
+from . import serializers
+from .blueprint import bp
 from .review import _comment_json, _suggestion_json
 from .schemas import AcceptRequest, BulkAccept, RejectRequest, ReopenRequest, ResolveRequest
-from .util import commit, parse
+from .util import parse
 
 
 def _conflict_error(outcome) -> MergeConflict:
@@ -58,35 +61,33 @@ def _accepted_json(outcome) -> dict:
 
 @bp.post("/suggestions/<int:suggestion_id>/accept")
 def accept_suggestion(suggestion_id: int):
-    suggestion = queries.get_suggestion(suggestion_id, g.actor)
+    suggestion = visibility.get_suggestion(suggestion_id, g.actor)
     permissions.require(permissions.can_decide(g.actor))
     body = parse(AcceptRequest)
     outcome = decisions.accept_suggestion(
         g.actor, suggestion, text=body.text, note=body.note, expected_version=body.expected_version
     )
-    commit()  # a conflict is recorded on the suggestion; the section is untouched
     if outcome.conflict is not None:
+        keep_changes()  # the conflict is recorded on the suggestion; the section is untouched
         raise _conflict_error(outcome)
     return jsonify(_accepted_json(outcome))
 
 
 @bp.post("/suggestions/<int:suggestion_id>/reject")
 def reject_suggestion(suggestion_id: int):
-    suggestion = queries.get_suggestion(suggestion_id, g.actor)
+    suggestion = visibility.get_suggestion(suggestion_id, g.actor)
     permissions.require(permissions.can_decide(g.actor))
     body = parse(RejectRequest)
     decisions.reject_suggestion(g.actor, suggestion, reason=body.reason)
-    commit()
     return jsonify(_suggestion_json(suggestion))
 
 
 @bp.post("/suggestions/<int:suggestion_id>/reopen")
 def reopen_suggestion(suggestion_id: int):
-    suggestion = queries.get_suggestion(suggestion_id, g.actor)
+    suggestion = visibility.get_suggestion(suggestion_id, g.actor)
     permissions.require(permissions.can_decide(g.actor))
     body = parse(ReopenRequest)
     decisions.reopen_suggestion(g.actor, suggestion, note=body.note)
-    commit()
     return jsonify(_suggestion_json(suggestion))
 
 
@@ -95,11 +96,11 @@ def accept_in_order(sid: int):
     section = report_queries.get_section(sid)
     permissions.require(permissions.can_decide(g.actor))
     body = parse(BulkAccept)
-    items = [queries.get_suggestion(i, g.actor) for i in body.ids]
+    items = [visibility.get_suggestion(i, g.actor) for i in body.ids]
     outcome = decisions.accept_in_order(g.actor, section, items)
-    commit()
     payload = {"accepted": [_accepted_json(o) for o in outcome.accepted], "conflict": None}
     if outcome.conflict is not None:
+        keep_changes()  # the accepted ones and the conflict stay recorded
         error = _conflict_error(outcome.conflict)
         payload["conflict"] = {
             "suggestion_id": outcome.conflict.suggestion.id,
@@ -112,10 +113,10 @@ def accept_in_order(sid: int):
 
 @bp.post("/comments/<int:comment_id>/resolve")
 def resolve_comment(comment_id: int):
-    comment = queries.get_comment(comment_id, g.actor)
+    comment = visibility.get_comment(comment_id, g.actor)
     permissions.require(permissions.can_decide(g.actor) or permissions.is_chair(g.actor))
     body = parse(ResolveRequest)
-    others = [queries.get_comment(i, g.actor) for i in body.also if i != comment.id]
+    others = [visibility.get_comment(i, g.actor) for i in body.also if i != comment.id]
     resolved = decisions.resolve_comments(
         g.actor,
         [comment, *others],
@@ -123,7 +124,6 @@ def resolve_comment(comment_id: int):
         response=body.response,
         absorbed_version=body.absorbed_version,
     )
-    commit()
     data = _comment_json(comment)
     if others:
         data["also"] = [_comment_json(c) for c in resolved[1:]]
@@ -132,11 +132,10 @@ def resolve_comment(comment_id: int):
 
 @bp.post("/comments/<int:comment_id>/reopen")
 def reopen_comment(comment_id: int):
-    comment = queries.get_comment(comment_id, g.actor)
+    comment = visibility.get_comment(comment_id, g.actor)
     permissions.require(permissions.can_decide(g.actor))
     body = parse(ReopenRequest)
     decisions.reopen_comment(g.actor, comment, note=body.note)
-    commit()
     return jsonify(_comment_json(comment))
 
 
@@ -161,7 +160,7 @@ def _item(item, kind: str) -> dict:
 def outstanding(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_outstanding(g.actor, report))
-    result = queries.outstanding(report)
+    result = review_outstanding.outstanding(report)
     return jsonify(
         {
             "counts": result.counts,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import jsonify
 from pydantic import BaseModel
 
-from . import bp, schemas
+from . import schemas
+from .blueprint import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 OBJECT = {"type": "object", "additionalProperties": True}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify
 
 from .. import permissions, textdiff
 from ..reports import queries, services
-from . import bp, serializers
+from . import serializers
+from .blueprint import bp
 from .schemas import ReportCreate, ReportUpdate, SectionCreate, SectionRestore, SectionUpdate
-from .util import commit, parse, query_int
+from .util import parse, query_int
 
 
 def _read_guard():
@@ -19,13 +20,18 @@ def report_payload(report) -> dict:
     """The report with its outline; other domains add their parts (current round...)."""
     data = serializers.report_summary(report)
     data["sections"] = [serializers.outline_section(e) for e in queries.outline(report)]
-    for extend in REPORT_EXTENSIONS:
+    for extend in current_app.extensions.get(REPORT_FIELDS, ()):
         extend(report, data, g.actor)
     return data
 
 
-# Other domains (review, consolidation) register functions here to add their fields.
-REPORT_EXTENSIONS: list = []
+# Other domains (review, consolidation) add fields to a report's JSON; create_app
+# registers them with register_report_field, so reports never imports them.
+REPORT_FIELDS = "feedback.api_report_fields"
+
+
+def register_report_field(app, extend) -> None:
+    app.extensions.setdefault(REPORT_FIELDS, []).append(extend)
 
 
 @bp.get("/reports")
@@ -39,7 +45,6 @@ def create_report():
     permissions.require(permissions.can_edit_report(g.actor))
     body = parse(ReportCreate)
     report = services.import_report(g.actor, title=body.title, markdown=body.markdown)
-    commit()
     return jsonify(report_payload(report)), 201
 
 
@@ -60,7 +65,6 @@ def update_report(rid: int):
         title=body.title,
         departments_see_each_other=body.departments_see_each_other,
     )
-    commit()
     return jsonify(report_payload(report))
 
 
@@ -79,7 +83,6 @@ def create_section(rid: int):
     section = services.add_section(
         g.actor, report, heading=body.heading, text=body.text, parent=parent, after=after
     )
-    commit()
     return jsonify(serializers.section(queries.section_entry(section))), 201
 
 
@@ -101,7 +104,6 @@ def update_section(sid: int):
         heading=body.heading,
         reason=body.reason,
     )
-    commit()
     return jsonify(serializers.section(queries.section_entry(section)))
 
 
@@ -109,7 +111,6 @@ def update_section(sid: int):
 def delete_section(sid: int):
     section = _section(sid, include_deleted=False)
     services.delete_section(g.actor, section)
-    commit()
     return "", 204
 
 
@@ -118,7 +119,6 @@ def restore_section_version(sid: int):
     section = _section(sid)
     body = parse(SectionRestore)
     services.restore_version(g.actor, section, number=body.version, base_version=body.base_version)
-    commit()
     return jsonify(serializers.section(queries.section_entry(section)))
 
 

@@ -8,10 +8,10 @@ from .. import permissions, textdiff
 from ..extensions import db
 from ..notifications import services as notification_services
 from ..reports import queries as report_queries
-from ..review import queries, services
+from ..review import anchors, rounds, services, visibility
 from ..review.models import Comment, Suggestion
-from . import bp, serializers
-from .reports import REPORT_EXTENSIONS
+from . import serializers
+from .blueprint import bp
 from .schemas import (
     CommentCreate,
     CommentUpdate,
@@ -22,19 +22,17 @@ from .schemas import (
     SuggestionCreate,
     SuggestionUpdate,
 )
-from .util import commit, parse, query_int
+from .util import parse, query_int
 
 
-def _current_round(report, data: dict, user) -> None:
-    round_ = queries.open_round(report.id)
+def current_round_field(report, data: dict, user) -> None:
+    """The report's open round in its JSON (registered in create_app)."""
+    round_ = rounds.find_open_round(report.id)
     data["current_round"] = serializers.round_(round_) if round_ else None
 
 
-REPORT_EXTENSIONS.append(_current_round)
-
-
 def _round_payload(round_) -> dict:
-    responses = queries.responses(round_)
+    responses = rounds.responses(round_)
     if not permissions.can_see_round_status(g.actor, round_):
         responses = [r for r in responses if r.department.id == g.actor.department_id]
     return serializers.round_(round_, responses)
@@ -57,7 +55,6 @@ def open_round(rid: int):
         note=body.note,
         deemed_agree=body.deemed_agree,
     )
-    commit()
     return jsonify(_round_payload(round_)), 201
 
 
@@ -65,26 +62,25 @@ def open_round(rid: int):
 def list_rounds(rid: int):
     permissions.require(permissions.can_read_reports(g.actor))
     report = report_queries.get_report(rid)
-    return jsonify([serializers.round_(r) for r in queries.rounds(report)])
+    return jsonify([serializers.round_(r) for r in rounds.rounds(report)])
 
 
 @bp.get("/rounds/<int:round_id>")
 def get_round(round_id: int):
     permissions.require(permissions.can_read_reports(g.actor))
-    return jsonify(_round_payload(queries.get_round(round_id)))
+    return jsonify(_round_payload(rounds.get_round(round_id)))
 
 
 @bp.post("/rounds/<int:round_id>/close")
 def close_round(round_id: int):
-    round_ = queries.get_round(round_id)
+    round_ = rounds.get_round(round_id)
     services.close_round(g.actor, round_)
-    commit()
     return jsonify(_round_payload(round_))
 
 
 @bp.post("/rounds/<int:round_id>/response")
 def submit_response(round_id: int):
-    round_ = queries.get_round(round_id)
+    round_ = rounds.get_round(round_id)
     body = parse(ResponseSubmit)
     submission = services.submit_response(
         g.actor,
@@ -93,7 +89,6 @@ def submit_response(round_id: int):
         dispatch_number=body.dispatch_number,
         dispatch_date=body.dispatch_date,
     )
-    commit()
     payload = _round_payload(round_)
     payload["submission"] = {
         "id": submission.id,
@@ -115,14 +110,13 @@ def _comment_json(comment: Comment) -> dict:
     anchor = None
     if comment.section_id and comment.quote:
         section = comment.section
-        anchor = queries.anchor_status(comment, section.current.text, section.current_version)
+        anchor = anchors.anchor_status(comment, section.current.text, section.current_version)
     return serializers.comment(comment, anchor)
 
 
 def _suggestion_json(suggestion: Suggestion) -> dict:
-    base = report_queries.get_version(suggestion.section, suggestion.base_version)
     return serializers.suggestion(
-        suggestion, textdiff.render_html(textdiff.diff_words(base.text, suggestion.text))
+        suggestion, textdiff.render_html(services.suggestion_diff(suggestion))
     )
 
 
@@ -140,7 +134,6 @@ def add_comment(sid: int):
         base_version=body.base_version,
         quote_start=body.quote_start,
     )
-    commit()
     return jsonify(_comment_json(comment)), 201
 
 
@@ -150,45 +143,40 @@ def add_report_comment(rid: int):
     report = report_queries.get_report(rid)
     body = parse(ReportCommentCreate)
     comment = services.add_report_comment(g.actor, report, body=body.body, kind=body.kind)
-    commit()
     return jsonify(_comment_json(comment)), 201
 
 
 @bp.get("/comments/<int:comment_id>")
 def get_comment(comment_id: int):
-    return jsonify(_comment_json(queries.get_comment(comment_id, g.actor)))
+    return jsonify(_comment_json(visibility.get_comment(comment_id, g.actor)))
 
 
 @bp.patch("/comments/<int:comment_id>")
 def update_comment(comment_id: int):
-    comment = queries.get_comment(comment_id, g.actor)
+    comment = visibility.get_comment(comment_id, g.actor)
     body = parse(CommentUpdate)
     services.update_comment(g.actor, comment, body=body.body, kind=body.kind)
-    commit()
     return jsonify(_comment_json(comment))
 
 
 @bp.delete("/comments/<int:comment_id>")
 def delete_comment(comment_id: int):
-    services.delete_comment(g.actor, queries.get_comment(comment_id, g.actor))
-    commit()
+    services.delete_comment(g.actor, visibility.get_comment(comment_id, g.actor))
     return "", 204
 
 
 @bp.post("/comments/<int:comment_id>/withdraw")
 def withdraw_comment(comment_id: int):
-    comment = queries.get_comment(comment_id, g.actor)
+    comment = visibility.get_comment(comment_id, g.actor)
     services.withdraw_comment(g.actor, comment)
-    commit()
     return jsonify(_comment_json(comment))
 
 
 @bp.post("/comments/<int:comment_id>/replies")
 def add_reply(comment_id: int):
-    comment = queries.get_comment(comment_id, g.actor)
+    comment = visibility.get_comment(comment_id, g.actor)
     body = parse(ReplyCreate)
     reply = services.add_reply(g.actor, comment, body=body.body)
-    commit()
     return jsonify(serializers.reply(reply)), 201
 
 
@@ -203,36 +191,32 @@ def add_suggestion(sid: int):
     suggestion = services.add_suggestion(
         g.actor, section, base_version=body.base_version, text=body.text, rationale=body.rationale
     )
-    commit()
     return jsonify(_suggestion_json(suggestion)), 201
 
 
 @bp.get("/suggestions/<int:suggestion_id>")
 def get_suggestion(suggestion_id: int):
-    return jsonify(_suggestion_json(queries.get_suggestion(suggestion_id, g.actor)))
+    return jsonify(_suggestion_json(visibility.get_suggestion(suggestion_id, g.actor)))
 
 
 @bp.patch("/suggestions/<int:suggestion_id>")
 def update_suggestion(suggestion_id: int):
-    suggestion = queries.get_suggestion(suggestion_id, g.actor)
+    suggestion = visibility.get_suggestion(suggestion_id, g.actor)
     body = parse(SuggestionUpdate)
     services.update_suggestion(g.actor, suggestion, text=body.text, rationale=body.rationale)
-    commit()
     return jsonify(_suggestion_json(suggestion))
 
 
 @bp.delete("/suggestions/<int:suggestion_id>")
 def delete_suggestion(suggestion_id: int):
-    services.delete_suggestion(g.actor, queries.get_suggestion(suggestion_id, g.actor))
-    commit()
+    services.delete_suggestion(g.actor, visibility.get_suggestion(suggestion_id, g.actor))
     return "", 204
 
 
 @bp.post("/suggestions/<int:suggestion_id>/withdraw")
 def withdraw_suggestion(suggestion_id: int):
-    suggestion = queries.get_suggestion(suggestion_id, g.actor)
+    suggestion = visibility.get_suggestion(suggestion_id, g.actor)
     services.withdraw_suggestion(g.actor, suggestion)
-    commit()
     return jsonify(_suggestion_json(suggestion))
 
 
@@ -243,7 +227,7 @@ def withdraw_suggestion(suggestion_id: int):
 def section_feedback(sid: int):
     permissions.require(permissions.can_read_reports(g.actor))
     section = report_queries.get_section(sid)
-    comments, suggestions = queries.section_feedback(g.actor, section)
+    comments, suggestions = visibility.section_feedback(g.actor, section)
     return jsonify(
         {
             "comments": [_comment_json(c) for c in comments],
@@ -271,14 +255,14 @@ def _page(stmt, model, serialize):
 def list_comments(rid: int):
     permissions.require(permissions.can_read_reports(g.actor))
     report = report_queries.get_report(rid)
-    return _page(queries.visible_comments(g.actor, report), Comment, _comment_json)
+    return _page(visibility.visible_comments(g.actor, report), Comment, _comment_json)
 
 
 @bp.get("/reports/<int:rid>/suggestions")
 def list_suggestions(rid: int):
     permissions.require(permissions.can_read_reports(g.actor))
     report = report_queries.get_report(rid)
-    return _page(queries.visible_suggestions(g.actor, report), Suggestion, _suggestion_json)
+    return _page(visibility.visible_suggestions(g.actor, report), Suggestion, _suggestion_json)
 
 
 # Notifications ----------------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from .. import markup
+from ..labels import version_reason
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    """ISO 8601 in UTC, as stored (a value just set may still carry the caller's offset)."""
+    return value.astimezone(UTC).isoformat() if value else None
 
 
 def department(d) -> dict | None:
@@ -76,7 +78,8 @@ def version(v, *, with_text: bool = False) -> dict:
         "heading": v.heading,
         "author": person(v.author),
         "created_at": iso(v.created_at),
-        "reason": v.reason,
+        "reason": version_reason(v.reason_code, v.reason_params),
+        "reason_code": v.reason_code,
         "kind": v.kind,
     }
     if with_text:
@@ -155,7 +158,7 @@ def comment(c, anchor=None) -> dict:
             "end": anchor.end,
             "text": anchor.text,
         },
-        "status": c.state,
+        "status": c.status,
         "outstanding": c.is_outstanding,
         "disposition": c.disposition,
         "response": c.response,

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 
 from ..errors import MalformedInput
-from ..extensions import db
 from ..validation import INT_MAX
 
 M = TypeVar("M", bound=BaseModel)
@@ -35,10 +34,6 @@ def parse(model: type[M]) -> M:
 
 def actor():
     return g.actor
-
-
-def commit():
-    db.session.commit()
 
 
 def query_int(

@@ -8,9 +8,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import permissions
-from ..errors import DomainError, NotFound
+from ..errors import NotFound
 from ..extensions import db
 from ..formtools import choices
+from ..transaction import attempt
 from . import services
 from .forms import DepartmentForm, UserForm
 from .models import Department, User
@@ -32,15 +33,13 @@ def _departments() -> list[Department]:
 def departments():
     form = DepartmentForm()
     if form.validate_on_submit():
-        try:
-            services.create_department(current_user, form.code.data, form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        _result, error = attempt(
+            lambda: services.create_department(current_user, form.code.data, form.name.data)
+        )
+        if error is None:
             flash(_("Department %(code)s created.", code=form.code.data.upper()), "success")
             return redirect(url_for(".departments"))
+        form.form_errors.append(error.message)
     return render_template("admin/departments.html", departments=_departments(), form=form)
 
 
@@ -49,15 +48,13 @@ def edit_department(did: int):
     department = db.session.get(Department, did) or _not_found()
     form = DepartmentForm(obj=department)
     if form.validate_on_submit():
-        try:
-            services.update_department(current_user, department, form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        _result, error = attempt(
+            lambda: services.update_department(current_user, department, form.name.data)
+        )
+        if error is None:
             flash(_("Department saved."), "success")
             return redirect(url_for(".departments"))
+        form.form_errors.append(error.message)
     return render_template("admin/department_edit.html", department=department, form=form)
 
 
@@ -82,8 +79,8 @@ def users():
         department = (
             db.session.get(Department, form.department.data) if form.department.data else None
         )
-        try:
-            user = services.create_user(
+        user, error = attempt(
+            lambda: services.create_user(
                 current_user,
                 username=form.username.data,
                 name=form.name.data,
@@ -91,13 +88,11 @@ def users():
                 password=form.password.data or "",
                 department=department,
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        )
+        if error is None:
             flash(_("User %(username)s created.", username=user.username), "success")
             return redirect(url_for(".users"))
+        form.form_errors.append(error.message)
     all_users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
     return render_template("admin/users.html", users=all_users, form=form)
 
@@ -111,7 +106,8 @@ def edit_user(uid: int):
         department = (
             db.session.get(Department, form.department.data) if form.department.data else None
         )
-        try:
+
+        def save():
             services.update_user(
                 current_user,
                 user,
@@ -122,11 +118,10 @@ def edit_user(uid: int):
             )
             if form.password.data:
                 services.reset_password(current_user, user, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+
+        _result, error = attempt(save)
+        if error is None:
             flash(_("User %(username)s saved.", username=user.username), "success")
             return redirect(url_for(".users"))
+        form.form_errors.append(error.message)
     return render_template("admin/user_edit.html", user=user, form=form)

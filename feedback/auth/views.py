@@ -18,8 +18,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import DomainError
-from ..extensions import db, limiter
+from ..extensions import limiter
+from ..transaction import attempt
 from . import services, throttle
 from .forms import LoginForm, LogoutForm, PasswordForm
 
@@ -59,7 +59,6 @@ def login():
         login_user(user)
         session.permanent = True
         session["login_at"] = datetime.now(UTC).timestamp()
-        db.session.commit()
         return redirect(safe_next(form.next.data) or url_for("reports.index"))
     return render_template("auth/login.html", form=form)
 
@@ -70,7 +69,6 @@ def logout():
     form = LogoutForm()
     if form.validate_on_submit():
         services.log_out(current_user._get_current_object())
-        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -82,21 +80,18 @@ def logout():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user._get_current_object(), form.current.data, form.new.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        user = current_user._get_current_object()
+        _result, error = attempt(
+            lambda: services.change_password(user, form.current.data, form.new.data)
+        )
+        if error is None:
             # The session token rotated; keep this browser logged in with the new one.
-            login_user(current_user._get_current_object())
+            login_user(user)
             flash(
                 _("Your password has been changed; other sessions have been logged out."), "success"
             )
             return redirect(url_for("reports.index"))
+        form.form_errors.append(error.message)
     return render_template("auth/password.html", form=form)
 
 
@@ -106,5 +101,4 @@ def set_language(code: str):
         session["lang"] = code
         if current_user.is_authenticated:
             current_user.locale = code
-            db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("reports.index"))

@@ -16,8 +16,17 @@ from ..i18n import date_filter
 from ..labels import label
 from ..reports import queries as report_queries
 from ..reports.models import Report
-from ..review import queries as review_queries
-from ..review.models import Comment, FeedbackState, Round, Submission, Suggestion, SuggestionStatus
+from ..review import rounds as review_rounds
+from ..review.models import (
+    LISTED_SUGGESTION,
+    Comment,
+    CommentStatus,
+    ResponseStatus,
+    Round,
+    Submission,
+    Suggestion,
+    SuggestionStatus,
+)
 
 
 @dataclass
@@ -116,7 +125,7 @@ def _dispatch(submission: Submission) -> str:
 
 
 def preamble(report: Report, round_: Round | None) -> Preamble:
-    rounds = [round_] if round_ else review_queries.rounds(report)
+    rounds = [round_] if round_ else review_rounds.rounds(report)
     consulted: dict[int, Department] = {}
     received: dict[int, tuple[Department, list[Submission]]] = {}
     agreed: dict[int, Department] = {}
@@ -124,14 +133,14 @@ def preamble(report: Report, round_: Round | None) -> Preamble:
     deemed: dict[int, Department] = {}
     no_reply: dict[int, Department] = {}
     for r in rounds:
-        for response in review_queries.responses(r):
+        for response in review_rounds.responses(r):
             d = response.department
             consulted[d.id] = d
             if response.submissions:
                 received.setdefault(d.id, (d, []))[1].extend(response.submissions)
-            if response.status.value == "submitted":
+            if response.status is ResponseStatus.SUBMITTED:
                 commented[d.id] = d
-            elif response.status.value == "no_comments":
+            elif response.status is ResponseStatus.NO_COMMENTS:
                 agreed[d.id] = d
             elif response.deemed_agree:
                 deemed[d.id] = d
@@ -168,7 +177,7 @@ def _suggestion_decision(s: Suggestion) -> tuple[str, str]:
 
 def build_for_round(report: Report, round_id: int | None) -> Table:
     """The table of ``report``, or of one of its rounds; a round of another report is 404."""
-    round_ = review_queries.get_round(round_id) if round_id else None
+    round_ = review_rounds.get_round(round_id) if round_id else None
     if round_ is not None and round_.report_id != report.id:
         raise NotFound()
     return build(report, round_)
@@ -181,17 +190,11 @@ def build(report: Report, round_: Round | None = None) -> Table:
         for index, e in enumerate(report_queries.outline(report, include_deleted=True))
     }
     comments = select(Comment).where(
-        Comment.report_id == report.id, Comment.state == FeedbackState.SUBMITTED.value
+        Comment.report_id == report.id, Comment.status == CommentStatus.SUBMITTED.value
     )
     suggestions = select(Suggestion).where(
         Suggestion.report_id == report.id,
-        Suggestion.status.in_(
-            (
-                SuggestionStatus.PENDING.value,
-                SuggestionStatus.ACCEPTED.value,
-                SuggestionStatus.REJECTED.value,
-            )
-        ),
+        Suggestion.status.in_([s.value for s in LISTED_SUGGESTION]),
     )
     if round_ is not None:
         comments = comments.where(Comment.round_id == round_.id)

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import permissions
-from ..errors import DomainError
-from ..extensions import db
 from ..formtools import run_and_flash
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
-from ..review import queries as review_queries
+from ..review import rounds as review_rounds
+from ..transaction import attempt
 from ..validation import whole_number
 from . import dispositions, documents, exports, queries, services
+from .blueprint import bp
 from .forms import EditionForm
-
-bp = Blueprint("consolidation", __name__)
-
-
-@bp.before_request
-@login_required
-def _readers_only():
-    permissions.require(permissions.can_read_reports(current_user))
 
 
 @bp.route("/reports/<int:rid>/editions", methods=["GET", "POST"])
@@ -33,15 +25,13 @@ def editions(rid: int):
     if request.method == "POST":
         permissions.require(permissions.can_issue_edition(current_user, report))
         if form.validate_on_submit():
-            try:
-                edition = services.issue_edition(current_user, report, note=form.note.data)
-            except DomainError as error:
-                db.session.rollback()
-                form.form_errors.append(error.message)
-            else:
-                db.session.commit()
+            edition, error = attempt(
+                lambda: services.issue_edition(current_user, report, note=form.note.data)
+            )
+            if error is None:
                 flash(_("Draft no. %(n)d issued.", n=edition.number), "success")
                 return redirect(url_for(".edition", rid=rid, n=edition.number))
+            form.form_errors.append(error.message)
     return render_template(
         "consolidation/editions.html", report=report, editions=queries.editions(report), form=form
     )
@@ -169,7 +159,7 @@ def disposition_table(rid: int):
         "consolidation/dispositions.html",
         report=report,
         table=table,
-        rounds=review_queries.rounds(report),
+        rounds=review_rounds.rounds(report),
     )
 
 

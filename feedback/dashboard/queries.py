@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, null, or_, select, union_all
+from sqlalchemy import case, func, null, select, union_all
 
 from ..extensions import db
 from ..reports.models import Report
-from ..review import queries as review_queries
-from ..review.models import Comment, FeedbackState, Suggestion
+from ..review import outstanding as review_outstanding
+from ..review import rounds as review_rounds
+from ..review.models import Comment, CommentStatus, Disposition, Suggestion, SuggestionStatus
 
 # The series of the stacked bars, in drawing order.
 COMMENT_SERIES = ("open", "escalated", "absorbed", "explained", "noted")
-SUGGESTION_SERIES = ("pending", "accepted", "rejected")
+SUGGESTION_SERIES = tuple(
+    s.value
+    for s in (SuggestionStatus.PENDING, SuggestionStatus.ACCEPTED, SuggestionStatus.REJECTED)
+)
 
 
 @dataclass
@@ -31,7 +35,7 @@ class SectionBar:
 def _comment_series(disposition: str | None) -> str:
     if disposition is None:
         return "open"
-    if disposition in ("absorbed", "partly_absorbed"):
+    if disposition in (Disposition.ABSORBED, Disposition.PARTLY_ABSORBED):
         return "absorbed"
     return disposition  # explained, noted, escalated
 
@@ -41,7 +45,7 @@ def feedback_by_section(report: Report, outline) -> list[SectionBar]:
     comments: dict[int | None, dict[str, int]] = {}
     rows = db.session.execute(
         select(Comment.section_id, Comment.disposition, func.count())
-        .where(Comment.report_id == report.id, Comment.state == FeedbackState.SUBMITTED.value)
+        .where(Comment.report_id == report.id, Comment.status == CommentStatus.SUBMITTED.value)
         .group_by(Comment.section_id, Comment.disposition)
     )
     for section_id, disposition, n in rows:
@@ -107,10 +111,8 @@ class OutstandingSummary:
 
 def _outstanding_items(report: Report):
     """Every undecided item as (type, id, section_id, department_id, author_id, rank key)."""
-    type_of_comment = case((Comment.disposition == "escalated", "escalated"), else_="comment")
-    type_of_suggestion = case(
-        (Suggestion.conflict_version.is_not(None), "conflict"), else_="suggestion"
-    )
+    type_of_comment = case((Comment.awaits_chair, "escalated"), else_="comment")
+    type_of_suggestion = case((Suggestion.needs_merge, "conflict"), else_="suggestion")
     comments = select(
         type_of_comment.label("type"),
         Comment.id.label("id"),
@@ -118,11 +120,7 @@ def _outstanding_items(report: Report):
         Comment.department_id.label("department_id"),
         Comment.author_id.label("author_id"),
         null().label("conflict_version"),
-    ).where(
-        Comment.report_id == report.id,
-        Comment.state == FeedbackState.SUBMITTED.value,
-        or_(Comment.disposition.is_(None), Comment.disposition == "escalated"),
-    )
+    ).where(Comment.report_id == report.id, Comment.is_outstanding)
     suggestions = select(
         type_of_suggestion.label("type"),
         Suggestion.id,
@@ -130,7 +128,7 @@ def _outstanding_items(report: Report):
         Suggestion.department_id,
         Suggestion.author_id,
         Suggestion.conflict_version,
-    ).where(Suggestion.report_id == report.id, Suggestion.status == "pending")
+    ).where(Suggestion.report_id == report.id, Suggestion.is_outstanding)
     return union_all(comments, suggestions).subquery("outstanding")
 
 
@@ -138,26 +136,25 @@ def _outstanding_items(report: Report):
 _PRIORITY = {"escalated": 0, "conflict": 1, "suggestion": 2, "comment": 3}
 
 
-def outstanding_summary(report: Report, outline) -> OutstandingSummary:
-    """The dashboard's outstanding list in a fixed number of queries, whatever the volume."""
-
-    departments = review_queries.department_refs()
-    items = _outstanding_items(report)
-
-    by_section_types: dict[int | None, dict[str, int]] = {}
-    by_department_types: dict[int | None, dict[str, int]] = {}
-    counts = {"comment": 0, "suggestion": 0, "conflict": 0, "escalated": 0}
-    for row in db.session.execute(
+def _type_counts(items) -> tuple[dict, dict, dict[str, int]]:
+    """Outstanding items by section and type, by department and type, and by type."""
+    by_section: dict[int | None, dict[str, int]] = {}
+    by_department: dict[int | None, dict[str, int]] = {}
+    counts = dict.fromkeys(_PRIORITY, 0)
+    for section_id, department_id, kind, n in db.session.execute(
         select(items.c.section_id, items.c.department_id, items.c.type, func.count()).group_by(
             items.c.section_id, items.c.department_id, items.c.type
         )
     ):
-        section_id, department_id, kind, n = row
-        for table, key in ((by_section_types, section_id), (by_department_types, department_id)):
+        for table, key in ((by_section, section_id), (by_department, department_id)):
             table.setdefault(key, {}).setdefault(kind, 0)
             table[key][kind] += n
         counts[kind] += n
+    return by_section, by_department, counts
 
+
+def _first_rows(items):
+    """The first ITEMS_PER_SECTION items of each section, most urgent first."""
     priority = case(*((items.c.type == k, v) for k, v in _PRIORITY.items()), else_=9)
     rank = (
         func.row_number()
@@ -165,17 +162,16 @@ def outstanding_summary(report: Report, outline) -> OutstandingSummary:
         .label("rank")
     )
     ranked = select(items, rank).subquery("ranked")
-    first_rows = db.session.execute(
+    return db.session.execute(
         select(ranked).where(ranked.c.rank <= ITEMS_PER_SECTION).order_by(ranked.c.rank)
     ).all()
-    escalated_rows = review_queries.undecided_comments(
-        report, escalated_only=True, limit=ESCALATED_SHOWN
-    )
-    people = review_queries.person_refs({r.author_id for r in (*first_rows, *escalated_rows)})
+
+
+def _shown_items(report: Report, rows, departments, people) -> dict[int | None, list]:
     shown: dict[int | None, list] = {}
-    for row in first_rows:
+    for row in rows:
         shown.setdefault(row.section_id, []).append(
-            review_queries.OutstandingItem(
+            review_outstanding.OutstandingItem(
                 "comment" if row.type in ("comment", "escalated") else "suggestion",
                 row.id,
                 report.id,
@@ -183,13 +179,17 @@ def outstanding_summary(report: Report, outline) -> OutstandingSummary:
                 departments.get(row.department_id),
                 people[row.author_id],
                 None,
-                disposition="escalated" if row.type == "escalated" else None,
+                disposition=Disposition.ESCALATED.value if row.type == "escalated" else None,
                 conflict_version=row.conflict_version,
             )
         )
+    return shown
 
+
+def _section_groups(by_section_types, shown, outline) -> list[Group]:
+    """One group per section, the report as a whole first, then in outline order."""
     order = {entry.section.id: index for index, entry in enumerate(outline)}
-    by_section = [
+    return [
         Group(
             section_id,
             {"section": section_id} if section_id else {},
@@ -201,30 +201,32 @@ def outstanding_summary(report: Report, outline) -> OutstandingSummary:
             key=lambda kv: -1 if kv[0] is None else order.get(kv[0], len(order)),
         )
     ]
-    by_department = sorted(
+
+
+def _department_groups(by_department_types, departments) -> list[tuple[object, Group]]:
+    """One group per department, by name (items of no department last)."""
+    groups = [
         (
-            (
-                departments.get(department_id),
-                Group(
-                    department_id,
-                    {"department": department_id} if department_id else {},
-                    types,
-                    [],
-                ),
-            )
-            for department_id, types in by_department_types.items()
-        ),
-        key=lambda pair: (pair[0] is None, pair[0].name if pair[0] else ""),
-    )
-
-    escalated = [
-        review_queries.comment_item(row, report.id, departments, people) for row in escalated_rows
+            departments.get(department_id),
+            Group(department_id, {"department": department_id} if department_id else {}, types, []),
+        )
+        for department_id, types in by_department_types.items()
     ]
+    return sorted(groups, key=lambda pair: (pair[0] is None, pair[0].name if pair[0] else ""))
 
-    round_ = review_queries.open_round(report.id) or review_queries.latest_round(report)
-    pending = []
-    if round_ is not None:
-        pending = [r for r in review_queries.responses(round_) if r.no_reply and not r.deemed_agree]
+
+def outstanding_summary(report: Report, outline) -> OutstandingSummary:
+    """The dashboard's outstanding list in a fixed number of queries, whatever the volume."""
+    departments = review_outstanding.department_refs()
+    items = _outstanding_items(report)
+    by_section_types, by_department_types, counts = _type_counts(items)
+    first_rows = _first_rows(items)
+    escalated_rows = review_outstanding.undecided_comments(
+        report, escalated_only=True, limit=ESCALATED_SHOWN
+    )
+    people = review_outstanding.person_refs({r.author_id for r in (*first_rows, *escalated_rows)})
+    shown = _shown_items(report, first_rows, departments, people)
+    pending = review_rounds.pending_departments(review_rounds.current_or_latest_round(report))
     return OutstandingSummary(
         counts={
             "comments": counts["comment"],
@@ -233,8 +235,11 @@ def outstanding_summary(report: Report, outline) -> OutstandingSummary:
             "escalated": counts["escalated"],
             "departments_pending": len(pending),
         },
-        by_section=by_section,
-        by_department=by_department,
-        escalated=escalated,
+        by_section=_section_groups(by_section_types, shown, outline),
+        by_department=_department_groups(by_department_types, departments),
+        escalated=[
+            review_outstanding.comment_item(row, report.id, departments, people)
+            for row in escalated_rows
+        ],
         departments_pending=pending,
     )

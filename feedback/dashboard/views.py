@@ -11,7 +11,7 @@ from ..consolidation import queries as edition_queries
 from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
-from ..review import queries as review_queries
+from ..review import rounds as review_rounds
 from ..review.forms import ResolveForm
 from . import charts, queries
 
@@ -59,8 +59,8 @@ def dashboard(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_dashboard(current_user, report))
     outline = report_queries.outline(report, with_text=False)
-    round_ = review_queries.open_round(report.id) or review_queries.latest_round(report)
-    responses = review_queries.responses(round_) if round_ else []
+    round_ = review_rounds.current_or_latest_round(report)
+    responses = review_rounds.responses(round_) if round_ else []
     outstanding = queries.outstanding_summary(report, outline)
     bars = queries.feedback_by_section(report, outline)
     comment_series, suggestion_series, response_series = _series()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..reports.forms import ActionForm
 from . import services
 
@@ -28,7 +27,6 @@ def index():
 def mark_read():
     if ActionForm().validate_on_submit():
         services.mark_all_read(current_user)
-        db.session.commit()
     return redirect(url_for(".index"))
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -41,6 +42,20 @@ class VersionKind(StrEnum):
     RENAME = "rename"
     ACCEPT = "accept"
     RESTORE = "restore"
+
+
+class VersionReason(StrEnum):
+    """Why a version was made: a code plus parameters, translated when shown (the
+    reader's language may not be the author's); ``custom`` carries the author's words."""
+
+    IMPORTED = "imported"  # params: {"source": file name or "markdown"}
+    CREATED = "created"
+    EDITED = "edited"
+    RENAMED = "renamed"
+    ACCEPTED = "accepted"  # params: {"id": suggestion id, "department": its name}
+    ACCEPTED_WITH_EDITS = "accepted_with_edits"  # same params
+    RESTORED = "restored"  # params: {"version": n}
+    CUSTOM = "custom"  # params: {"text": what the author typed}
 
 
 MAX_LEVEL = 3
@@ -125,6 +140,9 @@ class SectionVersion(db.Model):
         UniqueConstraint("section_id", "number"),
         CheckConstraint("number >= 1", name="number_positive"),
         CheckConstraint(enum_check("kind", [k.value for k in VersionKind]), name="kind_known"),
+        CheckConstraint(
+            enum_check("reason_code", [r.value for r in VersionReason]), name="reason_code_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,7 +151,8 @@ class SectionVersion(db.Model):
     heading: Mapped[str] = mapped_column(String(500))
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(String(500), default="")
+    reason_code: Mapped[str] = mapped_column(String(32), default=VersionReason.EDITED.value)
+    reason_params: Mapped[dict] = mapped_column(JSON, default=dict)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

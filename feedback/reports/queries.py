@@ -114,12 +114,18 @@ def versions(section: Section) -> list[SectionVersion]:
     )
 
 
-def get_version(section: Section, number: int) -> SectionVersion:
-    version = db.session.scalar(
+def find_version(section_id: int, number: int) -> SectionVersion | None:
+    """Version ``number`` of a section, or None: the one lookup of a section version."""
+    return db.session.scalar(
         select(SectionVersion).where(
-            SectionVersion.section_id == section.id, SectionVersion.number == number
+            SectionVersion.section_id == section_id, SectionVersion.number == number
         )
     )
+
+
+def get_version(section: Section, number: int) -> SectionVersion:
+    """Version ``number`` of ``section``; 404 when there is none."""
+    version = find_version(section.id, number)
     if version is None:
         raise NotFound()
     return version

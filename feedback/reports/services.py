@@ -17,8 +17,8 @@ from ..errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
 from ..extensions import db
 from ..models_base import utcnow
 from ..validation import clean_line, clean_text
-from . import importer
-from .models import MAX_LEVEL, Report, Section, SectionVersion, VersionKind
+from . import importer, queries
+from .models import MAX_LEVEL, Report, Section, SectionVersion, VersionKind, VersionReason
 
 MAX_TITLE = 500
 
@@ -46,7 +46,8 @@ def _new_section(
     position: int,
     numbered: bool = True,
     kind: VersionKind = VersionKind.CREATE,
-    reason: str = "",
+    reason: VersionReason = VersionReason.CREATED,
+    reason_params: dict | None = None,
 ) -> Section:
     section = Section(
         report=report,
@@ -64,7 +65,8 @@ def _new_section(
             heading=heading,
             text=text,
             kind=kind.value,
-            reason=reason,
+            reason_code=reason.value,
+            reason_params=reason_params or {},
             author_id=actor.id,
         )
     )
@@ -86,7 +88,6 @@ def import_report(actor, *, title, markdown) -> Report:
     db.session.add(report)
     parents: dict[int, Section | None] = {0: None}
     counters: dict[int | None, int] = {}
-    reason = _("Imported from Markdown")
     for part in parsed.sections:
         parent = parents.get(part.level - 1)
         key = id(parent)
@@ -101,7 +102,8 @@ def import_report(actor, *, title, markdown) -> Report:
             position=counters[key],
             numbered=part.numbered,
             kind=VersionKind.IMPORT,
-            reason=reason,
+            reason=VersionReason.IMPORTED,
+            reason_params={"source": "markdown"},
         )
         parents[part.level] = section
         for deeper in range(part.level + 1, MAX_LEVEL + 1):
@@ -181,7 +183,6 @@ def add_section(
         level=level,
         parent=parent,
         position=insert_at + 1,
-        reason=_("Section added"),
     )
     record(actor, "section.created", section, heading=heading)
     return section
@@ -195,7 +196,14 @@ def _locked_section(section: Section) -> Section:
 
 
 def new_version(
-    actor, section: Section, *, heading: str, text: str, kind: VersionKind, reason: str
+    actor,
+    section: Section,
+    *,
+    heading: str,
+    text: str,
+    kind: VersionKind,
+    reason: VersionReason,
+    reason_params: dict | None = None,
 ) -> SectionVersion:
     """Append the next version to a section already locked by the caller.
 
@@ -209,7 +217,8 @@ def new_version(
         heading=heading,
         text=text,
         kind=kind.value,
-        reason=reason,
+        reason_code=reason.value,
+        reason_params=reason_params or {},
         author_id=actor.id,
     )
     db.session.add(version)
@@ -261,11 +270,17 @@ def save_section(
             )
         )
     if text == current.text:
-        kind, default_reason = VersionKind.RENAME, _("Renamed")
+        kind, default_reason = VersionKind.RENAME, VersionReason.RENAMED
     else:
-        kind, default_reason = VersionKind.EDIT, _("Edited")
+        kind, default_reason = VersionKind.EDIT, VersionReason.EDITED
     version = new_version(
-        actor, section, heading=heading, text=text, kind=kind, reason=reason or default_reason
+        actor,
+        section,
+        heading=heading,
+        text=text,
+        kind=kind,
+        reason=VersionReason.CUSTOM if reason else default_reason,
+        reason_params={"text": reason} if reason else None,
     )
     record(
         actor,
@@ -288,11 +303,7 @@ def restore_version(actor, section: Section, *, number: int, base_version: int) 
             ),
             details={"current_version": section.current_version},
         )
-    old = db.session.scalar(
-        select(SectionVersion).where(
-            SectionVersion.section_id == section.id, SectionVersion.number == number
-        )
-    )
+    old = queries.find_version(section.id, number)
     if old is None:
         raise NotFound(_("No such version."))
     current = section.current
@@ -304,7 +315,8 @@ def restore_version(actor, section: Section, *, number: int, base_version: int) 
         heading=old.heading,
         text=old.text,
         kind=VersionKind.RESTORE,
-        reason=_("Restored version %(n)d", n=number),
+        reason=VersionReason.RESTORED,
+        reason_params={"version": number},
     )
     record(actor, "section.restored", section, version=version.number, restored=number)
     return version

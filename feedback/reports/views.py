@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import permissions, textdiff
-from ..errors import DomainError, InvalidInput, StaleVersion
-from ..extensions import db
+from ..errors import StaleVersion
 from ..formtools import choices, run_and_flash
+from ..transaction import attempt
 from ..validation import whole_number
-from . import queries, services
+from . import panels, queries, services
+from .blueprint import bp
 from .forms import ActionForm, NewSectionForm, ReportImportForm, ReportSettingsForm, SectionForm
 from .models import MAX_LEVEL
-
-bp = Blueprint("reports", __name__)
-
-# Higher domains (review, consolidation) add panels to report and section pages
-# without this domain importing them: each provider returns (template, context) or None.
-ReportPanel = Callable[[object, object], tuple[str, dict] | None]
-REPORT_PANELS: list[ReportPanel] = []
-SECTION_PANELS: list[ReportPanel] = []
-
-
-def _panels(providers, obj) -> list[tuple[str, dict]]:
-    return [p for p in (provider(obj, current_user) for provider in providers) if p]
-
-
-@bp.before_request
-@login_required
-def _readers_only():
-    permissions.require(permissions.can_read_reports(current_user))
 
 
 @bp.get("/")
@@ -45,25 +26,23 @@ def index():
 def new_report():
     permissions.require(permissions.can_edit_report(current_user))
     form = ReportImportForm()
-    if form.validate_on_submit():
-        markdown = form.markdown.data or ""
-        if form.file.data:
-            raw = form.file.data.read()
-            try:
-                markdown = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.file.errors.append(_("The file is not UTF-8 text."))
-                return render_template("reports/new.html", form=form), 400
+    if not form.validate_on_submit():
+        return render_template("reports/new.html", form=form)
+    markdown = form.markdown.data or ""
+    if form.file.data:
         try:
-            report = services.import_report(current_user, title=form.title.data, markdown=markdown)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            return render_template("reports/new.html", form=form), error.status
-        db.session.commit()
-        flash(_("Report created with %(n)d sections.", n=len(queries.outline(report))), "success")
-        return redirect(url_for(".report", rid=report.id))
-    return render_template("reports/new.html", form=form)
+            markdown = form.file.data.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.file.errors.append(_("The file is not UTF-8 text."))
+            return render_template("reports/new.html", form=form), 400
+    report, error = attempt(
+        lambda: services.import_report(current_user, title=form.title.data, markdown=markdown)
+    )
+    if error is not None:
+        form.form_errors.append(error.message)
+        return render_template("reports/new.html", form=form), error.status
+    flash(_("Report created with %(n)d sections.", n=len(queries.outline(report))), "success")
+    return redirect(url_for(".report", rid=report.id))
 
 
 @bp.get("/reports/<int:rid>")
@@ -73,7 +52,7 @@ def report(rid: int):
         "reports/report.html",
         report=report,
         outline=queries.outline(report),
-        panels=_panels(REPORT_PANELS, report),
+        panels=panels.render("report", report, current_user),
         action_form=ActionForm(),
     )
 
@@ -84,20 +63,18 @@ def settings(rid: int):
     permissions.require(permissions.can_edit_report(current_user, report))
     form = ReportSettingsForm(obj=report)
     if form.validate_on_submit():
-        try:
-            services.update_report(
+        _result, error = attempt(
+            lambda: services.update_report(
                 current_user,
                 report,
                 title=form.title.data,
                 departments_see_each_other=form.departments_see_each_other.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        )
+        if error is None:
             flash(_("Settings saved."), "success")
             return redirect(url_for(".report", rid=rid))
+        form.form_errors.append(error.message)
     return render_template(
         "reports/settings.html",
         report=report,
@@ -124,8 +101,8 @@ def new_section(rid: int):
         form.parent.data = request.args.get("parent", 0, type=whole_number)
     if form.validate_on_submit():
         by_id = {e.section.id: e.section for e in entries}
-        try:
-            section = services.add_section(
+        section, error = attempt(
+            lambda: services.add_section(
                 current_user,
                 report,
                 heading=form.heading.data,
@@ -133,23 +110,17 @@ def new_section(rid: int):
                 parent=by_id.get(form.parent.data),
                 after=by_id.get(form.after.data),
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        )
+        if error is None:
             flash(_("Section added."), "success")
             return redirect(url_for(".section", sid=section.id))
+        form.form_errors.append(error.message)
     return render_template("reports/section_new.html", report=report, form=form)
-
-
-def _section(sid: int):
-    return queries.get_section(sid)
 
 
 @bp.get("/sections/<int:sid>")
 def section(sid: int):
-    section = _section(sid)
+    section = queries.get_section(sid)
     entries = queries.outline(section.report)
     ids = [e.section.id for e in entries]
     index = ids.index(section.id) if section.id in ids else None
@@ -161,14 +132,21 @@ def section(sid: int):
         previous=entries[index - 1] if index else None,
         following=entries[index + 1] if index is not None and index + 1 < len(entries) else None,
         report=section.report,
-        panels=_panels(SECTION_PANELS, section),
+        panels=panels.render("section", section, current_user),
         action_form=ActionForm(),
     )
 
 
+def _saved_message(version, base_version: int) -> None:
+    if version.number == base_version:
+        flash(_("These changes were already saved as version %(n)d.", n=version.number), "info")
+    else:
+        flash(_("Saved as version %(n)d.", n=version.number), "success")
+
+
 @bp.route("/sections/<int:sid>/edit", methods=["GET", "POST"])
 def edit_section(sid: int):
-    section = _section(sid)
+    section = queries.get_section(sid)
     permissions.require(permissions.can_edit_section(current_user, section))
     entry = queries.section_entry(section)
     form = SectionForm()
@@ -176,48 +154,36 @@ def edit_section(sid: int):
         form.heading.data = entry.version.heading
         form.text.data = entry.version.text
         form.base_version.data = section.current_version
-    if form.validate_on_submit():
-        try:
-            base_version = int(form.base_version.data)
-        except ValueError:
-            abort(400)
-        try:
-            version = services.save_section(
-                current_user,
-                section,
-                text=form.text.data or "",
-                base_version=base_version,
-                heading=form.heading.data,
-                reason=form.reason.data,
-            )
-        except StaleVersion:
-            db.session.rollback()
-            return _edit_conflict(section, form, base_version)
-        except InvalidInput as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            return render_template(
-                "reports/section_edit.html", section=section, entry=entry, form=form
-            ), error.status
-        else:
-            db.session.commit()
-            if version.number == base_version:
-                flash(
-                    _("These changes were already saved as version %(n)d.", n=version.number),
-                    "info",
-                )
-            else:
-                flash(_("Saved as version %(n)d.", n=version.number), "success")
-            return redirect(url_for(".section", sid=sid))
-    return render_template("reports/section_edit.html", section=section, entry=entry, form=form)
+    if not form.validate_on_submit():
+        return render_template("reports/section_edit.html", section=section, entry=entry, form=form)
+    try:
+        base_version = int(form.base_version.data)
+    except ValueError:
+        abort(400)
+    version, error = attempt(
+        lambda: services.save_section(
+            current_user,
+            section,
+            text=form.text.data or "",
+            base_version=base_version,
+            heading=form.heading.data,
+            reason=form.reason.data,
+        )
+    )
+    if isinstance(error, StaleVersion):
+        return _edit_conflict(section, form, base_version)
+    if error is not None:
+        form.form_errors.append(error.message)
+        status = 200 if error.status == 422 else error.status
+        return render_template(
+            "reports/section_edit.html", section=section, entry=entry, form=form
+        ), status
+    _saved_message(version, base_version)
+    return redirect(url_for(".section", sid=sid))
 
 
 def _edit_conflict(section, form: SectionForm, base_version: int):
     """Someone saved meanwhile: keep the typed text, show what changed, offer to save again."""
-    db.session.refresh(section)
     base = queries.get_version(section, base_version)
     current = section.current
     mine = textdiff.normalize(form.text.data or "")
@@ -229,14 +195,14 @@ def _edit_conflict(section, form: SectionForm, base_version: int):
         form=form,
         base=base,
         current=current,
-        theirs_html=textdiff.render_html(textdiff.diff_words(base.text, current.text)),
-        mine_html=textdiff.render_html(textdiff.diff_words(current.text, mine)),
+        theirs_ops=textdiff.diff_words(base.text, current.text),
+        mine_ops=textdiff.diff_words(current.text, mine),
     ), 409
 
 
 @bp.get("/sections/<int:sid>/history")
 def history(sid: int):
-    section = _section(sid)
+    section = queries.get_section(sid)
     return render_template(
         "reports/history.html",
         section=section,
@@ -248,7 +214,7 @@ def history(sid: int):
 
 @bp.get("/sections/<int:sid>/versions/<int:n>")
 def version(sid: int, n: int):
-    section = _section(sid)
+    section = queries.get_section(sid)
     return render_template(
         "reports/version.html",
         section=section,
@@ -259,7 +225,7 @@ def version(sid: int, n: int):
 
 @bp.get("/sections/<int:sid>/diff")
 def diff(sid: int):
-    section = _section(sid)
+    section = queries.get_section(sid)
     to_number = request.args.get("to", section.current_version, type=whole_number)
     from_number = request.args.get("from", max(1, to_number - 1), type=whole_number)
     old = queries.get_version(section, from_number)
@@ -271,16 +237,15 @@ def diff(sid: int):
         entry=queries.section_entry(section),
         old=old,
         new=new,
-        diff_html=textdiff.render_html(ops),
+        diff_ops=ops,
         stats=textdiff.diff_stats(ops),
         versions=queries.versions(section),
     )
 
 
 def _action(sid: int, run, message: str, target=None):
-    section = _section(sid)
-    form = ActionForm()
-    if not form.validate_on_submit():
+    section = queries.get_section(sid)
+    if not ActionForm().validate_on_submit():
         abort(400)
     run_and_flash(lambda: run(section), message)
     return redirect(target(section) if target else request.referrer or url_for(".section", sid=sid))

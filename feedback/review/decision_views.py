@@ -9,16 +9,17 @@ from flask_login import current_user
 from .. import permissions, textdiff
 from ..auth.models import Department
 from ..auth.views import safe_next
-from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..formtools import run_and_flash
 from ..labels import LABELS
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
+from ..transaction import attempt
 from ..validation import whole_number
-from . import decisions, queries, views
+from . import decisions, queue, visibility
+from .blueprint import bp
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReopenForm, ResolveForm
-from .views import bp
+from .links import comment_target
 
 
 def _queue_pages(report, filters, outline) -> tuple[list[list[int | None]], int]:
@@ -26,7 +27,7 @@ def _queue_pages(report, filters, outline) -> tuple[list[list[int | None]], int]
     order (the report as a whole first). No pages when one section is chosen or all fits."""
     if filters["section_id"] is not None:
         return [], 1
-    counts = queries.queue_section_counts(report, **filters)
+    counts = queue.queue_section_counts(report, **filters)
     limit = current_app.config["FEEDBACK_QUEUE_PAGE_ITEMS"]
     if sum(counts.values()) <= limit:
         return [], 1
@@ -45,23 +46,28 @@ def _queue_pages(report, filters, outline) -> tuple[list[list[int | None]], int]
     return pages, min(max(page, 1), len(pages))
 
 
-@bp.get("/reports/<int:rid>/review")
-def queue(rid: int):
-    report = report_queries.get_report(rid)
-    permissions.require(permissions.can_view_outstanding(current_user, report))
+def _queue_filters() -> dict:
     filters = {
         "section_id": request.args.get("section", type=whole_number),
         "department_id": request.args.get("department", type=whole_number),
         "kind": request.args.get("kind") or None,
         "status": request.args.get("status", "open"),
     }
-    if filters["status"] not in queries.QUEUE_STATUSES:
+    if filters["status"] not in queue.QUEUE_STATUSES:
         filters["status"] = "open"
     if filters["kind"] not in (None, "suggestion", *LABELS["comment_kind"]):
         filters["kind"] = None
+    return filters
+
+
+@bp.get("/reports/<int:rid>/review", endpoint="queue")
+def queue_page(rid: int):
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_view_outstanding(current_user, report))
+    filters = _queue_filters()
     outline = report_queries.outline(report, include_deleted=True, with_text=False)
     pages, page = _queue_pages(report, filters, outline)
-    result = queries.review_queue(report, **filters, sections=pages[page - 1] if pages else None)
+    result = queue.review_queue(report, **filters, sections=pages[page - 1] if pages else None)
     departments = db.session.query(Department).order_by(Department.code).all()
     return render_template(
         "review/queue.html",
@@ -73,49 +79,60 @@ def queue(rid: int):
         departments=departments,
         pages=pages,
         page=page,
-        groups=queries.passage_groups(result.comments),
+        groups=queue.passage_groups(result.comments),
         resolve_form=ResolveForm(),
         action_form=ActionForm(),
         reopen_form=ReopenForm(),
     )
 
 
+def decision_context(item) -> dict:
+    """The decision part of a suggestion's page: preview and forms, for the drafting team."""
+    if not permissions.can_decide(current_user):
+        return {}
+    context = {"reject_form": RejectForm(), "reopen_form": ReopenForm()}
+    if item.is_outstanding and not item.section.is_deleted:
+        outcome = decisions.preview(item)
+        current = item.section.current
+        context["preview"] = outcome
+        if outcome.text is not None:
+            context["preview_ops"] = textdiff.diff_words(current.text, outcome.text)
+        context["accept_form"] = AcceptForm(
+            text=outcome.text if outcome.text is not None else item.text,
+            expected_version=current.number,
+        )
+    return context
+
+
 def _suggestion_page(item):
     return redirect(url_for(".suggestion", suggestion_id=item.id))
 
 
-def _decision_error(error: DomainError, item):
-    if error.status in (403, 404):
-        raise error
-    db.session.rollback()
+def _refused(error, item):
     flash(error.message, "error")
     return _suggestion_page(item)
 
 
-@bp.post("/suggestions/<int:suggestion_id>/accept")
-def accept(suggestion_id: int):
-    item = queries.get_suggestion(suggestion_id, current_user)
+def _decider_form(form_class):
     permissions.require(permissions.can_decide(current_user))
-    form = AcceptForm()
+    form = form_class()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        expected = int(form.expected_version.data)
-    except ValueError:
-        abort(400)
-    # The text box holds the (rebased) proposal; changing it is "accept with edits".
-    edited = None
-    if form.text.data is not None and textdiff.normalize(form.text.data) != textdiff.normalize(
-        form.original.data or ""
-    ):
-        edited = form.text.data
-    try:
-        outcome = decisions.accept_suggestion(
-            current_user, item, text=edited, note=form.note.data, expected_version=expected
+    return form
+
+
+@bp.post("/suggestions/<int:suggestion_id>/accept")
+def accept(suggestion_id: int):
+    item = visibility.get_suggestion(suggestion_id, current_user)
+    form = _decider_form(AcceptForm)
+    expected = whole_number_or_400(form.expected_version.data)
+    outcome, error = attempt(
+        lambda: decisions.accept_suggestion(
+            current_user, item, text=form.text.data, note=form.note.data, expected_version=expected
         )
-    except DomainError as error:
-        return _decision_error(error, item)
-    db.session.commit()
+    )
+    if error is not None:
+        return _refused(error, item)
     if outcome.conflict is not None:
         flash(
             _("The suggestion conflicts with changes made since its version; merge it by hand."),
@@ -129,59 +146,55 @@ def accept(suggestion_id: int):
     return redirect(safe_next(request.form.get("next")) or url_for(".queue", rid=item.report_id))
 
 
+def whole_number_or_400(value) -> int:
+    try:
+        return whole_number(value)
+    except (TypeError, ValueError):
+        abort(400)
+
+
 @bp.post("/suggestions/<int:suggestion_id>/reject")
 def reject(suggestion_id: int):
-    item = queries.get_suggestion(suggestion_id, current_user)
-    permissions.require(permissions.can_decide(current_user))
-    form = RejectForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        decisions.reject_suggestion(current_user, item, reason=form.reason.data)
-    except DomainError as error:
-        if error.status == 422:
-            db.session.rollback()
-            flash(_("Give a reason for the rejection; the department will read it."), "error")
-            return _suggestion_page(item)
-        return _decision_error(error, item)
-    db.session.commit()
+    item = visibility.get_suggestion(suggestion_id, current_user)
+    form = _decider_form(RejectForm)
+    _result, error = attempt(
+        lambda: decisions.reject_suggestion(current_user, item, reason=form.reason.data)
+    )
+    if error is not None:
+        return _refused(error, item)
     flash(_("Suggestion rejected."), "success")
     return redirect(url_for(".queue", rid=item.report_id))
 
 
 @bp.post("/suggestions/<int:suggestion_id>/reopen")
 def reopen_suggestion(suggestion_id: int):
-    item = queries.get_suggestion(suggestion_id, current_user)
-    permissions.require(permissions.can_decide(current_user))
-    form = ReopenForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        decisions.reopen_suggestion(current_user, item, note=form.note.data)
-    except DomainError as error:
-        return _decision_error(error, item)
-    db.session.commit()
+    item = visibility.get_suggestion(suggestion_id, current_user)
+    form = _decider_form(ReopenForm)
+    _result, error = attempt(
+        lambda: decisions.reopen_suggestion(current_user, item, note=form.note.data)
+    )
+    if error is not None:
+        return _refused(error, item)
     flash(_("Suggestion reopened."), "success")
     return _suggestion_page(item)
 
 
-@bp.route("/suggestions/<int:suggestion_id>/merge", methods=["GET"])
+@bp.get("/suggestions/<int:suggestion_id>/merge")
 def merge(suggestion_id: int):
     """Base, current and proposed side by side with the clashing spans; the drafter writes the merge."""
-    item = queries.get_suggestion(suggestion_id, current_user)
+    item = visibility.get_suggestion(suggestion_id, current_user)
     permissions.require(permissions.can_decide(current_user))
-    if item.status != "pending":
+    if not item.is_outstanding:
         return _suggestion_page(item)
     outcome = decisions.preview(item)
     section = item.section
     current = section.current
     base = report_queries.get_version(section, item.base_version)
     conflict = outcome.conflict
-    form = AcceptForm(
-        text=current.text if conflict else outcome.text,
-        original="",
-        expected_version=current.number,
-    )
+    panes = {
+        which: textdiff.conflict_html(conflict, which) if conflict else None
+        for which in ("base", "current", "proposed")
+    }
     return render_template(
         "review/merge.html",
         suggestion=item,
@@ -190,35 +203,25 @@ def merge(suggestion_id: int):
         base=base,
         current=current,
         conflict=conflict,
-        form=form,
+        form=AcceptForm(
+            text=current.text if conflict else outcome.text, expected_version=current.number
+        ),
         reject_form=RejectForm(),
-        panes={
-            "base": textdiff.conflict_html(conflict, "base") if conflict else None,
-            "current": textdiff.conflict_html(conflict, "current") if conflict else None,
-            "proposed": textdiff.conflict_html(conflict, "proposed") if conflict else None,
-        },
-        theirs_html=textdiff.render_html(textdiff.diff_words(base.text, current.text)),
-        proposed_html=textdiff.render_html(textdiff.diff_words(base.text, item.text)),
+        panes=panes,
+        theirs_ops=textdiff.diff_words(base.text, current.text),
+        proposed_ops=textdiff.diff_words(base.text, item.text),
     )
 
 
 @bp.post("/sections/<int:sid>/accept-suggestions")
 def accept_in_order(sid: int):
     section = report_queries.get_section(sid)
-    permissions.require(permissions.can_decide(current_user))
-    form = BulkAcceptForm()
-    if not form.validate_on_submit():
-        abort(400)
-    items = [queries.get_suggestion(i, current_user) for i in form.ids.data or []]
-    try:
-        outcome = decisions.accept_in_order(current_user, section, items)
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
+    form = _decider_form(BulkAcceptForm)
+    items = [visibility.get_suggestion(i, current_user) for i in form.ids.data or []]
+    outcome, error = attempt(lambda: decisions.accept_in_order(current_user, section, items))
+    if error is not None:
         flash(error.message, "error")
         return redirect(url_for(".queue", rid=section.report_id, section=sid))
-    db.session.commit()
     if outcome.accepted:
         flash(_("%(n)d suggestions accepted.", n=len(outcome.accepted)), "success")
     if outcome.conflict is not None:
@@ -234,12 +237,12 @@ def accept_in_order(sid: int):
 
 
 def _comment_back(comment):
-    return redirect(safe_next(request.form.get("next")) or views._comment_target(comment))
+    return redirect(safe_next(request.form.get("next")) or comment_target(comment))
 
 
 @bp.post("/comments/<int:comment_id>/resolve")
 def resolve(comment_id: int):
-    comment = queries.get_comment(comment_id, current_user)
+    comment = visibility.get_comment(comment_id, current_user)
     permissions.require(permissions.can_decide(current_user) or permissions.is_chair(current_user))
     form = ResolveForm()
     if not form.validate_on_submit():
@@ -249,41 +252,31 @@ def resolve(comment_id: int):
     except ValueError:
         flash(_("The version must be a number."), "error")
         return _comment_back(comment)
-    others = [queries.get_comment(i, current_user) for i in form.also.data or [] if i != comment.id]
-    try:
-        decisions.resolve_comments(
+    others = [
+        visibility.get_comment(i, current_user) for i in form.also.data or [] if i != comment.id
+    ]
+    _result, error = attempt(
+        lambda: decisions.resolve_comments(
             current_user,
             [comment, *others],
             disposition=form.disposition.data,
             response=form.response.data,
             absorbed_version=absorbed,
         )
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
-        if isinstance(error, InvalidInput) and error.details.get("field") == "response":
-            flash(_("This answer needs a response to the department."), "error")
-        else:
-            flash(error.message, "error")
-        return _comment_back(comment)
-    db.session.commit()
-    flash(
-        _("Answer recorded for %(n)d comments.", n=1 + len(others))
-        if others
-        else _("Answer recorded."),
-        "success",
     )
+    if error is not None:
+        flash(error.message, "error")
+    elif others:
+        flash(_("Answer recorded for %(n)d comments.", n=1 + len(others)), "success")
+    else:
+        flash(_("Answer recorded."), "success")
     return _comment_back(comment)
 
 
 @bp.post("/comments/<int:comment_id>/reopen")
 def reopen_comment(comment_id: int):
-    comment = queries.get_comment(comment_id, current_user)
-    permissions.require(permissions.can_decide(current_user))
-    form = ReopenForm()
-    if not form.validate_on_submit():
-        abort(400)
+    comment = visibility.get_comment(comment_id, current_user)
+    form = _decider_form(ReopenForm)
     run_and_flash(
         lambda: decisions.reopen_comment(current_user, comment, note=form.note.data),
         _("Comment reopened."),

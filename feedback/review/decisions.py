@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from .. import permissions, textdiff
 from ..audit.services import record
@@ -23,10 +22,19 @@ from ..extensions import db
 from ..labels import label
 from ..models_base import utcnow
 from ..notifications import services as notifications
-from ..reports.models import Section, SectionVersion, VersionKind
+from ..reports.models import Section, SectionVersion, VersionKind, VersionReason
+from ..reports.queries import find_version, get_version
 from ..reports.services import new_version
 from ..validation import clean_text
-from .models import Comment, Decision, DecisionAction, Disposition, Suggestion, SuggestionStatus
+from .models import (
+    Comment,
+    CommentStatus,
+    Decision,
+    DecisionAction,
+    Disposition,
+    Suggestion,
+    SuggestionStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -45,17 +53,6 @@ def _note(value, field: str, *, required: bool = False) -> str:
     )
 
 
-def _version(section: Section, number: int) -> SectionVersion:
-    version = db.session.scalar(
-        select(SectionVersion).where(
-            SectionVersion.section_id == section.id, SectionVersion.number == number
-        )
-    )
-    if version is None:
-        raise NotFound(_("No such version."))
-    return version
-
-
 def _lock(suggestion: Suggestion) -> tuple[Suggestion, Section]:
     """Lock the suggestion's section, then re-read the suggestion inside the lock."""
     suggestion_id, section_id = suggestion.id, suggestion.section_id
@@ -65,7 +62,7 @@ def _lock(suggestion: Suggestion) -> tuple[Suggestion, Section]:
 
 
 def _require_pending(suggestion: Suggestion) -> None:
-    if suggestion.status != SuggestionStatus.PENDING:
+    if not suggestion.is_outstanding:
         if suggestion.decided_by is not None:
             raise InvalidTransition(
                 _(
@@ -127,15 +124,87 @@ class Preview:
 
 def preview(suggestion: Suggestion) -> Preview:
     """The result of accepting now, computed without changing anything."""
-    section = suggestion.section
-    current = section.current
+    current = suggestion.section.current
     if suggestion.base_version == current.number:
         return Preview(suggestion.text, rebased=False)
-    base = _version(section, suggestion.base_version)
+    base = get_version(suggestion.section, suggestion.base_version)
     result = textdiff.rebase(base.text, suggestion.text, current.text)
     if isinstance(result, textdiff.Conflict):
         return Preview(None, rebased=True, conflict=result)
     return Preview(result.text, rebased=True)
+
+
+def _check_still_current(current: SectionVersion, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != current.number:
+        raise StaleVersion(
+            _(
+                "The section changed meanwhile (now version %(n)d); look at it again before accepting.",
+                n=current.number,
+            ),
+            details={"current_version": current.number, "expected_version": expected_version},
+        )
+
+
+def _edited_text(text, expected_version: int | None) -> str | None:
+    """The drafter's own text for accept-with-edits, cleaned; None for a plain accept."""
+    if text is None:
+        return None
+    if expected_version is None:
+        raise InvalidInput(
+            _(
+                "Accepting with your own text needs the section version that text was written on "
+                "(expected_version)."
+            ),
+            details={"field": "expected_version"},
+        )
+    return clean_text(
+        text,
+        _("Text"),
+        max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
+        required=False,
+    )
+
+
+def _record_conflict(actor, suggestion: Suggestion, current, conflict) -> AcceptOutcome:
+    """Nothing changes in the text; the suggestion is marked as waiting for a hand merge."""
+    suggestion.conflict_version = current.number
+    _history(actor, suggestion, DecisionAction.CONFLICT, version=current.number)
+    record(
+        actor,
+        "suggestion.conflict",
+        suggestion,
+        current_version=current.number,
+        clashes=len(conflict.clashes),
+    )
+    return AcceptOutcome(suggestion, None, conflict)
+
+
+def _accepted_version(actor, suggestion, section, current, new_text, with_edits) -> SectionVersion:
+    if new_text == current.text:
+        return current  # the text already says this: nothing to add
+    reason = VersionReason.ACCEPTED_WITH_EDITS if with_edits else VersionReason.ACCEPTED
+    return new_version(
+        actor,
+        section,
+        heading=current.heading,
+        text=new_text,
+        kind=VersionKind.ACCEPT,
+        reason=reason,
+        reason_params={"id": suggestion.id, "department": suggestion.department.name},
+    )
+
+
+def _mark_accepted(actor, suggestion, version, new_text, note, with_edits) -> None:
+    actor_id, now = actor.id, utcnow()  # read before writing: a lazy load would autoflush
+    suggestion.status = SuggestionStatus.ACCEPTED.value
+    suggestion.decided_by_id, suggestion.decided_at = actor_id, now
+    suggestion.decision_note = note or None
+    suggestion.accepted_with_edits = with_edits
+    suggestion.applied_text = new_text
+    suggestion.result_version = version.number
+    suggestion.conflict_version = None
+    action = DecisionAction.ACCEPTED_WITH_EDITS if with_edits else DecisionAction.ACCEPTED
+    _history(actor, suggestion, action, note, version.number)
 
 
 def accept_suggestion(
@@ -143,8 +212,10 @@ def accept_suggestion(
 ) -> AcceptOutcome:
     """Accept a suggestion: a new section version carrying it.
 
-    - ``text`` given: accept with edits -- the drafter's text becomes the version
-      (when ``expected_version`` is given and the section moved past it, 409).
+    - ``text`` given: the drafter's text becomes the version -- "accepted with edits",
+      unless it is exactly what accepting the suggestion as it stands would give, which
+      is a plain accept. ``expected_version`` (the version that text was written on) is
+      then required, and a section that moved past it is a 409.
     - otherwise the suggestion is applied to the current text: as is when the section
       has not changed since its base, rebased when the change merges cleanly, and not
       at all when it conflicts -- the outcome then carries the conflict, the suggestion
@@ -154,14 +225,7 @@ def accept_suggestion(
         permissions.can_decide(actor), _("Only the drafting team decides on suggestions.")
     )
     note = _note(note, _("Note"))
-    edited = None
-    if text is not None:
-        edited = clean_text(
-            text,
-            _("Text"),
-            max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
-            required=False,
-        )
+    edited = _edited_text(text, expected_version)
     suggestion, section = _lock(suggestion)
     if section is None or suggestion is None:
         raise NotFound()
@@ -169,80 +233,27 @@ def accept_suggestion(
     if section.is_deleted:
         raise InvalidTransition(_("The section of this suggestion has been deleted."))
     current = section.current
-    if expected_version is not None and expected_version != current.number:
-        raise StaleVersion(
-            _(
-                "The section changed meanwhile (now version %(n)d); look at it again before accepting.",
-                n=current.number,
-            ),
-            details={"current_version": current.number, "expected_version": expected_version},
-        )
-    department = suggestion.department.name
-    if edited is not None:
-        new_text, action = edited, DecisionAction.ACCEPTED_WITH_EDITS
-        reason = _(
-            "Accepted suggestion #%(id)d from %(department)s, with edits",
-            id=suggestion.id,
-            department=department,
-        )
+    _check_still_current(current, expected_version)
+    proposal = preview(suggestion)
+    if edited is not None and edited != proposal.text:
+        new_text, with_edits = edited, True
+    elif proposal.conflict is not None:
+        return _record_conflict(actor, suggestion, current, proposal.conflict)
     else:
-        action = DecisionAction.ACCEPTED
-        reason = _(
-            "Accepted suggestion #%(id)d from %(department)s",
-            id=suggestion.id,
-            department=department,
-        )
-        if suggestion.base_version == current.number:
-            new_text = suggestion.text
-        else:
-            base = _version(section, suggestion.base_version)
-            result = textdiff.rebase(base.text, suggestion.text, current.text)
-            if isinstance(result, textdiff.Conflict):
-                suggestion.conflict_version = current.number
-                _history(actor, suggestion, DecisionAction.CONFLICT, version=current.number)
-                record(
-                    actor,
-                    "suggestion.conflict",
-                    suggestion,
-                    current_version=current.number,
-                    clashes=len(result.clashes),
-                )
-                return AcceptOutcome(suggestion, None, result)
-            new_text = result.text
-    if new_text == current.text:
-        version = current  # the text already says this: nothing to add
-    else:
-        version = new_version(
-            actor,
-            section,
-            heading=current.heading,
-            text=new_text,
-            kind=VersionKind.ACCEPT,
-            reason=reason,
-        )
-    actor_id, now = (
-        actor.id,
-        utcnow(),
-    )  # read before writing: a lazy load would autoflush half a change
-    suggestion.status = SuggestionStatus.ACCEPTED.value
-    suggestion.decided_by_id, suggestion.decided_at = actor_id, now
-    suggestion.decision_note = note or None
-    suggestion.accepted_with_edits = edited is not None
-    suggestion.applied_text = new_text
-    suggestion.result_version = version.number
-    suggestion.conflict_version = None
-    _history(actor, suggestion, action, note, version.number)
+        new_text, with_edits = proposal.text, False
+    version = _accepted_version(actor, suggestion, section, current, new_text, with_edits)
+    _mark_accepted(actor, suggestion, version, new_text, note, with_edits)
     _notify_department(
         suggestion,
         _("suggestion #%(id)d", id=suggestion.id),
-        label("suggestion_status", "accepted"),
+        label("suggestion_status", SuggestionStatus.ACCEPTED),
     )
     record(
         actor,
         "suggestion.accepted",
         suggestion,
         version=version.number,
-        with_edits=edited is not None,
+        with_edits=with_edits,
         rebased=suggestion.base_version != current.number,
     )
     return AcceptOutcome(suggestion, version, None)
@@ -252,7 +263,12 @@ def reject_suggestion(actor, suggestion: Suggestion, *, reason) -> Suggestion:
     permissions.require(
         permissions.can_decide(actor), _("Only the drafting team decides on suggestions.")
     )
-    reason = _note(reason, _("Reason"), required=True)
+    reason = _note(reason, _("Reason"))
+    if not reason.strip():
+        raise InvalidInput(
+            _("Give a reason for the rejection; the department will read it."),
+            details={"field": "reason"},
+        )
     suggestion, _section = _lock(suggestion)
     _require_pending(suggestion)
     actor_id = actor.id  # read before writing: a lazy load would autoflush half a change
@@ -264,7 +280,7 @@ def reject_suggestion(actor, suggestion: Suggestion, *, reason) -> Suggestion:
     _notify_department(
         suggestion,
         _("suggestion #%(id)d", id=suggestion.id),
-        label("suggestion_status", "rejected"),
+        label("suggestion_status", SuggestionStatus.REJECTED),
     )
     record(actor, "suggestion.rejected", suggestion, reason=reason)
     return suggestion
@@ -319,32 +335,32 @@ def _locked_comment(comment: Comment) -> Comment:
     return locked
 
 
-def resolve_comment(
-    actor, comment: Comment, *, disposition, response=None, absorbed_version: int | None = None
-) -> Comment:
-    """Answer a comment with a disposition (the consolidation table's statuses).
-
-    Partly absorbed and explained need a response. Escalated comments wait for the
-    chair, who answers them with the same call.
-    """
+def _disposition(value, response) -> tuple[Disposition, str]:
     try:
-        disposition = Disposition(disposition)
+        disposition = Disposition(value)
     except ValueError:
         raise InvalidInput(
-            _("Unknown disposition %(d)s.", d=disposition), details={"field": "disposition"}
+            _("Unknown disposition %(d)s.", d=value), details={"field": "disposition"}
         ) from None
-    response = _note(response, _("Response"), required=disposition.needs_response)
-    comment = _locked_comment(comment)
-    if comment.state != "submitted":
+    response = _note(response, _("Response"))
+    if disposition.needs_response and not response.strip():
+        raise InvalidInput(
+            _("This answer needs a response to the department."), details={"field": "response"}
+        )
+    return disposition, response
+
+
+def _check_can_resolve(actor, comment: Comment, disposition: Disposition) -> None:
+    if comment.status != CommentStatus.SUBMITTED:
         raise InvalidTransition(
-            _("Only submitted comments are answered."), details={"state": comment.state}
+            _("Only submitted comments are answered."), details={"status": comment.status}
         )
     if not permissions.can_resolve_comment(actor, comment):
-        if comment.disposition == Disposition.ESCALATED and permissions.is_drafter(actor):
+        if comment.awaits_chair and permissions.is_drafter(actor):
             raise InvalidTransition(
                 _("This comment is escalated to the chair and waits for the chair's answer.")
             )
-        if comment.disposition is not None and permissions.is_drafter(actor):
+        if comment.is_answered and permissions.is_drafter(actor):
             raise InvalidTransition(
                 _(
                     "This comment is already answered (%(d)s); reopen it to change the answer.",
@@ -355,20 +371,30 @@ def resolve_comment(
         raise PermissionDenied(_("You may not answer this comment."))
     if disposition is Disposition.ESCALATED and permissions.is_chair(actor):
         raise InvalidInput(_("The chair answers an escalated comment with a final disposition."))
-    if absorbed_version is not None and (
-        comment.section_id is None
-        or db.session.scalar(
-            select(SectionVersion.id).where(
-                SectionVersion.section_id == comment.section_id,
-                SectionVersion.number == absorbed_version,
-            )
-        )
-        is None
-    ):
+
+
+def _check_absorbed_version(comment: Comment, absorbed_version: int | None) -> None:
+    if absorbed_version is None:
+        return
+    if comment.section_id is None or find_version(comment.section_id, absorbed_version) is None:
         raise InvalidInput(
             _("Version %(n)s is not a version of this section.", n=absorbed_version),
             details={"field": "absorbed_version"},
         )
+
+
+def resolve_comment(
+    actor, comment: Comment, *, disposition, response=None, absorbed_version: int | None = None
+) -> Comment:
+    """Answer a comment with a disposition (the consolidation table's statuses).
+
+    Partly absorbed and explained need a response. Escalated comments wait for the
+    chair, who answers them with the same call.
+    """
+    disposition, response = _disposition(disposition, response)
+    comment = _locked_comment(comment)
+    _check_can_resolve(actor, comment, disposition)
+    _check_absorbed_version(comment, absorbed_version)
     actor_id = actor.id  # read before writing: a lazy load would autoflush half a change
     comment.disposition = disposition.value
     comment.response = response or None
@@ -376,7 +402,7 @@ def resolve_comment(
     comment.absorbed_version = absorbed_version
     _history(actor, comment, DecisionAction(disposition.value), response, absorbed_version)
     _notify_department(
-        comment, _("comment #%(id)d", id=comment.id), label("disposition", disposition.value)
+        comment, _("comment #%(id)d", id=comment.id), label("disposition", disposition)
     )
     record(
         actor,
@@ -389,7 +415,13 @@ def resolve_comment(
 
 
 def resolve_comments(actor, comments: list[Comment], **answer) -> list[Comment]:
-    """One answer for several comments on the same passage; each keeps its own row."""
+    """One answer for several comments on the same passage; each keeps its own row.
+    They must all be comments of one report: anything else changes nothing (422)."""
+    if len({c.report_id for c in comments}) > 1:
+        raise InvalidInput(
+            _("Comments answered together must be on the same report."),
+            details={"field": "also"},
+        )
     return [resolve_comment(actor, c, **answer) for c in comments]
 
 

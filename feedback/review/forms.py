@@ -84,7 +84,6 @@ class AcceptForm(FlaskForm):
     text = TextAreaField(
         _l("Text to accept (edit it to accept with changes)"), validators=[Optional()]
     )
-    original = HiddenField()
     expected_version = HiddenField(validators=[InputRequired()])
 
 

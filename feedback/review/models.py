@@ -14,8 +14,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Department, User
@@ -31,8 +34,8 @@ class CommentKind(StrEnum):
     STRUCTURE = "structure"
 
 
-class FeedbackState(StrEnum):
-    """Publication state of a comment (suggestions use SuggestionStatus)."""
+class CommentStatus(StrEnum):
+    """Where a comment stands: a department's draft, submitted (published), or withdrawn."""
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -57,6 +60,11 @@ class SuggestionStatus(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+DECIDED_SUGGESTION = (SuggestionStatus.ACCEPTED, SuggestionStatus.REJECTED)
+# What the consolidation table lists: everything departments submitted and did not withdraw.
+LISTED_SUGGESTION = (SuggestionStatus.PENDING, *DECIDED_SUGGESTION)
 
 
 class ResponseStatus(StrEnum):
@@ -159,7 +167,9 @@ class Comment(db.Model):
     __tablename__ = "comment"
     __table_args__ = (
         CheckConstraint(enum_check("kind", [k.value for k in CommentKind]), name="kind_known"),
-        CheckConstraint(enum_check("state", [s.value for s in FeedbackState]), name="state_known"),
+        CheckConstraint(
+            enum_check("status", [s.value for s in CommentStatus]), name="status_known"
+        ),
         CheckConstraint(
             f"disposition IS NULL OR {enum_check('disposition', [d.value for d in Disposition])}",
             name="disposition_known",
@@ -168,12 +178,12 @@ class Comment(db.Model):
             "disposition IS NULL OR (decided_by_id IS NOT NULL AND decided_at IS NOT NULL)",
             name="decision_has_judge",
         ),
-        CheckConstraint("state = 'draft' OR submitted_at IS NOT NULL", name="submission_has_time"),
+        CheckConstraint("status = 'draft' OR submitted_at IS NOT NULL", name="submission_has_time"),
         CheckConstraint(
-            "department_id IS NOT NULL OR state <> 'draft'", name="only_departments_draft"
+            "department_id IS NOT NULL OR status <> 'draft'", name="only_departments_draft"
         ),
         CheckConstraint("quote IS NULL OR section_id IS NOT NULL", name="quote_needs_section"),
-        Index("ix_comment_report_state", "report_id", "state"),
+        Index("ix_comment_report_status", "report_id", "status"),
         Index("ix_comment_section", "section_id"),
         Index("ix_comment_department", "department_id", "report_id"),
     )
@@ -190,7 +200,7 @@ class Comment(db.Model):
     quote_prefix: Mapped[str | None] = mapped_column(Text)
     quote_suffix: Mapped[str | None] = mapped_column(Text)
     quote_start: Mapped[int | None]
-    state: Mapped[str] = mapped_column(String(16), default=FeedbackState.DRAFT.value)
+    status: Mapped[str] = mapped_column(String(16), default=CommentStatus.DRAFT.value)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -213,17 +223,60 @@ class Comment(db.Model):
     )
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id", viewonly=True)
 
-    @property
-    def is_draft(self) -> bool:
-        return self.state == FeedbackState.DRAFT
+    # Each state rule is written once and works both on an object and in SQL
+    # (``select(Comment).where(Comment.is_outstanding)``).
 
-    @property
+    @hybrid_property
+    def is_draft(self) -> bool:
+        return self.status == CommentStatus.DRAFT
+
+    @is_draft.inplace.expression
+    @classmethod
+    def _is_draft(cls):
+        return cls.status == CommentStatus.DRAFT.value
+
+    @hybrid_property
     def is_outstanding(self) -> bool:
         """Submitted and not finally answered (an escalated comment waits for the chair)."""
-        return self.state == FeedbackState.SUBMITTED and self.disposition in (
+        return self.status == CommentStatus.SUBMITTED and self.disposition in (
             None,
-            Disposition.ESCALATED.value,
+            Disposition.ESCALATED,
         )
+
+    @is_outstanding.inplace.expression
+    @classmethod
+    def _is_outstanding(cls):
+        return and_(
+            cls.status == CommentStatus.SUBMITTED.value,
+            or_(cls.disposition.is_(None), cls.disposition == Disposition.ESCALATED.value),
+        )
+
+    @hybrid_property
+    def awaits_chair(self) -> bool:
+        """Escalated by the drafting team; the chair has not answered yet."""
+        return self.status == CommentStatus.SUBMITTED and self.disposition == Disposition.ESCALATED
+
+    @awaits_chair.inplace.expression
+    @classmethod
+    def _awaits_chair(cls):
+        return and_(
+            cls.status == CommentStatus.SUBMITTED.value,
+            cls.disposition == Disposition.ESCALATED.value,
+        )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == CommentStatus.WITHDRAWN
+
+    @hybrid_property
+    def is_answered(self) -> bool:
+        """Finally answered: a disposition other than escalation."""
+        return self.disposition is not None and self.disposition != Disposition.ESCALATED
+
+    @is_answered.inplace.expression
+    @classmethod
+    def _is_answered(cls):
+        return and_(cls.disposition.is_not(None), cls.disposition != Disposition.ESCALATED.value)
 
 
 class Reply(db.Model):
@@ -291,13 +344,47 @@ class Suggestion(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id", viewonly=True)
 
-    @property
+    @hybrid_property
     def is_draft(self) -> bool:
         return self.status == SuggestionStatus.DRAFT
 
-    @property
+    @is_draft.inplace.expression
+    @classmethod
+    def _is_draft(cls):
+        return cls.status == SuggestionStatus.DRAFT.value
+
+    @hybrid_property
     def is_outstanding(self) -> bool:
+        """Submitted and not decided yet (a conflicted one waits for a hand merge)."""
         return self.status == SuggestionStatus.PENDING
+
+    @is_outstanding.inplace.expression
+    @classmethod
+    def _is_outstanding(cls):
+        return cls.status == SuggestionStatus.PENDING.value
+
+    @hybrid_property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED_SUGGESTION
+
+    @is_decided.inplace.expression
+    @classmethod
+    def _is_decided(cls):
+        return cls.status.in_([s.value for s in DECIDED_SUGGESTION])
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == SuggestionStatus.REJECTED
+
+    @hybrid_property
+    def needs_merge(self) -> bool:
+        """An accept found a conflict: it waits for the drafting team's hand merge."""
+        return self.status == SuggestionStatus.PENDING and self.conflict_version is not None
+
+    @needs_merge.inplace.expression
+    @classmethod
+    def _needs_merge(cls):
+        return and_(cls.status == SuggestionStatus.PENDING.value, cls.conflict_version.is_not(None))
 
 
 class DecisionAction(StrEnum):

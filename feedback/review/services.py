@@ -20,14 +20,15 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..notifications import services as notifications
 from ..reports import queries as report_queries
-from ..reports.models import Report, Section, SectionVersion
+from ..reports.models import Report, ReportStatus, Section, SectionVersion
 from ..validation import clean_line, clean_text
-from . import queries
+from . import rounds, visibility
 from .models import (
     Comment,
     CommentKind,
-    FeedbackState,
+    CommentStatus,
     Reply,
+    ResponseStatus,
     Round,
     RoundDepartment,
     RoundSection,
@@ -74,9 +75,9 @@ def open_round(
             _("Unknown department codes: %(codes)s.", codes=", ".join(unknown)),
             details={"field": "departments", "unknown": unknown},
         )
-    if queries.open_round(report.id) is not None:
+    if rounds.find_open_round(report.id) is not None:
         raise InvalidTransition(_("A round is already open on this report; close it first."))
-    previous = queries.latest_round(report)
+    previous = rounds.latest_round(report)
     round_ = Round(
         report_id=report.id,
         number=(previous.number + 1) if previous else 1,
@@ -97,7 +98,7 @@ def open_round(
         for e in report_queries.outline(report)
     ]
     db.session.add(round_)
-    report.status = "consultation"
+    report.status = ReportStatus.CONSULTATION.value
     db.session.flush()
     for department in departments:
         notifications.notify(
@@ -126,8 +127,8 @@ def close_round(actor, round_: Round) -> Round:
         raise InvalidTransition(_("This round is already closed."))
     round_.closed_at = utcnow()
     round_.closed_by_id = actor.id
-    round_.report.status = "drafting"
-    no_reply = [r.department.code for r in queries.responses(round_) if r.no_reply]
+    round_.report.status = ReportStatus.DRAFTING.value
+    no_reply = [r.department.code for r in rounds.responses(round_) if r.no_reply]
     record(actor, "round.closed", round_, no_reply=no_reply, deemed_agree=round_.deemed_agree)
     return round_
 
@@ -145,17 +146,14 @@ def _kind(kind) -> str:
 
 
 def _version_of(section: Section, number) -> SectionVersion:
+    """The version a comment or suggestion is made on (the current one when not given)."""
     if number is None:
         return section.current
     if not isinstance(number, int) or isinstance(number, bool):
         raise InvalidInput(
             _("The base version must be a version number."), details={"field": "base_version"}
         )
-    version = db.session.scalar(
-        select(SectionVersion).where(
-            SectionVersion.section_id == section.id, SectionVersion.number == number
-        )
-    )
+    version = report_queries.find_version(section.id, number)
     if version is None:
         raise InvalidInput(
             _("Version %(n)s is not a version of this section.", n=number),
@@ -183,8 +181,8 @@ def _locate_quote(text: str, quote: str, hint: int | None) -> textdiff.Anchor:
 def _initial_state(actor) -> tuple[str, datetime | None, int | None]:
     """Department feedback starts as a draft; the drafting team's and chair's is published at once."""
     if permissions.in_department(actor):
-        return FeedbackState.DRAFT.value, None, actor.department_id
-    return FeedbackState.SUBMITTED.value, utcnow(), None
+        return CommentStatus.DRAFT.value, None, actor.department_id
+    return CommentStatus.SUBMITTED.value, utcnow(), None
 
 
 def add_comment(
@@ -194,7 +192,9 @@ def add_comment(
     if section.is_deleted:
         raise InvalidInput(_("This section has been deleted."))
     permissions.require(
-        permissions.can_comment(actor, section.report, section),
+        permissions.can_comment(
+            actor, section.report, section, invited=rounds.invited_to_open_round(section.report_id)
+        ),
         _("Your department is not invited to an open consultation round on this report."),
     )
     body = _body(body, _("Comment"))
@@ -223,16 +223,16 @@ def add_comment(
                 )
             comment.quote, comment.quote_prefix = anchor.quote, anchor.prefix
             comment.quote_suffix, comment.quote_start = anchor.suffix, anchor.start
-    comment.state, comment.submitted_at, comment.department_id = _initial_state(actor)
+    comment.status, comment.submitted_at, comment.department_id = _initial_state(actor)
     db.session.add(comment)
-    record(actor, "comment.created", comment, section=section.id, state=comment.state)
+    record(actor, "comment.created", comment, section=section.id, status=comment.status)
     return comment
 
 
 def add_report_comment(actor, report: Report, *, body, kind=None) -> Comment:
     """Comment on the report as a whole (structure, layout): the 'general' group."""
     permissions.require(
-        permissions.can_comment(actor, report),
+        permissions.can_comment(actor, report, invited=rounds.invited_to_open_round(report.id)),
         _("Your department is not invited to an open consultation round on this report."),
     )
     comment = Comment(
@@ -242,9 +242,9 @@ def add_report_comment(actor, report: Report, *, body, kind=None) -> Comment:
         kind=_kind(kind or CommentKind.STRUCTURE.value),
         body=_body(body, _("Comment")),
     )
-    comment.state, comment.submitted_at, comment.department_id = _initial_state(actor)
+    comment.status, comment.submitted_at, comment.department_id = _initial_state(actor)
     db.session.add(comment)
-    record(actor, "comment.created", comment, section=None, state=comment.state)
+    record(actor, "comment.created", comment, section=None, status=comment.status)
     return comment
 
 
@@ -276,7 +276,7 @@ def withdraw_comment(actor, comment: Comment) -> Comment:
         permissions.can_withdraw(actor, comment),
         _("Only submitted, undecided feedback of your department can be withdrawn."),
     )
-    comment.state = FeedbackState.WITHDRAWN.value
+    comment.status = CommentStatus.WITHDRAWN.value
     comment.withdrawn_at = utcnow()
     record(actor, "comment.withdrawn", comment)
     return comment
@@ -335,11 +335,31 @@ def _suggestion_text(text, base: SectionVersion) -> str:
     return text
 
 
+def preview_suggestion(base: SectionVersion, text) -> list[textdiff.Op]:
+    """The tracked changes a proposed text makes to its base version, before it is saved:
+    held to the same size limit as a saved suggestion (413 past it)."""
+    text = clean_text(
+        text,
+        _("Proposed text"),
+        max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
+        required=False,
+    )
+    return textdiff.diff_words(base.text, text)
+
+
+def suggestion_diff(suggestion: Suggestion) -> list[textdiff.Op]:
+    """The suggestion's tracked changes against the version it was made on."""
+    base = report_queries.get_version(suggestion.section, suggestion.base_version)
+    return textdiff.diff_words(base.text, suggestion.text)
+
+
 def add_suggestion(actor, section: Section, *, base_version, text, rationale="") -> Suggestion:
     if section.is_deleted:
         raise InvalidInput(_("This section has been deleted."))
     permissions.require(
-        permissions.can_suggest(actor, section),
+        permissions.can_suggest(
+            actor, section, invited=rounds.invited_to_open_round(section.report_id)
+        ),
         _("Your department is not invited to an open consultation round on this report."),
     )
     if base_version is None:
@@ -407,6 +427,60 @@ def withdraw_suggestion(actor, suggestion: Suggestion) -> Suggestion:
 # Department responses -------------------------------------------------------------
 
 
+def _check_can_respond(actor, round_: Round) -> None:
+    """A closed round says so to its invited departments; to anyone else it does not exist."""
+    invited = rounds.invited_department_ids(round_.id)
+    in_round = permissions.in_department(actor) and actor.department_id in invited
+    if not round_.is_open:
+        if in_round:
+            raise InvalidTransition(
+                _(
+                    "Round %(n)d closed on %(date)s; responses are no longer accepted. Your drafts are kept.",
+                    n=round_.number,
+                    date=round_.closed_at.strftime("%d/%m/%Y"),
+                ),
+            )
+        raise NotFound()
+    if not in_round:
+        raise PermissionDenied(_("Your department is not invited to this round."))
+    permissions.require(
+        permissions.can_submit_response(actor, round_, invited=invited),
+        _("Only the department's lead can submit its official response."),
+    )
+
+
+def _check_answer(actor, round_: Round, no_comments: bool, drafts: int) -> None:
+    """ "No comments" needs no drafts left and no feedback already sent; feedback needs drafts."""
+    if no_comments:
+        if drafts:
+            raise InvalidInput(
+                _(
+                    "Your department has %(n)d drafts on this report: submit them, or delete them before answering “no comments”.",
+                    n=drafts,
+                ),
+                details={"drafts": drafts},
+            )
+        response = rounds.response_of(round_, actor.department_id)
+        if response and response.status is ResponseStatus.SUBMITTED:
+            raise InvalidTransition(
+                _("Your department has already submitted feedback in this round.")
+            )
+    elif not drafts:
+        raise InvalidInput(
+            _(
+                "There is nothing to submit: your department has no drafts on this report. "
+                "To agree with the draft, answer “no comments”."
+            ),
+        )
+
+
+def _publish(items, round_: Round, submission: Submission, published_status: str) -> None:
+    for item in items:
+        item.status = published_status
+        item.round_id, item.submission_id = round_.id, submission.id
+        item.submitted_at = submission.submitted_at
+
+
 def submit_response(
     actor,
     round_: Round,
@@ -418,26 +492,7 @@ def submit_response(
     """The lead sends the department's official response: every draft of the department
     on this report becomes visible at once, stamped with the round and the time; or the
     department answers "no comments" (agrees with the draft)."""
-    if not round_.is_open:
-        if permissions.in_department(
-            actor
-        ) and actor.department_id in queries.invited_department_ids(round_):
-            raise InvalidTransition(
-                _(
-                    "Round %(n)d closed on %(date)s; responses are no longer accepted. Your drafts are kept.",
-                    n=round_.number,
-                    date=round_.closed_at.strftime("%d/%m/%Y"),
-                ),
-            )
-        raise NotFound()
-    if not permissions.in_department(
-        actor
-    ) or actor.department_id not in queries.invited_department_ids(round_):
-        raise PermissionDenied(_("Your department is not invited to this round."))
-    permissions.require(
-        permissions.can_submit_response(actor, round_),
-        _("Only the department's lead can submit its official response."),
-    )
+    _check_can_respond(actor, round_)
     if dispatch_date is not None and not isinstance(dispatch_date, date):
         raise InvalidInput(
             _("The dispatch date must be a date."), details={"field": "dispatch_date"}
@@ -446,29 +501,9 @@ def submit_response(
         clean_line(dispatch_number or "", _("Dispatch number"), max_chars=100, required=False)
         or None
     )
-    comments, suggestions = queries.department_drafts(round_.report, actor.department_id)
+    comments, suggestions = visibility.department_drafts(round_.report, actor.department_id)
+    _check_answer(actor, round_, no_comments, len(comments) + len(suggestions))
     now = utcnow()
-    if no_comments:
-        if comments or suggestions:
-            raise InvalidInput(
-                _(
-                    "Your department has %(n)d drafts on this report: submit them, or delete them before answering “no comments”.",
-                    n=len(comments) + len(suggestions),
-                ),
-                details={"drafts": len(comments) + len(suggestions)},
-            )
-        response = queries.response_of(round_, actor.department_id)
-        if response and response.status.value == "submitted":
-            raise InvalidTransition(
-                _("Your department has already submitted feedback in this round.")
-            )
-    elif not comments and not suggestions:
-        raise InvalidInput(
-            _(
-                "There is nothing to submit: your department has no drafts on this report. "
-                "To agree with the draft, answer “no comments”."
-            ),
-        )
     submission = Submission(
         round_id=round_.id,
         department_id=actor.department_id,
@@ -483,20 +518,8 @@ def submit_response(
     )
     db.session.add(submission)
     db.session.flush()
-    for comment in comments:
-        comment.state = FeedbackState.SUBMITTED.value
-        comment.round_id, comment.submission_id, comment.submitted_at = (
-            round_.id,
-            submission.id,
-            now,
-        )
-    for suggestion in suggestions:
-        suggestion.status = SuggestionStatus.PENDING.value
-        suggestion.round_id, suggestion.submission_id, suggestion.submitted_at = (
-            round_.id,
-            submission.id,
-            now,
-        )
+    _publish(comments, round_, submission, CommentStatus.SUBMITTED.value)
+    _publish(suggestions, round_, submission, SuggestionStatus.PENDING.value)
     report = round_.report
     notifications.notify(
         notifications.drafters(),

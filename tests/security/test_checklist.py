@@ -316,13 +316,14 @@ def test_forged_form_fields_are_ignored(client, auth, people, report):
             "body": "Ý kiến.",
             "kind": "general",
             "state": "submitted",
+            "status": "submitted",
             "department_id": people.other_department.id,
             "author_id": people.chair.id,
             "disposition": "absorbed",
         },
     )
     comment = db.session.scalar(select(Comment))
-    assert (comment.state, comment.department_id, comment.author_id, comment.disposition) == (
+    assert (comment.status, comment.department_id, comment.author_id, comment.disposition) == (
         "draft",
         people.department.id,
         people.reviewer.id,

@@ -8,7 +8,7 @@ from feedback.extensions import db
 from feedback.notifications.models import Notification
 from feedback.reports import queries as report_queries
 from feedback.reports import services as report_services
-from feedback.review import decisions, queries, services
+from feedback.review import decisions, outstanding, queue, services
 from feedback.review.models import Decision
 
 from .. import factories
@@ -52,7 +52,10 @@ def test_accept_makes_a_version_named_after_the_suggestion(people, target, round
     db.session.commit()
     assert outcome.conflict is None
     assert (outcome.version.number, outcome.version.kind) == (3, "accept")
-    assert f"#{s.id}" in outcome.version.reason and "Sở Tài chính" in outcome.version.reason
+    assert (outcome.version.reason_code, outcome.version.reason_params) == (
+        "accepted",
+        {"id": s.id, "department": "Sở Tài chính"},
+    )
     assert target.current.text == TEXT.replace("10,7%", "10,8%")
     assert (s.status, s.result_version, s.decided_by_id) == ("accepted", 3, people.drafter.id)
     assert [d.action for d in s.decisions] == ["accepted"]
@@ -69,10 +72,14 @@ def test_accept_with_edits_is_recorded_as_such(people, target, round_):
     s = _suggest(people.reviewer, target, ("10,7%", "10,8%"), people.lead, round_)
     edited = TEXT.replace("10,7%", "10,75%")
     outcome = decisions.accept_suggestion(
-        people.drafter, s, text=edited, note="Làm tròn theo Cục Thống kê"
+        people.drafter,
+        s,
+        text=edited,
+        note="Làm tròn theo Cục Thống kê",
+        expected_version=target.current_version,
     )
     assert target.current.text == edited and s.accepted_with_edits
-    assert "with edits" in outcome.version.reason or "chỉnh sửa" in outcome.version.reason
+    assert outcome.version.reason_code == "accepted_with_edits"
     db.session.commit()
     assert [d.action for d in s.decisions] == ["accepted_with_edits"]
     assert s.decisions[0].note == "Làm tròn theo Cục Thống kê"
@@ -113,7 +120,7 @@ def test_conflict_changes_nothing_and_marks_the_suggestion(people, target, round
     )
     assert target.current_version == 3 and target.current.text == TEXT.replace("10,7%", "11%")
     assert s.status == "pending" and s.conflict_version == 3
-    assert [x.id for x in queries.outstanding(s.report).conflicts] == [s.id]
+    assert [x.id for x in outstanding.outstanding(s.report).conflicts] == [s.id]
     # The drafter merges by hand: accept with edits on top of version 3.
     with pytest.raises(StaleVersion):
         decisions.accept_suggestion(people.drafter, s, text="x", expected_version=2)
@@ -227,7 +234,7 @@ def test_escalated_comment_waits_for_the_chair(people, report, round_):
     )
     db.session.commit()
     assert comment.is_outstanding and [
-        c.id for c in queries.outstanding(comment.report).escalated
+        c.id for c in outstanding.outstanding(comment.report).escalated
     ] == [comment.id]
     with pytest.raises(InvalidTransition):
         decisions.resolve_comment(people.drafter, comment, disposition="noted")
@@ -247,7 +254,7 @@ def test_one_answer_for_comments_on_the_same_passage(people, report, round_):
     services.submit_response(people.lead, round_)
     services.submit_response(people.other_lead, round_)
     db.session.commit()
-    groups = queries.passage_groups(queries.review_queue(report).comments)
+    groups = queue.passage_groups(queue.review_queue(report).comments)
     assert [[c.id for c in g] for g in groups] == [[a.id, b.id]]
     decisions.resolve_comments(
         people.drafter, [a, b], disposition="partly_absorbed", response="Tiếp thu một phần."

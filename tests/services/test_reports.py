@@ -60,7 +60,12 @@ def test_save_makes_a_new_immutable_version(report, people):
         reason="Số liệu mới",
     )
     db.session.commit()
-    assert (v2.number, v2.reason, v2.author_id) == (2, "Số liệu mới", people.drafter.id)
+    assert (v2.number, v2.reason_code, v2.reason_params, v2.author_id) == (
+        2,
+        "custom",
+        {"text": "Số liệu mới"},
+        people.drafter.id,
+    )
     assert section.current_version == 2
     first = queries.get_version(section, 1)
     first.text = "sửa lén"

@@ -11,7 +11,7 @@ from feedback.extensions import db
 from feedback.models_base import utcnow
 from feedback.notifications.models import Notification
 from feedback.reports import services as report_services
-from feedback.review import queries, services
+from feedback.review import anchors, rounds, services, visibility
 from feedback.review.models import ResponseStatus, RoundSection
 
 from ..review_helpers import open_round, section
@@ -56,12 +56,12 @@ def test_department_drafts_are_private_to_the_department(people, report):
     db.session.commit()
     assert comment.is_draft and comment.department_id == people.department.id
     # A colleague in the same department sees and edits it.
-    assert queries.get_comment(comment.id, people.lead) == comment
+    assert visibility.get_comment(comment.id, people.lead) == comment
     services.update_comment(people.lead, comment, body="Đề nghị rà soát lại số liệu GRDP năm 2020.")
     # Nobody else learns that it exists.
     for outsider in (people.other_lead, people.drafter, people.chair, people.admin):
         with pytest.raises(NotFound):
-            queries.get_comment(comment.id, outsider)
+            visibility.get_comment(comment.id, outsider)
     with pytest.raises(PermissionDenied):
         services.update_comment(people.other_reviewer, comment, body="x")
 
@@ -82,10 +82,10 @@ def test_drafting_team_and_chair_comments_are_published_at_once(people, report):
         people.drafter, section(report), body="Tổ soạn thảo lưu ý."
     )
     chair_comment = services.add_report_comment(people.chair, report, body="Bố cục cần gọn hơn.")
-    assert drafter_comment.state == chair_comment.state == "submitted"
+    assert drafter_comment.status == chair_comment.status == "submitted"
     assert chair_comment.kind == "structure" and chair_comment.section_id is None
     db.session.commit()
-    assert queries.get_comment(chair_comment.id, people.reviewer) == chair_comment
+    assert visibility.get_comment(chair_comment.id, people.reviewer) == chair_comment
 
 
 def test_quoted_passage_is_anchored_and_followed_to_later_versions(people, report):
@@ -104,12 +104,12 @@ def test_quoted_passage_is_anchored_and_followed_to_later_versions(people, repor
     db.session.commit()
     new_text = "Bối cảnh mới được bổ sung.\n\n" + target.current.text
     report_services.save_section(people.drafter, target, text=new_text, base_version=1)
-    moved = queries.anchor_status(comment, target.current.text, target.current_version)
+    moved = anchors.anchor_status(comment, target.current.text, target.current_version)
     assert moved.status == "exact" and new_text[moved.start : moved.end] == comment.quote
     report_services.save_section(
         people.drafter, target, text="Đoạn văn đã viết lại hoàn toàn.", base_version=2
     )
-    gone = queries.anchor_status(comment, target.current.text, target.current_version)
+    gone = anchors.anchor_status(comment, target.current.text, target.current_version)
     assert gone.status == "not_found"
 
 
@@ -170,15 +170,15 @@ def test_submission_publishes_all_drafts_with_round_time_and_dispatch(people, re
     )
     db.session.commit()
     assert (submission.comment_count, submission.suggestion_count, submission.late) == (1, 1, False)
-    comments, suggestions = queries.section_feedback(people.drafter, section(report))
-    assert [c.state for c in comments] == ["submitted"]
+    comments, suggestions = visibility.section_feedback(people.drafter, section(report))
+    assert [c.status for c in comments] == ["submitted"]
     assert comments[0].round_id == round_.id and comments[0].submission_id == submission.id
-    assert queries.department_drafts(report, people.department.id) == ([], [])
+    assert visibility.department_drafts(report, people.department.id) == ([], [])
     drafter_notes = db.session.scalars(
         select(Notification).where(Notification.user_id == people.drafter.id)
     ).all()
     assert [n.kind for n in drafter_notes] == ["response_submitted"]
-    status = queries.response_of(round_, people.department.id)
+    status = rounds.response_of(round_, people.department.id)
     assert (
         status.status is ResponseStatus.SUBMITTED
         and status.dispatches[0].dispatch_number == "123/STC-KH"
@@ -196,7 +196,7 @@ def test_only_the_lead_submits(people, report):
 
 def test_statuses_through_a_round(people, report):
     round_ = open_round(people, report)
-    statuses = lambda: {r.department.code: r.status.value for r in queries.responses(round_)}  # noqa: E731
+    statuses = lambda: {r.department.code: r.status.value for r in rounds.responses(round_)}  # noqa: E731
     assert statuses() == {"STC": "not_started", "SCT": "not_started"}
     services.add_comment(people.reviewer, section(report), body="Đang soạn.")
     db.session.commit()
@@ -223,7 +223,7 @@ def test_resubmission_while_open_adds_more_feedback(people, report):
     services.add_comment(people.reviewer, section(report, 1), body="Lần hai.")
     services.submit_response(people.lead, round_)
     db.session.commit()
-    response = queries.response_of(round_, people.department.id)
+    response = rounds.response_of(round_, people.department.id)
     assert len(response.submissions) == 2 and response.status is ResponseStatus.SUBMITTED
 
 
@@ -235,7 +235,7 @@ def test_late_response_is_accepted_and_marked(people, report):
     submission = services.submit_response(people.lead, round_)
     assert submission.late
     db.session.commit()
-    assert queries.response_of(round_, people.department.id).late
+    assert rounds.response_of(round_, people.department.id).late
 
 
 def test_after_close_submission_is_refused_and_drafts_stay(people, report):
@@ -247,9 +247,9 @@ def test_after_close_submission_is_refused_and_drafts_stay(people, report):
         services.submit_response(people.lead, round_)
     assert caught.value.status == 409 and str(round_.number) in caught.value.message
     db.session.rollback()
-    assert comment.state == "draft"
+    assert comment.status == "draft"
     statuses = {
-        r.department.code: (r.status.value, r.deemed_agree) for r in queries.responses(round_)
+        r.department.code: (r.status.value, r.deemed_agree) for r in rounds.responses(round_)
     }
     assert statuses == {"STC": ("drafting", True), "SCT": ("not_started", True)}
     assert report.status == "drafting"
@@ -258,7 +258,7 @@ def test_after_close_submission_is_refused_and_drafts_stay(people, report):
 def test_no_reply_without_deemed_agreement(people, report):
     round_ = open_round(people, report, deemed_agree=False)
     services.close_round(people.drafter, round_)
-    assert all(not r.deemed_agree and r.no_reply for r in queries.responses(round_))
+    assert all(not r.deemed_agree and r.no_reply for r in rounds.responses(round_))
 
 
 def test_withdraw_only_own_undecided_submitted_feedback(people, report):
@@ -271,9 +271,9 @@ def test_withdraw_only_own_undecided_submitted_feedback(people, report):
     with pytest.raises(PermissionDenied):
         services.withdraw_comment(people.other_reviewer, comment)
     services.withdraw_comment(people.reviewer, comment)
-    assert comment.state == "withdrawn" and comment.withdrawn_at is not None
+    assert comment.status == "withdrawn" and comment.withdrawn_at is not None
     db.session.commit()
-    assert queries.get_comment(comment.id, people.drafter).state == "withdrawn"
+    assert visibility.get_comment(comment.id, people.drafter).status == "withdrawn"
 
 
 def test_replies_and_their_visibility(people, report):

@@ -4,7 +4,7 @@ import pytest
 
 from feedback import permissions
 from feedback.extensions import db
-from feedback.review import queries, services
+from feedback.review import services, visibility
 
 from ..review_helpers import open_round, section
 
@@ -57,7 +57,7 @@ def test_visibility_matrix(people, report, items, viewer, see_each_other):
         name for name, item in items.items() if permissions.can_see_feedback(user, item)
     }
     assert by_predicate == expected
-    comments = set(db.session.scalars(queries.visible_comments(user, report)))
-    suggestions = set(db.session.scalars(queries.visible_suggestions(user, report)))
+    comments = set(db.session.scalars(visibility.visible_comments(user, report)))
+    suggestions = set(db.session.scalars(visibility.visible_suggestions(user, report)))
     by_query = {name for name, item in items.items() if item in comments | suggestions}
     assert by_query == expected

@@ -148,7 +148,7 @@ def test_closed_round_refuses_the_response_clearly(client, auth, people, report)
     auth.login("stc.lead")
     response = client.post(f"/rounds/{round_.id}/respond", data={"submit_feedback": "1"})
     assert response.status_code == 409
-    assert db.session.scalar(select(Comment.state)) == "draft"
+    assert db.session.scalar(select(Comment.status)) == "draft"
 
 
 def test_department_sees_round_banner_and_deadline(client, auth, people, report):

@@ -1,0 +1,63 @@
+"""The JSON API's blueprint: bearer-token authentication and the one error envelope."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, g, request
+from flask_babel import gettext as _
+from pydantic import ValidationError
+
+from ..auth.services import user_for_token
+from ..errors import DomainError
+from .errors import error_response
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+security_log = logging.getLogger("feedback.security")
+
+# Endpoints reachable without a bearer token.
+PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi"}
+
+
+@bp.before_request
+def authenticate():
+    g.actor = None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return error_response(
+            401,
+            "unauthorized",
+            _("Authentication is required: send 'Authorization: Bearer <token>'."),
+        )
+    user = user_for_token(token.strip())
+    if user is None:
+        security_log.warning("api_bad_token path=%s", request.path)
+        return error_response(401, "unauthorized", _("The token is invalid, revoked or expired."))
+    g.actor = user
+    g.api_token = token.strip()
+    return None
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError):
+    if error.status == 403:
+        security_log.warning(
+            "forbidden user=%s path=%s", getattr(g.get("actor"), "id", None), request.path
+        )
+    return error_response(error.status, error.code, error.message, error.details)
+
+
+@bp.errorhandler(ValidationError)
+def validation_error(error: ValidationError):
+    fields = {
+        ".".join(str(p) for p in item["loc"]) or "body": item["msg"] for item in error.errors()
+    }
+    return error_response(
+        400,
+        "malformed",
+        _("The request body does not have the expected fields and types."),
+        {"fields": fields},
+    )

@@ -1,0 +1,29 @@
+"""Parts of the report and section pages that higher domains provide.
+
+The consultation (review) shows rounds and feedback on these pages, but reports never
+imports review: ``create_app`` registers the providers here, in plain sight. A provider
+takes (report or section, user) and returns (template, context) or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+Panel = Callable[[object, object], tuple[str, dict] | None]
+_KEY = "feedback.panels"
+
+
+def register(app: Flask, *, report: Panel | None = None, section: Panel | None = None) -> None:
+    panels = app.extensions.setdefault(_KEY, {"report": [], "section": []})
+    if report is not None:
+        panels["report"].append(report)
+    if section is not None:
+        panels["section"].append(section)
+
+
+def render(kind: str, obj, user) -> list[tuple[str, dict]]:
+    """The panels of a "report" or "section" page, in registration order."""
+    providers = current_app.extensions.get(_KEY, {}).get(kind, [])
+    return [p for p in (provider(obj, user) for provider in providers) if p]

@@ -1,0 +1,122 @@
+"""Which comments and suggestions a user may see: the SQL twin of
+``permissions.can_see_feedback`` (``tests/services/test_visibility.py`` keeps them equal),
+and the lists and lookups built on it."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
+
+from .. import permissions
+from ..auth.models import Role
+from ..errors import NotFound
+from ..extensions import db
+from ..reports.models import Report
+from .models import Comment, Suggestion
+
+
+def _visible(model, user, report: Report) -> ColumnElement[bool]:
+    """SQL twin of permissions.can_see_feedback."""
+    role = Role(user.role)
+    own = model.department_id == user.department_id if role.in_department else false()
+    published = ~model.is_draft
+    if role in (Role.DRAFTER, Role.CHAIR, Role.ADMIN):
+        return or_(own, published)
+    others = true() if report.departments_see_each_other else model.department_id.is_(None)
+    return or_(own, and_(published, others))
+
+
+def visible_comments(user, report: Report):
+    return select(Comment).where(Comment.report_id == report.id, _visible(Comment, user, report))
+
+
+def visible_suggestions(user, report: Report):
+    return select(Suggestion).where(
+        Suggestion.report_id == report.id, _visible(Suggestion, user, report)
+    )
+
+
+_COMMENT_CARD = (
+    selectinload(Comment.replies),
+    selectinload(Comment.author),
+    selectinload(Comment.department),
+)
+
+
+def section_feedback(user, section) -> tuple[list[Comment], list[Suggestion]]:
+    comments = db.session.scalars(
+        visible_comments(user, section.report)
+        .where(Comment.section_id == section.id)
+        .options(*_COMMENT_CARD)
+        .order_by(Comment.id)
+    ).all()
+    suggestions = db.session.scalars(
+        visible_suggestions(user, section.report)
+        .where(Suggestion.section_id == section.id)
+        .options(selectinload(Suggestion.author), selectinload(Suggestion.department))
+        .order_by(Suggestion.id)
+    ).all()
+    return list(comments), list(suggestions)
+
+
+def report_comments(user, report: Report) -> list[Comment]:
+    """Comments on the report as a whole (structure, layout)."""
+    return list(
+        db.session.scalars(
+            visible_comments(user, report)
+            .where(Comment.section_id.is_(None))
+            .options(*_COMMENT_CARD)
+            .order_by(Comment.id)
+        )
+    )
+
+
+def feedback_counts_by_section(user, report: Report) -> dict[int | None, int]:
+    """Visible comments and suggestions per section (None: the report as a whole)."""
+    counts: dict[int | None, int] = {}
+    for stmt, model in (
+        (visible_comments(user, report), Comment),
+        (visible_suggestions(user, report), Suggestion),
+    ):
+        query = stmt.with_only_columns(model.section_id, func.count()).group_by(model.section_id)
+        for section_id, n in db.session.execute(query):
+            counts[section_id] = counts.get(section_id, 0) + n
+    return counts
+
+
+def department_drafts(report: Report, department_id: int) -> tuple[list[Comment], list[Suggestion]]:
+    """A department's drafts on a report, in section order: what its lead submits."""
+    comments = db.session.scalars(
+        select(Comment)
+        .where(
+            Comment.report_id == report.id,
+            Comment.department_id == department_id,
+            Comment.is_draft,
+        )
+        .order_by(Comment.section_id, Comment.id)
+    ).all()
+    suggestions = db.session.scalars(
+        select(Suggestion)
+        .where(
+            Suggestion.report_id == report.id,
+            Suggestion.department_id == department_id,
+            Suggestion.is_draft,
+        )
+        .order_by(Suggestion.section_id, Suggestion.id)
+    ).all()
+    return list(comments), list(suggestions)
+
+
+def get_comment(comment_id: int, user) -> Comment:
+    """A comment the user may see; 404 otherwise (a department never learns another's draft exists)."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not permissions.can_see_feedback(user, comment):
+        raise NotFound()
+    return comment
+
+
+def get_suggestion(suggestion_id: int, user) -> Suggestion:
+    suggestion = db.session.get(Suggestion, suggestion_id)
+    if suggestion is None or not permissions.can_see_feedback(user, suggestion):
+        raise NotFound()
+    return suggestion
