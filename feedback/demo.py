@@ -110,10 +110,11 @@ def _consultation(report: Report, drafter: User) -> None:
     """Draft no. 1, an open round for every department, and some feedback already in."""
     from .consolidation import services as editions
     from .reports import queries as outline
+    from .review import consultation
     from .review import services as review
 
     editions.issue_edition(drafter, report, note="Dự thảo gửi các sở, ngành xin ý kiến.")
-    round_ = review.open_round(
+    round_ = consultation.open_round(
         drafter,
         report,
         deadline=datetime.now(UTC) + timedelta(days=7),
@@ -145,7 +146,7 @@ def _consultation(report: Report, drafter: User) -> None:
         ),
         rationale="Bổ sung kết quả thu ngân sách để minh họa quy mô kinh tế.",
     )
-    review.submit_response(_user("stc.lanhdao"), round_, dispatch_number="2456/STC-NS")
+    consultation.submit_response(_user("stc.lanhdao"), round_, dispatch_number="2456/STC-NS")
 
     ctk = _user("ctk.canbo")
     review.add_report_comment(
@@ -161,9 +162,9 @@ def _consultation(report: Report, drafter: User) -> None:
         quote="Tốc độ tăng trưởng GRDP bình quân giai đoạn 2016 – 2020 ước đạt 10,7%/năm",
         body="Số liệu GRDP cần thống nhất theo số liệu Tổng cục Thống kê công bố (10,6%/năm).",
     )
-    review.submit_response(_user("ctk.lanhdao"), round_, dispatch_number="318/CTK-TKTH")
+    consultation.submit_response(_user("ctk.lanhdao"), round_, dispatch_number="318/CTK-TKTH")
 
-    review.submit_response(_user("sct.lanhdao"), round_, no_comments=True)
+    consultation.submit_response(_user("sct.lanhdao"), round_, no_comments=True)
     review.add_comment(_user("sxd.canbo"), economy, body="Đang rà soát số liệu đầu tư xây dựng.")
 
 

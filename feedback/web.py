@@ -44,6 +44,13 @@ PRESERVED_FIELDS = ("text", "body", "rationale", "response", "reason", "note", "
 
 
 def init_app(app: Flask) -> None:
+    _template_helpers(app)
+    _request_guards(app)
+    _response_headers(app)
+    _error_pages(app)
+
+
+def _template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["markdown"] = lambda text: Markup(markup.render(text or ""))
@@ -55,6 +62,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.add_extension("jinja2.ext.do")
 
+
+def _request_guards(app: Flask) -> None:
     @app.get("/healthz")
     def healthz():
         """Liveness for the reverse proxy and the load benchmark's baseline: no session, no database."""
@@ -100,6 +109,8 @@ def init_app(app: Flask) -> None:
             return redirect(url_for("auth.login", next=request.full_path))
         return None
 
+
+def _response_headers(app: Flask) -> None:
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -116,6 +127,8 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+
+def _error_pages(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
         if error.status == 403:

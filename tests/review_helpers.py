@@ -7,11 +7,11 @@ from datetime import timedelta
 from feedback.extensions import db
 from feedback.models_base import utcnow
 from feedback.reports import queries as report_queries
-from feedback.review import services
+from feedback.review import consultation
 
 
 def open_round(people, report, codes=("STC", "SCT"), **kw):
-    round_ = services.open_round(
+    round_ = consultation.open_round(
         people.drafter,
         report,
         deadline=utcnow() + timedelta(days=3),

@@ -8,7 +8,7 @@ from .. import permissions, textdiff
 from ..extensions import db
 from ..notifications import services as notification_services
 from ..reports import queries as report_queries
-from ..review import anchors, rounds, services, visibility
+from ..review import anchors, consultation, rounds, services, visibility
 from ..review.models import Comment, Suggestion
 from . import serializers
 from .blueprint import bp
@@ -46,7 +46,7 @@ def open_round(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_manage_rounds(g.actor, report))
     body = parse(RoundCreate)
-    round_ = services.open_round(
+    round_ = consultation.open_round(
         g.actor,
         report,
         deadline=body.deadline,
@@ -74,7 +74,7 @@ def get_round(round_id: int):
 @bp.post("/rounds/<int:round_id>/close")
 def close_round(round_id: int):
     round_ = rounds.get_round(round_id)
-    services.close_round(g.actor, round_)
+    consultation.close_round(g.actor, round_)
     return jsonify(_round_payload(round_))
 
 
@@ -82,7 +82,7 @@ def close_round(round_id: int):
 def submit_response(round_id: int):
     round_ = rounds.get_round(round_id)
     body = parse(ResponseSubmit)
-    submission = services.submit_response(
+    submission = consultation.submit_response(
         g.actor,
         round_,
         no_comments=body.no_comments,

@@ -183,12 +183,8 @@ def build_for_round(report: Report, round_id: int | None) -> Table:
     return build(report, round_)
 
 
-def build(report: Report, round_: Round | None = None) -> Table:
-    """One row per submitted comment and suggestion, grouped by section after a 'general' group."""
-    outline = {
-        e.section.id: (index, e)
-        for index, e in enumerate(report_queries.outline(report, include_deleted=True))
-    }
+def _listed_items(report: Report, round_: Round | None):
+    """Submitted comments, and suggestions that were not withdrawn, with who made them."""
     comments = select(Comment).where(
         Comment.report_id == report.id, Comment.status == CommentStatus.SUBMITTED.value
     )
@@ -205,96 +201,94 @@ def build(report: Report, round_: Round | None = None) -> Table:
     suggestions = db.session.scalars(
         suggestions.options(selectinload(Suggestion.department), selectinload(Suggestion.author))
     ).all()
-    submissions = {
-        s.id: s
-        for s in db.session.scalars(
-            select(Submission).where(
-                Submission.id.in_(
-                    {c.submission_id for c in comments if c.submission_id}
-                    | {s.submission_id for s in suggestions if s.submission_id}
-                )
-            )
-        )
-    }
-    general = _("General comments (structure, layout)")
+    return comments, suggestions
 
-    def group_of(section_id):
-        if section_id is None or section_id not in outline:
-            return general, (0, 0)
-        index, entry = outline[section_id]
+
+def _submissions(items) -> dict[int, Submission]:
+    ids = {i.submission_id for i in items if i.submission_id}
+    return {s.id: s for s in db.session.scalars(select(Submission).where(Submission.id.in_(ids)))}
+
+
+class _RowMaker:
+    """What every row needs to know: the outline (for groups) and the dispatches."""
+
+    def __init__(self, report: Report, submissions: dict[int, Submission]):
+        self.outline = {
+            e.section.id: (index, e)
+            for index, e in enumerate(report_queries.outline(report, include_deleted=True))
+        }
+        self.submissions = submissions
+        self.general = _("General comments (structure, layout)")
+
+    def group(self, section_id) -> tuple[str, tuple]:
+        if section_id is None or section_id not in self.outline:
+            return self.general, (0, 0)
+        index, entry = self.outline[section_id]
         title = entry.title if entry.number else entry.heading
         if entry.section.is_deleted:
             title = _("%(title)s (deleted section)", title=entry.heading)
         return title, (1, index)
 
-    def who(item):
+    def row(self, item, kind: str, **fields) -> Row:
+        group, key = self.group(item.section_id)
         if item.department is not None:
-            return item.department.name, item.department.code
-        return f"{item.author.name} ({label('role', item.author.role)})", ""
+            who, code = item.department.name, item.department.code
+        else:
+            who, code = f"{item.author.name} ({label('role', item.author.role)})", ""
+        submission = self.submissions.get(item.submission_id)
+        return Row(
+            item=item,
+            kind=kind,
+            group=group,
+            group_key=key,
+            who=who,
+            department_code=code,
+            dispatch=_dispatch(submission) if submission else "",
+            section_id=item.section_id,
+            **fields,
+        )
 
-    rows: list[Row] = []
-    for c in comments:
-        group, key = group_of(c.section_id)
-        name, code = who(c)
-        decision_code = c.disposition or "open"
-        link = None
-        if c.absorbed_version and c.section_id:
-            link = (c.section_id, max(1, c.absorbed_version - 1), c.absorbed_version)
-        rows.append(
-            Row(
-                item=c,
-                kind="comment",
-                group=group,
-                group_key=key,
-                who=name,
-                department_code=code,
-                dispatch=_dispatch(submissions[c.submission_id])
-                if c.submission_id in submissions
-                else "",
-                quote=c.quote or "",
-                content=c.body,
-                decision=label("disposition", c.disposition)
-                if c.disposition
-                else _("not yet answered"),
-                decision_code=decision_code,
-                response=c.response or "",
-                section_id=c.section_id,
-                link=link,
-            )
-        )
-    for s in suggestions:
-        group, key = group_of(s.section_id)
-        name, code = who(s)
-        decision_code, decision = _suggestion_decision(s)
-        summary = _(
-            "Proposes a revised text of the section (made on version %(n)d).", n=s.base_version
-        )
-        content = f"{s.rationale}\n\n{summary}" if s.rationale else summary
-        link = (
-            (s.section_id, s.result_version - 1, s.result_version)
-            if s.result_version and s.result_version > 1
-            else None
-        )
-        rows.append(
-            Row(
-                item=s,
-                kind="suggestion",
-                group=group,
-                group_key=key,
-                who=name,
-                department_code=code,
-                dispatch=_dispatch(submissions[s.submission_id])
-                if s.submission_id in submissions
-                else "",
-                quote="",
-                content=content,
-                decision=decision,
-                decision_code=decision_code,
-                response=s.decision_note or "",
-                section_id=s.section_id,
-                link=link,
-            )
-        )
+
+def _comment_row(maker: _RowMaker, c: Comment) -> Row:
+    link = None
+    if c.absorbed_version and c.section_id:
+        link = (c.section_id, max(1, c.absorbed_version - 1), c.absorbed_version)
+    return maker.row(
+        c,
+        "comment",
+        quote=c.quote or "",
+        content=c.body,
+        decision=label("disposition", c.disposition) if c.disposition else _("not yet answered"),
+        decision_code=c.disposition or "open",
+        response=c.response or "",
+        link=link,
+    )
+
+
+def _suggestion_row(maker: _RowMaker, s: Suggestion) -> Row:
+    decision_code, decision = _suggestion_decision(s)
+    summary = _("Proposes a revised text of the section (made on version %(n)d).", n=s.base_version)
+    link = None
+    if s.result_version and s.result_version > 1:
+        link = (s.section_id, s.result_version - 1, s.result_version)
+    return maker.row(
+        s,
+        "suggestion",
+        quote="",
+        content=f"{s.rationale}\n\n{summary}" if s.rationale else summary,
+        decision=decision,
+        decision_code=decision_code,
+        response=s.decision_note or "",
+        link=link,
+    )
+
+
+def build(report: Report, round_: Round | None = None) -> Table:
+    """One row per submitted comment and suggestion, grouped by section after a 'general' group."""
+    comments, suggestions = _listed_items(report, round_)
+    maker = _RowMaker(report, _submissions([*comments, *suggestions]))
+    rows = [_comment_row(maker, c) for c in comments]
+    rows += [_suggestion_row(maker, s) for s in suggestions]
     rows.sort(key=lambda r: (r.group_key, r.department_code, r.kind != "comment", r.item.id))
     return Table(report=report, round=round_, preamble=preamble(report, round_), rows=rows)
 

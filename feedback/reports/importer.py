@@ -65,39 +65,25 @@ def _headings(lines: list[str]):
                 yield index, len(match.group(1)), match.group(2).strip()
 
 
-def parse(markdown: str, preamble_heading: str = "Preamble") -> ParsedReport:
-    """Split ``markdown`` (already normalised) at #, ## and ### headings.
-
-    - A document whose only level-1 heading comes first, above deeper headings, is
-      treated as titled by it: that heading becomes the title and the others move
-      up one level.
-    - Deeper headings (####...) stay inside their section's text.
-    - Text before the first heading becomes an unnumbered preamble section.
-    - Numbers the headings carry ("I.", "1.2.") are removed from the heading; they
-      choose the numbering style (Roman or decimal at the first level), and the app
-      numbers sections from their order from then on.
-    - Levels never jump: a ### under a # becomes level 2.
-    """
-    lines = markdown.split("\n")
-    found = list(_headings(lines))
-    title = None
-    shift = 0
+def _title(lines: list[str], found: list) -> tuple[str | None, int, list]:
+    """A document whose only level-1 heading comes first, above deeper headings, is
+    titled by it: (title, how far the other headings move up, the other headings)."""
     level_one = [h for h in found if h[1] == 1]
-    if (
+    titled = (
         len(level_one) == 1
         and found
         and found[0][1] == 1
         and any(1 < level <= MAX_LEVEL + 1 for _, level, _ in found[1:])
-    ):
-        title = found[0][2]
-        shift = 1
-        lines[found[0][0]] = ""
-        found = found[1:]
+    )
+    if not titled:
+        return None, 0, found
+    lines[found[0][0]] = ""
+    return found[0][2], 1, found[1:]
 
+
+def _split(lines: list[str], starts: dict, preamble_heading: str) -> list[ParsedSection]:
+    """Cut the lines at the section starts; levels never jump (a ### under a # is level 2)."""
     sections: list[ParsedSection] = []
-    starts = {
-        index: (level - shift, text) for index, level, text in found if level - shift <= MAX_LEVEL
-    }
     preamble = ParsedSection(level=1, heading=preamble_heading, numbered=False)
     current = preamble
     previous_level = 0
@@ -112,12 +98,36 @@ def parse(markdown: str, preamble_heading: str = "Preamble") -> ParsedReport:
             current.lines.append(line)
     if preamble.text.strip():
         sections.insert(0, preamble)
+    return sections
 
-    numbering = "roman"
+
+def _numbering(sections: list[ParsedSection]) -> str:
+    """Roman unless the first top-level heading carries an Arabic number."""
     first_numbers = [strip_number(s.heading)[0] for s in sections if s.numbered and s.level == 1]
     first_numbers = [n for n in first_numbers if n]
-    if first_numbers and not _ROMAN.match(first_numbers[0]):
-        numbering = "decimal"
+    return "decimal" if first_numbers and not _ROMAN.match(first_numbers[0]) else "roman"
+
+
+def parse(markdown: str, preamble_heading: str = "Preamble") -> ParsedReport:
+    """Split ``markdown`` (already normalised) at #, ## and ### headings.
+
+    - A document whose only level-1 heading comes first, above deeper headings, is
+      treated as titled by it: that heading becomes the title and the others move
+      up one level.
+    - Deeper headings (####...) stay inside their section's text.
+    - Text before the first heading becomes an unnumbered preamble section.
+    - Numbers the headings carry ("I.", "1.2.") are removed from the heading; they
+      choose the numbering style (Roman or decimal at the first level), and the app
+      numbers sections from their order from then on.
+    - Levels never jump: a ### under a # becomes level 2.
+    """
+    lines = markdown.split("\n")
+    title, shift, found = _title(lines, list(_headings(lines)))
+    starts = {
+        index: (level - shift, text) for index, level, text in found if level - shift <= MAX_LEVEL
+    }
+    sections = _split(lines, starts, preamble_heading)
+    numbering = _numbering(sections)
     for section in sections:
         if section.numbered:
             section.heading = strip_number(section.heading)[1]

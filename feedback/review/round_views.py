@@ -18,7 +18,7 @@ from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..transaction import attempt
-from . import queue, rounds, services, visibility
+from . import consultation, queue, rounds, visibility
 from .blueprint import bp
 from .forms import ResponseForm, RoundForm
 
@@ -41,7 +41,7 @@ def new_round(rid: int):
         )
     if form.validate_on_submit():
         round_, error = attempt(
-            lambda: services.open_round(
+            lambda: consultation.open_round(
                 current_user,
                 report,
                 deadline=local_to_utc(form.deadline.data),
@@ -92,7 +92,7 @@ def close_round(round_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     run_and_flash(
-        lambda: services.close_round(current_user, round_),
+        lambda: consultation.close_round(current_user, round_),
         _("Round %(n)d is closed.", n=round_.number),
     )
     return redirect(url_for(".round_status", round_id=round_id))
@@ -125,7 +125,7 @@ def respond(round_id: int):
     status = 200
     if form.validate_on_submit():
         submission, error = attempt(
-            lambda: services.submit_response(
+            lambda: consultation.submit_response(
                 current_user,
                 round_,
                 no_comments=bool(form.no_comments.data),

@@ -6,33 +6,26 @@ changes state, flushes and records an audit event; the caller commits.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from .. import permissions, textdiff
 from ..audit.services import record
-from ..auth.models import Department
-from ..errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from ..errors import InvalidInput
 from ..extensions import db
 from ..models_base import utcnow
 from ..notifications import services as notifications
 from ..reports import queries as report_queries
-from ..reports.models import Report, ReportStatus, Section, SectionVersion
-from ..validation import clean_line, clean_text
-from . import rounds, visibility
+from ..reports.models import Report, Section, SectionVersion
+from ..validation import clean_text
+from . import rounds
 from .models import (
     Comment,
     CommentKind,
     CommentStatus,
     Reply,
-    ResponseStatus,
-    Round,
-    RoundDepartment,
-    RoundSection,
-    Submission,
     Suggestion,
     SuggestionStatus,
 )
@@ -42,95 +35,6 @@ MAX_QUOTE = 2000
 
 def _body(value, field: str) -> str:
     return clean_text(value, field, max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"])
-
-
-# Rounds ---------------------------------------------------------------------------
-
-
-def open_round(
-    actor,
-    report: Report,
-    *,
-    deadline: datetime,
-    department_codes,
-    title="",
-    note="",
-    deemed_agree: bool = True,
-) -> Round:
-    """Open a consultation round; records the version every section is at."""
-    permissions.require(permissions.can_manage_rounds(actor, report))
-    if not isinstance(deadline, datetime) or deadline.tzinfo is None:
-        raise InvalidInput(
-            _("The deadline must be a date and time."), details={"field": "deadline"}
-        )
-    if deadline <= utcnow():
-        raise InvalidInput(_("The deadline must be in the future."), details={"field": "deadline"})
-    codes = sorted({str(c).strip().upper() for c in department_codes or [] if str(c).strip()})
-    if not codes:
-        raise InvalidInput(_("Invite at least one department."), details={"field": "departments"})
-    departments = db.session.scalars(select(Department).where(Department.code.in_(codes))).all()
-    unknown = sorted(set(codes) - {d.code for d in departments})
-    if unknown:
-        raise InvalidInput(
-            _("Unknown department codes: %(codes)s.", codes=", ".join(unknown)),
-            details={"field": "departments", "unknown": unknown},
-        )
-    if rounds.find_open_round(report.id) is not None:
-        raise InvalidTransition(_("A round is already open on this report; close it first."))
-    previous = rounds.latest_round(report)
-    round_ = Round(
-        report_id=report.id,
-        number=(previous.number + 1) if previous else 1,
-        title=clean_line(title or "", _("Title"), max_chars=300, required=False),
-        note=clean_text(
-            note or "",
-            _("Note"),
-            max_chars=current_app.config["FEEDBACK_MAX_BODY_CHARS"],
-            required=False,
-        ),
-        deadline=deadline,
-        deemed_agree=bool(deemed_agree),
-        opened_by_id=actor.id,
-    )
-    round_.invitations = [RoundDepartment(department_id=d.id) for d in departments]
-    round_.section_versions = [
-        RoundSection(section_id=e.section.id, version=e.section.current_version)
-        for e in report_queries.outline(report)
-    ]
-    db.session.add(round_)
-    report.status = ReportStatus.CONSULTATION.value
-    db.session.flush()
-    for department in departments:
-        notifications.notify(
-            notifications.department_users(department.id),
-            "round_opened",
-            link=f"report:{report.id}",
-            report_id=report.id,
-            number=round_.number,
-            report=report.title,
-            deadline=deadline.isoformat(),
-        )
-    record(
-        actor,
-        "round.opened",
-        round_,
-        number=round_.number,
-        departments=codes,
-        deadline=deadline.isoformat(),
-    )
-    return round_
-
-
-def close_round(actor, round_: Round) -> Round:
-    permissions.require(permissions.can_manage_rounds(actor, round_.report))
-    if not round_.is_open:
-        raise InvalidTransition(_("This round is already closed."))
-    round_.closed_at = utcnow()
-    round_.closed_by_id = actor.id
-    round_.report.status = ReportStatus.DRAFTING.value
-    no_reply = [r.department.code for r in rounds.responses(round_) if r.no_reply]
-    record(actor, "round.closed", round_, no_reply=no_reply, deemed_agree=round_.deemed_agree)
-    return round_
 
 
 # Comments -------------------------------------------------------------------------
@@ -422,127 +326,3 @@ def withdraw_suggestion(actor, suggestion: Suggestion) -> Suggestion:
     suggestion.withdrawn_at = utcnow()
     record(actor, "suggestion.withdrawn", suggestion)
     return suggestion
-
-
-# Department responses -------------------------------------------------------------
-
-
-def _check_can_respond(actor, round_: Round) -> None:
-    """A closed round says so to its invited departments; to anyone else it does not exist."""
-    invited = rounds.invited_department_ids(round_.id)
-    in_round = permissions.in_department(actor) and actor.department_id in invited
-    if not round_.is_open:
-        if in_round:
-            raise InvalidTransition(
-                _(
-                    "Round %(n)d closed on %(date)s; responses are no longer accepted. Your drafts are kept.",
-                    n=round_.number,
-                    date=round_.closed_at.strftime("%d/%m/%Y"),
-                ),
-            )
-        raise NotFound()
-    if not in_round:
-        raise PermissionDenied(_("Your department is not invited to this round."))
-    permissions.require(
-        permissions.can_submit_response(actor, round_, invited=invited),
-        _("Only the department's lead can submit its official response."),
-    )
-
-
-def _check_answer(actor, round_: Round, no_comments: bool, drafts: int) -> None:
-    """ "No comments" needs no drafts left and no feedback already sent; feedback needs drafts."""
-    if no_comments:
-        if drafts:
-            raise InvalidInput(
-                _(
-                    "Your department has %(n)d drafts on this report: submit them, or delete them before answering “no comments”.",
-                    n=drafts,
-                ),
-                details={"drafts": drafts},
-            )
-        response = rounds.response_of(round_, actor.department_id)
-        if response and response.status is ResponseStatus.SUBMITTED:
-            raise InvalidTransition(
-                _("Your department has already submitted feedback in this round.")
-            )
-    elif not drafts:
-        raise InvalidInput(
-            _(
-                "There is nothing to submit: your department has no drafts on this report. "
-                "To agree with the draft, answer “no comments”."
-            ),
-        )
-
-
-def _publish(items, round_: Round, submission: Submission, published_status: str) -> None:
-    for item in items:
-        item.status = published_status
-        item.round_id, item.submission_id = round_.id, submission.id
-        item.submitted_at = submission.submitted_at
-
-
-def submit_response(
-    actor,
-    round_: Round,
-    *,
-    no_comments: bool = False,
-    dispatch_number=None,
-    dispatch_date: date | None = None,
-) -> Submission:
-    """The lead sends the department's official response: every draft of the department
-    on this report becomes visible at once, stamped with the round and the time; or the
-    department answers "no comments" (agrees with the draft)."""
-    _check_can_respond(actor, round_)
-    if dispatch_date is not None and not isinstance(dispatch_date, date):
-        raise InvalidInput(
-            _("The dispatch date must be a date."), details={"field": "dispatch_date"}
-        )
-    dispatch_number = (
-        clean_line(dispatch_number or "", _("Dispatch number"), max_chars=100, required=False)
-        or None
-    )
-    comments, suggestions = visibility.department_drafts(round_.report, actor.department_id)
-    _check_answer(actor, round_, no_comments, len(comments) + len(suggestions))
-    now = utcnow()
-    submission = Submission(
-        round_id=round_.id,
-        department_id=actor.department_id,
-        submitted_by_id=actor.id,
-        submitted_at=now,
-        no_comments=bool(no_comments),
-        late=round_.is_past_deadline(now),
-        dispatch_number=dispatch_number,
-        dispatch_date=dispatch_date,
-        comment_count=len(comments),
-        suggestion_count=len(suggestions),
-    )
-    db.session.add(submission)
-    db.session.flush()
-    _publish(comments, round_, submission, CommentStatus.SUBMITTED.value)
-    _publish(suggestions, round_, submission, SuggestionStatus.PENDING.value)
-    report = round_.report
-    notifications.notify(
-        notifications.drafters(),
-        "response_submitted",
-        link=f"round:{round_.id}",
-        report_id=report.id,
-        department=actor.department.name,
-        report=report.title,
-        no_comments=bool(no_comments),
-        comments=len(comments),
-        suggestions=len(suggestions),
-    )
-    record(
-        actor,
-        "response.submitted",
-        submission,
-        object_type="submission",
-        report_id=report.id,
-        round=round_.number,
-        no_comments=bool(no_comments),
-        late=submission.late,
-        comments=len(comments),
-        suggestions=len(suggestions),
-        dispatch_number=dispatch_number,
-    )
-    return submission

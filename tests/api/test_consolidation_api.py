@@ -10,6 +10,7 @@ import pytest
 from feedback.extensions import db
 from feedback.reports import queries as report_queries
 from feedback.reports import services as report_services
+from feedback.review import consultation
 from feedback.review import services as review_services
 
 from ..review_helpers import open_round, section
@@ -79,7 +80,7 @@ def test_dispositions_json_csv_docx(clients, people, report):
         people.reviewer, section(report), body='=HYPERLINK("http://evil","x")'
     )
     review_services.add_report_comment(people.reviewer, report, body="Bố cục: gộp mục I.1 và I.2.")
-    review_services.submit_response(
+    consultation.submit_response(
         people.lead, round_, dispatch_number="55/STC", dispatch_date=date(2019, 12, 9)
     )
     db.session.commit()

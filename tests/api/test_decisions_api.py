@@ -4,7 +4,7 @@ import pytest
 
 from feedback.extensions import db
 from feedback.reports import services as report_services
-from feedback.review import services
+from feedback.review import consultation, services
 
 from ..review_helpers import open_round, section
 
@@ -27,8 +27,8 @@ def world(api, people, report):
         people.other_reviewer, target, base_version=2, text=TEXT.replace("10,7%", "11%")
     )
     comment = services.add_comment(people.reviewer, target, body="Bổ sung nguồn số liệu.")
-    services.submit_response(people.lead, round_)
-    services.submit_response(people.other_lead, round_)
+    consultation.submit_response(people.lead, round_)
+    consultation.submit_response(people.other_lead, round_)
     db.session.commit()
     return {
         "target": target,

@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select
 from feedback.audit.models import AuditEvent
 from feedback.extensions import db
 from feedback.reports.models import Report
-from feedback.review import services
+from feedback.review import consultation, services
 from feedback.review.models import Comment
 
 from .. import factories
@@ -297,7 +297,7 @@ def test_departments_cannot_decide(api, people, report):
         base_version=1,
         text=section(report, 2).current.text + " Thêm.",
     )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     client = api.as_(people.lead)
     assert client.post(f"/suggestions/{mine.id}/accept", json={}).status_code == 403
@@ -353,7 +353,7 @@ def test_stored_xss_is_neutralised_everywhere(client, auth, people, report, api)
     suggestion = services.add_suggestion(
         people.reviewer, target, base_version=2, text=PAYLOAD, rationale=PAYLOAD
     )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     auth.login("drafter")
     client.post(f"/reports/{report.id}/editions", data={"note": PAYLOAD})

@@ -17,7 +17,7 @@ from feedback.errors import InvalidTransition
 from feedback.extensions import db
 from feedback.reports import queries as report_queries
 from feedback.reports import services as report_services
-from feedback.review import decisions, services
+from feedback.review import consultation, decisions, services
 from feedback.review.models import Comment, Suggestion
 
 from ..review_helpers import open_round, section
@@ -87,7 +87,7 @@ def _submit(people, target, round_, edits):
                 people.reviewer, target, base_version=target.current_version, text=text
             ).id
         )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     return ids
 

@@ -9,7 +9,7 @@ from feedback.errors import InvalidTransition, PermissionDenied
 from feedback.extensions import db
 from feedback.reports import queries as report_queries
 from feedback.reports import services as report_services
-from feedback.review import decisions
+from feedback.review import consultation, decisions
 from feedback.review import services as review_services
 
 from .. import factories
@@ -100,17 +100,17 @@ def test_consolidation_table(people, report):
         base_version=1,
         text=section(report, 2).current.text.replace("11,2", "11,5"),
     )
-    review_services.submit_response(
+    consultation.submit_response(
         people.lead, round_, dispatch_number="123/STC-KH", dispatch_date=date(2019, 12, 10)
     )
-    review_services.submit_response(third_lead, round_, no_comments=True)
+    consultation.submit_response(third_lead, round_, no_comments=True)
     db.session.commit()
     decisions.accept_suggestion(people.drafter, s1)
     db.session.commit()
     decisions.resolve_comment(
         people.drafter, c2, disposition="explained", response="Số liệu đã khớp Cục Thống kê."
     )
-    review_services.close_round(people.drafter, round_)
+    consultation.close_round(people.drafter, round_)
     db.session.commit()
     table = dispositions.build(report)
     p = table.preamble

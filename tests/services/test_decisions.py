@@ -8,7 +8,7 @@ from feedback.extensions import db
 from feedback.notifications.models import Notification
 from feedback.reports import queries as report_queries
 from feedback.reports import services as report_services
-from feedback.review import decisions, outstanding, queue, services
+from feedback.review import consultation, decisions, outstanding, queue, services
 from feedback.review.models import Decision
 
 from .. import factories
@@ -41,7 +41,7 @@ def _suggest(user, s, replace: tuple[str, str], submit_as=None, round_=None):
         user, s, base_version=base.number, text=base.text.replace(*replace), rationale="Lý do."
     )
     if submit_as is not None:
-        services.submit_response(submit_as, round_)
+        consultation.submit_response(submit_as, round_)
     db.session.commit()
     return suggestion
 
@@ -184,7 +184,7 @@ def test_bulk_accept_stops_at_the_first_conflict(people, report, target, round_)
         third_reviewer, target, (PARAGRAPHS[0], PARAGRAPHS[0].replace("10,7%", "khoảng 11%"))
     )
     for lead in (people.lead, people.other_lead, third_lead):
-        services.submit_response(lead, round_)
+        consultation.submit_response(lead, round_)
     db.session.commit()
     outcome = decisions.accept_in_order(people.drafter, target, [a, b, c])
     db.session.commit()
@@ -200,7 +200,7 @@ def test_dispositions(people, report, round_):
     comment = services.add_comment(
         people.reviewer, section(report), body="Đề nghị bổ sung số liệu."
     )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     with pytest.raises(InvalidInput):
         decisions.resolve_comment(people.drafter, comment, disposition="explained")
@@ -227,7 +227,7 @@ def test_escalated_comment_waits_for_the_chair(people, report, round_):
     comment = services.add_comment(
         people.reviewer, section(report), body="Chỉ tiêu năm 2025 quá cao."
     )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     decisions.resolve_comment(
         people.drafter, comment, disposition="escalated", response="Xin ý kiến Chủ tịch."
@@ -251,8 +251,8 @@ def test_one_answer_for_comments_on_the_same_passage(people, report, round_):
     quote = "tỷ trọng dịch vụ tăng dần"
     a = services.add_comment(people.reviewer, s, body="Số liệu A.", quote=quote)
     b = services.add_comment(people.other_reviewer, s, body="Số liệu B.", quote=quote)
-    services.submit_response(people.lead, round_)
-    services.submit_response(people.other_lead, round_)
+    consultation.submit_response(people.lead, round_)
+    consultation.submit_response(people.other_lead, round_)
     db.session.commit()
     groups = queue.passage_groups(queue.review_queue(report).comments)
     assert [[c.id for c in g] for g in groups] == [[a.id, b.id]]

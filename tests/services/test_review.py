@@ -11,7 +11,7 @@ from feedback.extensions import db
 from feedback.models_base import utcnow
 from feedback.notifications.models import Notification
 from feedback.reports import services as report_services
-from feedback.review import anchors, rounds, services, visibility
+from feedback.review import anchors, consultation, rounds, services, visibility
 from feedback.review.models import ResponseStatus, RoundSection
 
 from ..review_helpers import open_round, section
@@ -31,21 +31,21 @@ def test_open_round_records_versions_and_notifies_invited_departments(people, re
 def test_round_validation(people, report):
     future = utcnow() + timedelta(days=1)
     with pytest.raises(InvalidInput):
-        services.open_round(
+        consultation.open_round(
             people.drafter, report, deadline=utcnow() - timedelta(hours=1), department_codes=["STC"]
         )
     with pytest.raises(InvalidInput):
-        services.open_round(people.drafter, report, deadline=future, department_codes=[])
+        consultation.open_round(people.drafter, report, deadline=future, department_codes=[])
     with pytest.raises(InvalidInput) as caught:
-        services.open_round(
+        consultation.open_round(
             people.drafter, report, deadline=future, department_codes=["STC", "XYZ"]
         )
     assert caught.value.details["unknown"] == ["XYZ"]
     with pytest.raises(PermissionDenied):
-        services.open_round(people.chair, report, deadline=future, department_codes=["STC"])
+        consultation.open_round(people.chair, report, deadline=future, department_codes=["STC"])
     open_round(people, report)
     with pytest.raises(InvalidTransition):
-        services.open_round(people.drafter, report, deadline=future, department_codes=["STC"])
+        consultation.open_round(people.drafter, report, deadline=future, department_codes=["STC"])
 
 
 def test_department_drafts_are_private_to_the_department(people, report):
@@ -165,7 +165,7 @@ def test_submission_publishes_all_drafts_with_round_time_and_dispatch(people, re
     _feedback(people, report, people.reviewer)
     from datetime import date
 
-    submission = services.submit_response(
+    submission = consultation.submit_response(
         people.lead, round_, dispatch_number="123/STC-KH", dispatch_date=date(2019, 12, 10)
     )
     db.session.commit()
@@ -189,9 +189,9 @@ def test_only_the_lead_submits(people, report):
     round_ = open_round(people, report)
     _feedback(people, report, people.reviewer)
     with pytest.raises(PermissionDenied):
-        services.submit_response(people.reviewer, round_)
+        consultation.submit_response(people.reviewer, round_)
     with pytest.raises(PermissionDenied):
-        services.submit_response(people.drafter, round_)
+        consultation.submit_response(people.drafter, round_)
 
 
 def test_statuses_through_a_round(people, report):
@@ -201,8 +201,8 @@ def test_statuses_through_a_round(people, report):
     services.add_comment(people.reviewer, section(report), body="Đang soạn.")
     db.session.commit()
     assert statuses()["STC"] == "drafting"
-    services.submit_response(people.other_lead, round_, no_comments=True)
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.other_lead, round_, no_comments=True)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     assert statuses() == {"STC": "submitted", "SCT": "no_comments"}
 
@@ -211,17 +211,17 @@ def test_no_comments_is_refused_while_drafts_exist(people, report):
     round_ = open_round(people, report)
     services.add_comment(people.reviewer, section(report), body="Bản nháp.")
     with pytest.raises(InvalidInput):
-        services.submit_response(people.lead, round_, no_comments=True)
+        consultation.submit_response(people.lead, round_, no_comments=True)
     with pytest.raises(InvalidInput):
-        services.submit_response(people.other_lead, round_)  # nothing to submit
+        consultation.submit_response(people.other_lead, round_)  # nothing to submit
 
 
 def test_resubmission_while_open_adds_more_feedback(people, report):
     round_ = open_round(people, report)
     services.add_comment(people.reviewer, section(report), body="Lần một.")
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     services.add_comment(people.reviewer, section(report, 1), body="Lần hai.")
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     response = rounds.response_of(round_, people.department.id)
     assert len(response.submissions) == 2 and response.status is ResponseStatus.SUBMITTED
@@ -232,7 +232,7 @@ def test_late_response_is_accepted_and_marked(people, report):
     round_.deadline = utcnow() - timedelta(minutes=5)
     db.session.commit()
     services.add_comment(people.reviewer, section(report), body="Gửi muộn.")
-    submission = services.submit_response(people.lead, round_)
+    submission = consultation.submit_response(people.lead, round_)
     assert submission.late
     db.session.commit()
     assert rounds.response_of(round_, people.department.id).late
@@ -241,10 +241,10 @@ def test_late_response_is_accepted_and_marked(people, report):
 def test_after_close_submission_is_refused_and_drafts_stay(people, report):
     round_ = open_round(people, report)
     comment = services.add_comment(people.reviewer, section(report), body="Chưa kịp gửi.")
-    services.close_round(people.drafter, round_)
+    consultation.close_round(people.drafter, round_)
     db.session.commit()
     with pytest.raises(InvalidTransition) as caught:
-        services.submit_response(people.lead, round_)
+        consultation.submit_response(people.lead, round_)
     assert caught.value.status == 409 and str(round_.number) in caught.value.message
     db.session.rollback()
     assert comment.status == "draft"
@@ -257,7 +257,7 @@ def test_after_close_submission_is_refused_and_drafts_stay(people, report):
 
 def test_no_reply_without_deemed_agreement(people, report):
     round_ = open_round(people, report, deemed_agree=False)
-    services.close_round(people.drafter, round_)
+    consultation.close_round(people.drafter, round_)
     assert all(not r.deemed_agree and r.no_reply for r in rounds.responses(round_))
 
 
@@ -266,7 +266,7 @@ def test_withdraw_only_own_undecided_submitted_feedback(people, report):
     comment = services.add_comment(people.reviewer, section(report), body="Rút sau.")
     with pytest.raises(PermissionDenied):
         services.withdraw_comment(people.reviewer, comment)  # still a draft
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     with pytest.raises(PermissionDenied):
         services.withdraw_comment(people.other_reviewer, comment)
@@ -282,7 +282,7 @@ def test_replies_and_their_visibility(people, report):
     services.add_reply(people.lead, comment, body="Đồng ý, bổ sung thêm.")
     with pytest.raises(PermissionDenied):
         services.add_reply(people.drafter, comment, body="Tổ soạn thảo chưa thấy bản nháp.")
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     services.add_reply(people.drafter, comment, body="Tổ soạn thảo sẽ tiếp thu.")
     db.session.commit()
     assert [r.author.username for r in comment.replies] == ["stc.lead", "drafter"]
@@ -293,9 +293,9 @@ def test_replies_and_their_visibility(people, report):
 def test_every_state_change_is_audited(people, report):
     round_ = open_round(people, report)
     comment = services.add_comment(people.reviewer, section(report), body="Một ý kiến.")
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     services.withdraw_comment(people.reviewer, comment)
-    services.close_round(people.drafter, round_)
+    consultation.close_round(people.drafter, round_)
     db.session.commit()
     actions = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     for action in (

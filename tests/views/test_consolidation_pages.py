@@ -2,7 +2,7 @@
 
 from feedback.extensions import db
 from feedback.reports import services as report_services
-from feedback.review import decisions, services
+from feedback.review import consultation, decisions, services
 
 from ..review_helpers import open_round, section
 
@@ -16,7 +16,7 @@ def test_chair_dashboard_follows_an_item_and_answers_an_escalation(client, auth,
         base_version=1,
         text=section(report, 2).current.text + "\n\nThêm.",
     )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     decisions.resolve_comment(
         people.drafter, comment, disposition="escalated", response="Xin ý kiến."
@@ -81,7 +81,7 @@ def test_drafter_cannot_approve_from_the_page(client, auth, people, report):
 def test_dispositions_page(client, auth, people, report):
     round_ = open_round(people, report)
     services.add_comment(people.reviewer, section(report), body="Cần rà soát.")
-    services.submit_response(people.lead, round_, dispatch_number="12/STC")
+    consultation.submit_response(people.lead, round_, dispatch_number="12/STC")
     db.session.commit()
     auth.login("drafter")
     html = client.get(f"/reports/{report.id}/dispositions").get_data(as_text=True)
@@ -103,7 +103,7 @@ def test_dashboard_lists_the_first_items_of_a_busy_section_and_counts_the_rest(
     suggestion = services.add_suggestion(
         people.reviewer, busy, base_version=1, text=busy.current.text + "\n\nBổ sung."
     )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     auth.login("chair")
     html = client.get(f"/reports/{report.id}/dashboard").get_data(as_text=True)

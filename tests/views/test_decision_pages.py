@@ -6,7 +6,7 @@ from sqlalchemy import select
 from feedback.extensions import db
 from feedback.reports import queries as report_queries
 from feedback.reports import services as report_services
-from feedback.review import services
+from feedback.review import consultation, services
 from feedback.review.models import Suggestion
 
 from .. import factories
@@ -38,7 +38,7 @@ def test_three_departments_two_merge_one_is_merged_by_hand(client, auth, people,
         sxd_reviewer, target, base_version=2, text=TEXT.replace("ước đạt 10,7%", "đạt khoảng 11%")
     )
     for lead in (people.lead, people.other_lead, sxd_lead):
-        services.submit_response(lead, round_)
+        consultation.submit_response(lead, round_)
     db.session.commit()
 
     auth.login("drafter")
@@ -115,7 +115,7 @@ def test_reject_without_reason_keeps_the_suggestion_pending(client, auth, people
     s = services.add_suggestion(
         people.reviewer, target, base_version=1, text=target.current.text + " Thêm."
     )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     auth.login("drafter")
     client.post(f"/suggestions/{s.id}/reject", data={"reason": ""})
@@ -127,7 +127,7 @@ def test_reject_without_reason_keeps_the_suggestion_pending(client, auth, people
 def test_resolve_comment_from_the_section_page(client, auth, people, report):
     round_ = open_round(people, report)
     comment = services.add_comment(people.reviewer, section(report), body="Cần nêu rõ nguồn.")
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     auth.login("drafter")
     page = client.get(f"/sections/{section(report).id}").get_data(as_text=True)
@@ -159,7 +159,7 @@ def test_review_queue_pages_by_whole_sections(app, client, auth, people, report)
             services.add_comment(
                 people.reviewer, target, body=f"Ý kiến {target.id}-{i} về số liệu."
             )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     db.session.commit()
     auth.login("drafter")
     app.config["FEEDBACK_QUEUE_PAGE_ITEMS"] = 4

@@ -9,7 +9,7 @@ import pytest
 from feedback.consolidation import services as edition_services
 from feedback.extensions import db
 from feedback.reports import queries
-from feedback.review import services
+from feedback.review import consultation, services
 
 from ..review_helpers import open_round
 
@@ -108,7 +108,7 @@ def world(people, report):
     submitted_suggestion = services.add_suggestion(
         people.reviewer, target, base_version=1, text="Văn bản đề xuất."
     )
-    services.submit_response(people.lead, round_)
+    consultation.submit_response(people.lead, round_)
     draft_comment = services.add_comment(people.reviewer, target, body="Bản nháp.")
     draft_suggestion = services.add_suggestion(
         people.reviewer, target, base_version=1, text="Bản nháp đề xuất."

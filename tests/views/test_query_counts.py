@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import event
 
 from feedback.extensions import db
-from feedback.review import decisions, services
+from feedback.review import consultation, decisions, services
 
 from ..review_helpers import open_round, section
 
@@ -38,8 +38,8 @@ def _feedback(people, report, round_, n):
             base_version=1,
             text=target.current.text + f"\n\nĐề xuất {i}.",
         )
-    services.submit_response(people.lead, round_)
-    services.submit_response(people.other_lead, round_)
+    consultation.submit_response(people.lead, round_)
+    consultation.submit_response(people.other_lead, round_)
     db.session.commit()
     first = services.add_report_comment(people.chair, report, body="Chung.")
     db.session.commit()

@@ -140,10 +140,10 @@ def test_lead_sends_the_response_and_the_status_page_shows_it(client, auth, peop
 
 def test_closed_round_refuses_the_response_clearly(client, auth, people, report):
     round_ = open_round(people, report)
-    from feedback.review import services
+    from feedback.review import consultation, services
 
     services.add_comment(people.reviewer, section(report), body="Chưa gửi.")
-    services.close_round(people.drafter, round_)
+    consultation.close_round(people.drafter, round_)
     db.session.commit()
     auth.login("stc.lead")
     response = client.post(f"/rounds/{round_.id}/respond", data={"submit_feedback": "1"})

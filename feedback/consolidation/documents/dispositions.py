@@ -1,0 +1,177 @@
+"""The consolidation table (bảng tổng hợp, tiếp thu, giải trình ý kiến) as landscape .docx
+in the standard four columns, and as CSV for Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm
+from docx.table import Table, _Cell
+
+from .engine import Flow, Writer
+from .model import (
+    TABLE_LABELS,
+    DispositionRow,
+    DispositionTable,
+    clean,
+    label_for,
+    local_date,
+    one_line,
+)
+from .word import (
+    BOLD,
+    ITALIC,
+    add_run,
+    centred,
+    core_properties,
+    new_document,
+    page_numbers,
+    repeat_header,
+    save,
+)
+
+# Landscape A4 minus 20 mm margins = 257 mm: STT, group, who, content, response.
+_COLUMN_WIDTHS_MM = (12, 42, 50, 88, 65)
+
+
+def dispositions_docx(table: DispositionTable) -> bytes:
+    """The consolidation table in the standard form, landscape A4."""
+    document = new_document(size=12)
+    core_properties(document, one_line(table.title), "", table.generated_at)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(20)
+    page_numbers(section, skip_first=False)
+
+    labels = table.labels
+    centred(document, one_line(table.title), size=14, bold=True)
+    centred(document, one_line(table.report_title), bold=True)
+    if table.scope.strip():
+        centred(document, one_line(table.scope), italic=True)
+    generated = f"{label_for(labels, TABLE_LABELS, 'generated')}: {local_date(table.generated_at)}"
+    centred(document, generated, italic=True)
+    for sentence in table.preamble:
+        paragraph = document.add_paragraph(clean(sentence).strip())
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+
+    grid = document.add_table(rows=1, cols=len(_COLUMN_WIDTHS_MM))
+    grid.style = "Table Grid"
+    grid.autofit = False
+    _set_widths(grid)
+    headings = [label_for(labels, TABLE_LABELS, "no"), *(one_line(c) for c in table.columns)]
+    header = grid.rows[0]
+    repeat_header(header)
+    for cell, text in zip(header.cells, headings, strict=True):
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_run(paragraph, text, BOLD)
+
+    writer = Writer(document, "", table.generated_at)
+    group_top: _Cell | None = None
+    previous_group: str | None = None
+    for number, row in enumerate(table.rows, start=1):
+        cells = grid.add_row().cells
+        group = one_line(row.group)
+        _number_cell(cells[0], number)
+        if group_top is not None and group == previous_group:
+            # Same group as the row above: merge vertically, as the standard form shows it.
+            group_top._tc.vMerge = "restart"
+            cells[1]._tc.vMerge = "continue"
+        else:
+            group_top, previous_group = cells[1], group
+            add_run(cells[1].paragraphs[0], group, BOLD)
+        _who_cell(cells[2], row)
+        _content_cell(writer, cells[3], row)
+        _response_cell(writer, cells[4], row)
+    return save(document)
+
+
+def _number_cell(cell: _Cell, number: int) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(paragraph, str(number))
+
+
+def _who_cell(cell: _Cell, row: DispositionRow) -> None:
+    add_run(cell.paragraphs[0], one_line(row.who))
+    dispatch = one_line(row.dispatch)
+    if dispatch:
+        add_run(cell.add_paragraph(), dispatch, ITALIC)
+
+
+def _content_cell(writer: Writer, cell: _Cell, row: DispositionRow) -> None:
+    flow = Flow(cell)
+    quote = clean(row.quote).strip()
+    if quote:
+        # Quoted passages are shown verbatim (not as Markdown): they are the report's words.
+        paragraph = flow.paragraph()
+        add_run(paragraph, f"“{quote}”", ITALIC)
+    writer.markdown(flow, row.content)
+
+
+def _response_cell(writer: Writer, cell: _Cell, row: DispositionRow) -> None:
+    flow = Flow(cell)
+    decision = one_line(row.decision)
+    if decision:
+        add_run(flow.paragraph(), decision, BOLD)
+    writer.markdown(flow, row.response)
+    link = one_line(row.link)
+    if link:
+        paragraph = flow.paragraph()
+        if re.match(r"https?://", link, re.IGNORECASE):
+            writer.hyperlink(paragraph, link, link)
+        else:  # relative or odd: printed, not clickable
+            add_run(paragraph, link)
+
+
+def _set_widths(grid: Table) -> None:
+    """Column widths, before any row is added: ``add_row`` copies them into its cells.
+
+    Word reads the cell widths, LibreOffice the grid columns: both are set.
+    """
+    for column, width in zip(grid.columns, _COLUMN_WIDTHS_MM, strict=True):
+        column.width = Mm(width)
+    for tc, width in zip(grid.rows[0]._tr.tc_lst, _COLUMN_WIDTHS_MM, strict=True):
+        tc.width = Mm(width)
+
+
+# CSV -------------------------------------------------------------------------------------
+
+# A cell starting with one of these is a formula in Excel/LibreOffice/Sheets (OWASP).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: str) -> str:
+    value = value or ""
+    text = clean(value)
+    if text.startswith(_FORMULA_START) or value.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def dispositions_csv(table: DispositionTable) -> str:
+    """The table as CSV for Excel: BOM first, one line per comment, formulas defused."""
+    labels = table.labels
+
+    def word(key: str) -> str:
+        return label_for(labels, TABLE_LABELS, key)
+
+    group, who, content, response = table.columns
+    header = [word("no"), group, who, word("dispatch"), word("kind"), word("quote"), content]
+    header += [word("decision"), response, word("link")]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([_csv_cell(h) for h in header])
+    for number, row in enumerate(table.rows, start=1):
+        kind = labels.get(f"kind_{row.kind}") or TABLE_LABELS.get(f"kind_{row.kind}", row.kind)
+        values = (row.group, row.who, row.dispatch, kind, row.quote, row.content, row.decision)
+        values += (row.response, row.link)
+        writer.writerow([str(number), *(_csv_cell(v) for v in values)])
+    return "\ufeff" + buffer.getvalue()

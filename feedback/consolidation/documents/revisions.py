@@ -1,0 +1,98 @@
+"""Word revision marks (``w:ins`` / ``w:del``) that Word and LibreOffice can accept or
+reject one by one; inserted and deleted runs are also underlined / struck through so they
+show in viewers that ignore revisions."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Protocol
+
+from docx.document import Document as DocxDocument
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import _Row
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from .model import DELETE, EQUAL, INSERT, Op, iso_utc, one_line
+from .word import ITALIC, P_PR_ORDER, PLAIN, TR_PR_ORDER, Fmt, add_run, insert_ordered
+
+
+class Flow(Protocol):
+    """Where paragraphs go (the document body or a table cell; see engine.Flow)."""
+
+    def paragraph(self, style: str | None = None) -> Paragraph: ...
+
+
+class RevisionMarks:
+    """Revision marks of one author at one moment, numbered uniquely in the document."""
+
+    def __init__(self, document: DocxDocument, author: str, when: datetime) -> None:
+        self.document = document
+        self.author = one_line(author)[:255] or "-"
+        self.date = iso_utc(when)
+        self._ids = itertools.count(1)  # revision ids must be unique in the document
+
+    def _revision(self, kind: str):
+        element = OxmlElement("w:ins" if kind == INSERT else "w:del")
+        element.set(qn("w:id"), str(next(self._ids)))
+        element.set(qn("w:author"), self.author)
+        element.set(qn("w:date"), self.date)
+        return element
+
+    def run(self, paragraph: Paragraph, text: str, fmt: Fmt = PLAIN, rev: str | None = None) -> Run:
+        """Add a run; inside ``w:ins``/``w:del`` when ``rev`` is INSERT/DELETE."""
+        if rev == INSERT:
+            fmt = replace(fmt, underline=True)
+        elif rev == DELETE:
+            fmt = replace(fmt, strike=True)
+        run = add_run(paragraph, text, fmt, deleted=rev == DELETE)
+        if rev in (INSERT, DELETE):
+            wrapper = self._revision(rev)
+            run._r.addprevious(wrapper)
+            wrapper.append(run._r)
+        return run
+
+    def mark_paragraph(self, paragraph: Paragraph, rev: str | None) -> None:
+        """Track the paragraph mark itself, so accepting/rejecting joins paragraphs."""
+        if rev not in (INSERT, DELETE):
+            return
+        p_pr = paragraph._p.get_or_add_pPr()
+        r_pr = p_pr.find(qn("w:rPr"))
+        if r_pr is None:
+            r_pr = insert_ordered(p_pr, "w:rPr", P_PR_ORDER)
+        r_pr.insert(0, self._revision(rev))  # w:ins/w:del come first in a paragraph mark
+
+    def mark_row(self, row: _Row, rev: str | None) -> None:
+        if rev in (INSERT, DELETE):
+            tag = "w:ins" if rev == INSERT else "w:del"
+            insert_ordered(row._tr.get_or_add_trPr(), tag, TR_PR_ORDER, self._revision(rev))
+
+    def label(self, flow: Flow, text: str) -> None:
+        """An editorial note such as "(Mục mới)": italic and grey, never a revision."""
+        add_run(flow.paragraph(), text, ITALIC, color="595959")
+
+    # Tracked diff of Markdown source ------------------------------------------------
+
+    def ops(self, flow: Flow, ops: Sequence[Op]) -> None:
+        """One paragraph per line of the diff; a changed line break is a changed mark."""
+        lines: list[tuple[list[Op], str]] = []
+        current: list[Op] = []
+        for kind, text in ops:
+            for index, part in enumerate(text.split("\n")):
+                if index:
+                    lines.append((current, kind))  # this "\n" ends the line; kind says how
+                    current = []
+                if part:
+                    current.append((kind, part))
+        lines.append((current, EQUAL))
+        for segments, mark in lines:
+            if not segments and mark == EQUAL:
+                continue  # blank Markdown line between paragraphs: spacing does that
+            paragraph = flow.paragraph()
+            for kind, text in segments:
+                self.run(paragraph, text, rev=kind if kind != EQUAL else None)
+            self.mark_paragraph(paragraph, mark if mark != EQUAL else None)
