@@ -195,8 +195,8 @@ def seed(url: str) -> dict:
     from feedback.extensions import db
     from feedback.reports import queries as outline
     from feedback.reports.models import Report
-    from feedback.review import rounds as review_rounds
     from feedback.review import consultation
+    from feedback.review import rounds as review_rounds
     from feedback.review import services as review
 
     app = _app(url)
@@ -234,7 +234,9 @@ def seed(url: str) -> dict:
                         body=f"Đề nghị rà soát lại số liệu đoạn này (ý kiến {code} số {k}.{n}).",
                     )
             db.session.flush()
-            consultation.submit_response(user(f"{code.lower()}.lanhdao"), round_, dispatch_number=code)
+            consultation.submit_response(
+                user(f"{code.lower()}.lanhdao"), round_, dispatch_number=code
+            )
         db.session.commit()
         tokens = {
             "drafter": accounts.issue_token(user("tosoanthao")),
