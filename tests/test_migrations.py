@@ -47,3 +47,81 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_data
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         db.engine.dispose()
+
+
+def test_version_reasons_become_codes_and_come_back(empty_database_url):
+    """The stored sentences of both languages become codes with parameters; anything else
+    is kept word for word as a custom reason; the downgrade writes the sentences back."""
+    from sqlalchemy import text
+
+    app = create_app(
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+        }
+    )
+    old_reasons = {
+        1: ("import", "Nhập từ Markdown"),
+        2: ("accept", "Chấp nhận đề xuất sửa đổi #12 của Sở Tài chính"),
+        3: ("accept", "Accepted suggestion #7 from Cục Thống kê, with edits"),
+        4: ("restore", "Khôi phục phiên bản 2"),
+        5: ("edit", "Số liệu mới của Cục Thống kê"),
+        6: ("rename", ""),
+    }
+    with app.app_context():
+        upgrade(revision="abd4ac3e03dc")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO user_account (id, username, name, role, password_hash, active,"
+                    " session_token, created_at) VALUES (1, 'd', 'D', 'drafter', 'x', true, 't',"
+                    " CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO report (id, title, status, numbering, departments_see_each_other,"
+                    " created_by_id, created_at) VALUES (1, 'R', 'drafting', 'roman', true, 1,"
+                    " CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO section (id, report_id, position, level, numbered,"
+                    " current_version, created_at) VALUES (1, 1, 1, 1, true, 6, CURRENT_TIMESTAMP)"
+                )
+            )
+            for number, (kind, reason) in old_reasons.items():
+                connection.execute(
+                    text(
+                        "INSERT INTO section_version (section_id, number, heading, text, kind,"
+                        " reason, author_id, created_at) VALUES (1, :n, 'H', 'T', :kind, :reason,"
+                        " 1, CURRENT_TIMESTAMP)"
+                    ),
+                    {"n": number, "kind": kind, "reason": reason},
+                )
+        upgrade()
+        from feedback.reports.models import SectionVersion
+
+        rows = {
+            v.number: (v.reason_code, v.reason_params)
+            for v in db.session.scalars(db.select(SectionVersion))
+        }
+        assert rows == {
+            1: ("imported", {"source": "markdown"}),
+            2: ("accepted", {"id": 12, "department": "Sở Tài chính"}),
+            3: ("accepted_with_edits", {"id": 7, "department": "Cục Thống kê"}),
+            4: ("restored", {"version": 2}),
+            5: ("custom", {"text": "Số liệu mới của Cục Thống kê"}),
+            6: ("renamed", {}),
+        }
+        db.session.remove()
+        downgrade(revision="abd4ac3e03dc")
+        with db.engine.connect() as connection:
+            back = dict(
+                connection.execute(text("SELECT number, reason FROM section_version")).all()
+            )
+        assert back[2] == "Chấp nhận đề xuất sửa đổi #12 của Sở Tài chính"
+        assert back[5] == "Số liệu mới của Cục Thống kê"
+        db.session.remove()
+        db.engine.dispose()

@@ -58,19 +58,21 @@ def _new_section(
         current_version=1,
     )
     db.session.add(section)
-    db.session.add(
-        SectionVersion(
-            section=section,
-            number=1,
-            heading=heading,
-            text=text,
-            kind=kind.value,
-            reason_code=reason.value,
-            reason_params=reason_params or {},
-            author_id=actor.id,
-        )
-    )
+    db.session.add(_version_row(actor, section, 1, heading, text, kind, reason, reason_params))
     return section
+
+
+def _version_row(actor, section, number, heading, text, kind, reason, params) -> SectionVersion:
+    return SectionVersion(
+        section=section,
+        number=number,
+        heading=heading,
+        text=text,
+        kind=kind.value,
+        reason_code=reason.value,
+        reason_params=params or {},
+        author_id=actor.id,
+    )
 
 
 def import_report(actor, *, title, markdown) -> Report:
@@ -211,16 +213,7 @@ def new_version(
     never both create version N+1.
     """
     number = section.current_version + 1
-    version = SectionVersion(
-        section_id=section.id,
-        number=number,
-        heading=heading,
-        text=text,
-        kind=kind.value,
-        reason_code=reason.value,
-        reason_params=reason_params or {},
-        author_id=actor.id,
-    )
+    version = _version_row(actor, section, number, heading, text, kind, reason, reason_params)
     db.session.add(version)
     section.current_version = number
     db.session.flush()

@@ -86,25 +86,21 @@ def feedback_counts_by_section(user, report: Report) -> dict[int | None, int]:
 
 def department_drafts(report: Report, department_id: int) -> tuple[list[Comment], list[Suggestion]]:
     """A department's drafts on a report, in section order: what its lead submits."""
-    comments = db.session.scalars(
-        select(Comment)
-        .where(
-            Comment.report_id == report.id,
-            Comment.department_id == department_id,
-            Comment.is_draft,
+    comments, suggestions = (
+        list(
+            db.session.scalars(
+                select(model)
+                .where(
+                    model.report_id == report.id,
+                    model.department_id == department_id,
+                    model.is_draft,
+                )
+                .order_by(model.section_id, model.id)
+            )
         )
-        .order_by(Comment.section_id, Comment.id)
-    ).all()
-    suggestions = db.session.scalars(
-        select(Suggestion)
-        .where(
-            Suggestion.report_id == report.id,
-            Suggestion.department_id == department_id,
-            Suggestion.is_draft,
-        )
-        .order_by(Suggestion.section_id, Suggestion.id)
-    ).all()
-    return list(comments), list(suggestions)
+        for model in (Comment, Suggestion)
+    )
+    return comments, suggestions
 
 
 def get_comment(comment_id: int, user) -> Comment:

@@ -139,3 +139,31 @@ def test_bulk_accept_api(world):
     assert response.status_code == 409
     assert [a["suggestion"]["id"] for a in response.json["accepted"]] == [world["s1"]]
     assert response.json["conflict"]["suggestion_id"] == world["s2"]
+
+
+def test_accepting_the_unchanged_text_is_a_plain_accept(world):
+    """The rule "was the text edited?" lives in the service: the API's text equal to the
+    proposal is an accept, not an accept with edits (the page already said so)."""
+    proposal = TEXT.replace("10,7%", "10,8%")
+    response = world["drafter"].post(
+        f"/suggestions/{world['s1']}/accept", json={"text": proposal, "expected_version": 2}
+    )
+    assert response.status_code == 200
+    assert response.json["suggestion"]["accepted_with_edits"] is False
+    assert response.json["section_version"]["reason_code"] == "accepted"
+
+
+def test_accept_with_text_needs_the_version_it_was_written_on(world):
+    edited = TEXT.replace("10,7%", "10,75%")
+    missing = world["drafter"].post(f"/suggestions/{world['s1']}/accept", json={"text": edited})
+    assert missing.status_code == 422
+    assert missing.json["error"]["details"]["field"] == "expected_version"
+    stale = world["drafter"].post(
+        f"/suggestions/{world['s1']}/accept", json={"text": edited, "expected_version": 1}
+    )
+    assert stale.status_code == 409 and stale.json["error"]["code"] == "stale_version"
+    done = world["drafter"].post(
+        f"/suggestions/{world['s1']}/accept", json={"text": edited, "expected_version": 2}
+    )
+    assert done.status_code == 200 and done.json["suggestion"]["accepted_with_edits"] is True
+    assert done.json["section_version"]["reason_code"] == "accepted_with_edits"

@@ -52,7 +52,6 @@ def test_three_departments_two_merge_one_is_merged_by_hand(client, auth, people,
             f"/suggestions/{a.id}/accept",
             data={
                 "text": TEXT.replace("10,7%", "10,8%"),
-                "original": TEXT.replace("10,7%", "10,8%"),
                 "expected_version": "2",
                 "note": "",
             },
@@ -175,3 +174,58 @@ def test_review_queue_pages_by_whole_sections(app, client, auth, people, report)
     assert f"Ý kiến {second.id}-2" in two and f"Ý kiến {first.id}-0" not in two
     assert 'rel="next"' in one and 'rel="prev"' in two
     assert f"Ý kiến {second.id}-2" in chosen and 'rel="next"' not in chosen
+
+
+def _submitted_world(people, report):
+    target = section(report, 2)
+    report_services.save_section(people.drafter, target, text=TEXT, base_version=1)
+    round_ = open_round(people, report)
+    suggestion = services.add_suggestion(
+        people.reviewer, target, base_version=2, text=TEXT.replace("10,7%", "10,8%")
+    )
+    comment = services.add_comment(people.reviewer, target, body="Nêu rõ nguồn số liệu.")
+    consultation.submit_response(people.lead, round_)
+    db.session.commit()
+    return target, suggestion, comment
+
+
+def _flashed(client, response) -> str:
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_services_refusals_reach_the_page_word_for_word(client, auth, api, people, report):
+    """The page shows the use case's own sentence, the same one the API returns."""
+    target, suggestion, comment = _submitted_world(people, report)
+    drafter_api = api.as_(people.drafter)
+    api_reject = drafter_api.post(f"/suggestions/{suggestion.id}/reject", json={"reason": " "})
+    api_resolve = drafter_api.post(
+        f"/comments/{comment.id}/resolve", json={"disposition": "explained", "response": ""}
+    )
+    assert api_reject.status_code == api_resolve.status_code == 422
+
+    auth.login("drafter")
+    page = _flashed(client, client.post(f"/suggestions/{suggestion.id}/reject", data={}))
+    assert api_reject.json["error"]["message"] in page
+    page = _flashed(
+        client,
+        client.post(f"/comments/{comment.id}/resolve", data={"disposition": "explained"}),
+    )
+    assert api_resolve.json["error"]["message"] in page
+    assert db.session.get(Suggestion, suggestion.id).status == "pending"
+
+
+def test_version_reasons_are_shown_in_the_readers_language(client, auth, people, report):
+    """The reason is stored as a code: a Vietnamese drafter's accept reads in English to
+    an English reader, and in Vietnamese to a Vietnamese one."""
+    target, suggestion, _comment = _submitted_world(people, report)
+    auth.login("drafter")
+    client.post(
+        f"/suggestions/{suggestion.id}/accept",
+        data={"text": TEXT.replace("10,7%", "10,8%"), "expected_version": "2"},
+    )
+    vietnamese = client.get(f"/sections/{target.id}/history").get_data(as_text=True)
+    assert f"Chấp nhận đề xuất sửa đổi #{suggestion.id} của Sở Tài chính" in vietnamese
+    client.post("/language/en", data={"next": "/"})
+    english = client.get(f"/sections/{target.id}/history").get_data(as_text=True)
+    assert f"Accepted suggestion #{suggestion.id} from Sở Tài chính" in english
+    assert "Chấp nhận đề xuất" not in english
