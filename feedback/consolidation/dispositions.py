@@ -21,6 +21,7 @@ from ..review.models import (
     LISTED_SUGGESTION,
     Comment,
     CommentStatus,
+    DecisionAction,
     ResponseStatus,
     Round,
     Submission,
@@ -164,15 +165,16 @@ def preamble(report: Report, round_: Round | None) -> Preamble:
 
 
 def _suggestion_decision(s: Suggestion) -> tuple[str, str]:
+    """(decision code, its label) of a suggestion as the table shows it."""
     if s.status == SuggestionStatus.ACCEPTED:
-        return (
-            ("accepted_with_edits", label("decision", "accepted_with_edits"))
-            if s.accepted_with_edits
-            else ("accepted", label("decision", "accepted"))
+        action = (
+            DecisionAction.ACCEPTED_WITH_EDITS if s.accepted_with_edits else DecisionAction.ACCEPTED
         )
-    if s.status == SuggestionStatus.REJECTED:
-        return "rejected", label("decision", "rejected")
-    return "pending", _("not yet decided")
+    elif s.status == SuggestionStatus.REJECTED:
+        action = DecisionAction.REJECTED
+    else:
+        return SuggestionStatus.PENDING.value, _("not yet decided")
+    return action.value, label("decision", action)
 
 
 def build_for_round(report: Report, round_id: int | None) -> Table:

@@ -12,7 +12,7 @@ from ..errors import InvalidTransition
 from ..extensions import db
 from ..models_base import utcnow
 from ..reports import queries as report_queries
-from ..reports.models import Report
+from ..reports.models import Report, ReportStatus
 from ..validation import clean_text
 from .models import Edition, EditionSection, EditionStatus
 
@@ -87,6 +87,6 @@ def submit_edition(actor, edition: Edition) -> Edition:
         raise InvalidTransition(_("Edition %(n)d is already submitted.", n=edition.number))
     edition.status = EditionStatus.SUBMITTED.value
     edition.submitted_at, edition.submitted_by_id = utcnow(), actor.id
-    edition.report.status = "submitted"
+    edition.report.status = ReportStatus.SUBMITTED.value
     record(actor, "edition.submitted", edition, number=edition.number)
     return edition
