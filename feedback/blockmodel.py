@@ -137,7 +137,8 @@ class Table:
 @dataclass(frozen=True)
 class Opaque:
     """Anything else, kept verbatim; ``construct`` says what it is: code, fence, quote,
-    hr, html, reference or list (a list whose items hold more than one paragraph)."""
+    hr, html, reference, footnote (a definition) or list (items of more than one
+    paragraph)."""
 
     source: str
     construct: str

@@ -86,7 +86,8 @@ class _Lists:
     """Writes a run of list items as nested <ul>/<ol>, an <li> open at every level."""
 
     def __init__(self, out: list[str]) -> None:
-        self.out = out
+        self.done = out
+        self.out: list[str] = []
         self.levels: list[list] = []  # [ordered, number the browser would show next]
 
     def close_level(self) -> None:
@@ -96,6 +97,9 @@ class _Lists:
     def close(self) -> None:
         while self.levels:
             self.close_level()
+        if self.out:
+            self.done.append("".join(self.out))
+            self.out = []
 
     def item(self, diff: BlockDiff) -> None:
         item = diff.block

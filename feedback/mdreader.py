@@ -34,18 +34,16 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 from feedback import textdiff
 from feedback.blockmodel import (
     Block,
-    Cell,
     Document,
     Heading,
     Inline,
     ListItem,
     Opaque,
     Paragraph,
-    Row,
-    Table,
 )
 from feedback.htmltables import read_html_table
 from feedback.inlines import Runs, markdown_runs
+from feedback.pipetables import pipe_table, pipe_table_cells
 
 # Lines and raw HTML ----------------------------------------------------------------------
 
@@ -166,7 +164,7 @@ def inline_source(lines: list[str], paragraph: bool = False) -> str:
     """
     breaks = _hard_breaks(lines)
     out = _join(lines, breaks, paragraph).strip()
-    if "\n" in out and _pipe_table_cells(out) is not None:  # its first line now has pipes
+    if "\n" in out and pipe_table_cells(out) is not None:  # its first line now has pipes
         out = _join(lines, breaks, paragraph=False).strip()
     if _BLOCK_START.match(out):
         # It did not start a block as written (spaces before it, or the rest of it on the
@@ -184,106 +182,11 @@ def _heading_source(text: str) -> str:
     return bare + "\\#" * (len(text) - len(bare))
 
 
-# Pipe tables (Python-Markdown's tables extension, rule for rule) ---------------------------
-
-_CODE_PIPES = re.compile(r"(?:(\\\\)|(\\`+)|(`+)|(\\\|)|(\|))")
-_END_BORDER = re.compile(r"(?<!\\)(?:\\\\)*\|$")
-_ALIGN: dict[tuple[bool, bool], str] = {
-    (True, True): "center",
-    (True, False): "left",
-    (False, True): "right",
-}
-
-
-def _split(row: str) -> list[str]:
-    """Cells of a row: pipes inside backtick code spans or escaped do not split."""
-    pipes: list[int] = []
-    ticks: list[tuple[int, int, int, int]] = []  # (length, start, end, escaped)
-    for m in _CODE_PIPES.finditer(row):
-        if m.group(2):
-            ticks.append((len(m.group(2)) - 1, m.start(2), m.end(2) - 1, 1))
-        elif m.group(3):
-            ticks.append((len(m.group(3)), m.start(3), m.end(3) - 1, 0))
-        elif m.group(5):
-            pipes.append(m.start(5))
-    regions = []
-    pos = 0
-    while pos < len(ticks):
-        size = ticks[pos][0] - ticks[pos][3]
-        later = [t[0] for t in ticks[pos + 1 :]]
-        if size == 0 or size not in later:
-            pos += 1
-            continue
-        index = later.index(size) + 1
-        regions.append((ticks[pos][1], ticks[pos + index][2]))
-        pos += index + 1
-    cells, start = [], 0
-    for pipe in pipes:
-        if not any(a <= pipe <= b for a, b in regions):
-            cells.append(row[start:pipe])
-            start = pipe + 1
-    return [*cells, row[start:]]
-
-
-def _split_row(row: str, border: bool) -> list[str]:
-    if border:
-        row = _END_BORDER.sub("", row.removeprefix("|"))
-    return _split(row)
-
-
-def _pipe_table_cells(chunk: str) -> tuple[list[list[str]], list[str | None]] | None:
-    """(rows of cell sources, alignments) when ``chunk`` is a pipe table, else None."""
-    rows = [row.strip(" ") for row in chunk.split("\n")]
-    if len(rows) < 2:
-        return None
-    border = rows[0].startswith("|") or bool(_END_BORDER.search(rows[0]))
-    header = _split_row(rows[0], border)
-    n = len(header)
-    if n == 1 and border:
-        is_table = True
-        for row in rows[1:]:
-            is_table = row.startswith("|") or bool(_END_BORDER.search(row))
-            if not is_table:
-                break
-    else:
-        is_table = n > 1
-    separator = _split_row(rows[1], border) if is_table else []
-    if not is_table or len(separator) != n or not set("".join(separator)) <= set("|:- "):
-        return None
-    align = [
-        _ALIGN.get((c.strip(" ").startswith(":"), c.strip(" ").endswith(":"))) for c in separator
-    ]
-    body = [_split_row(row, border) for row in rows[2:]]
-    cells = [[(r[i].strip(" ") if i < len(r) else "") for i in range(n)] for r in [header, *body]]
-    return cells, align
-
-
-def _pipe_table(chunk: str, references: dict) -> Table | None:
-    parsed = _pipe_table_cells(chunk)
-    if parsed is None:
-        return None
-    rows, align = parsed
-
-    def row(sources: list[str], header: bool) -> Row:
-        return Row(
-            tuple(
-                Cell(Inline(source, references=references), header=header, align=a)
-                for source, a in zip(sources, align, strict=True)
-            )
-        )
-
-    return Table(
-        header=(row(rows[0], True),),
-        body=tuple(row(r, False) for r in rows[1:]),
-        align=tuple(align),
-    )
-
-
 def _paragraph_like(text: str) -> bool:
     """Would Python-Markdown read ``text`` (inside a list item) as plain paragraph text?"""
     return not (
         text.startswith("    ")
-        or _pipe_table_cells(text) is not None
+        or pipe_table_cells(text) is not None
         or _HASH.search(text)
         or _SETEXT.match(text)
         or _HR.search(text)
@@ -357,6 +260,7 @@ class _ListGroup:
 # Chunks ---------------------------------------------------------------------------------
 
 _CHUNK_BREAK = re.compile(r"\n{2,}")
+_FOOTNOTE = re.compile(r"^[ ]{0,3}\[\^[^\]\s]+\]:")
 _FENCE_OPEN = re.compile(r"^[ ]{0,3}(?:(`{3,})[^`]*|(~{3,}).*)$")
 
 
@@ -408,7 +312,7 @@ class _Reader:
         if chunk.startswith("    "):
             self.indented(chunk)
         elif not self.fence(chunk):
-            table = _pipe_table(chunk, self.references)
+            table = pipe_table(chunk, self.references)
             if table is not None:
                 self.add(table)
             elif not self.heading(chunk):
@@ -444,6 +348,8 @@ class _Reader:
             self.split(chunk[: match.start()], Opaque(quote, "quote"), "")
         elif match := _REFERENCE.search(chunk):
             self.definitions(chunk, match.start())
+        elif _FOOTNOTE.match(chunk):  # markup.render has no footnotes: shown as written
+            self.add(Opaque(chunk, "footnote"))
         else:
             self.add(Paragraph(self.inline(inline_source(chunk.split("\n"), paragraph=True))))
 

@@ -171,40 +171,48 @@ def _paired_cells(
     return cells
 
 
-def _rows(old: Table, new: Table, a: _Grid, b: _Grid, union: _Union, header: bool) -> list[RowDiff]:
-    first_a, first_b = (0, 0) if header else (len(old.header), len(new.header))
-    rows_a = old.header if header else old.body
-    rows_b = new.header if header else new.body
-    words_a = [word_counts(" ".join(c.inline.source for c in row.cells)) for row in rows_a]
-    words_b = [word_counts(" ".join(c.inline.source for c in row.cells)) for row in rows_b]
-    width = 0 if a.rowspans or b.rowspans else len(union.columns)
-    out = []
-    for _, i, j in match(
-        rows_a,
-        rows_b,
-        lambda row: row,
-        lambda i, j: dice(words_a[i], words_b[j]) if not header else 1.0,
-        _ROW_THRESHOLD,
-    ):
-        placed_a = union.place(a.placed[first_a + i], "old") if i is not None else {}
-        placed_b = union.place(b.placed[first_b + j], "new") if j is not None else {}
-        cells = (
-            _paired_cells(placed_a, placed_b, union) if i is not None and j is not None else None
-        )
-        if cells is not None:
-            changed = any(cell.kind != EQUAL for cell in cells)
-            row_a, row_b = rows_a[i], rows_b[j]  # type: ignore[index]
-            out.append(
-                RowDiff(CHANGED if changed else EQUAL, row_a, row_b, header, _fill(cells, width))
-            )
-            continue
-        if i is not None:
-            cells_a = [CellDiff(DELETED, c, None, u, s) for u, (c, s) in placed_a.items()]
-            out.append(RowDiff(DELETED, rows_a[i], None, header, _fill(cells_a, width)))
-        if j is not None:
-            cells_b = [CellDiff(INSERTED, None, c, u, s) for u, (c, s) in placed_b.items()]
-            out.append(RowDiff(INSERTED, None, rows_b[j], header, _fill(cells_b, width)))
-    return out
+class _Rows:
+    """Header rows among header rows, or body rows among body rows, of both tables."""
+
+    def __init__(self, old: Table, new: Table, grids: tuple[_Grid, _Grid], header: bool):
+        self.header = header
+        self.grids = grids
+        self.rows = (old.header, new.header) if header else (old.body, new.body)
+        self.first = (0, 0) if header else (len(old.header), len(new.header))
+        self.words = [
+            [word_counts(" ".join(c.inline.source for c in row.cells)) for row in rows]
+            for rows in self.rows
+        ]
+
+    def similar(self, i: int, j: int) -> float:
+        # Header rows pair in order; body rows when they share enough words.
+        return 1.0 if self.header else dice(self.words[0][i], self.words[1][j])
+
+    def placed(self, side: int, index: int | None, union: _Union) -> dict[int, tuple[Cell, int]]:
+        if index is None:
+            return {}
+        placed = self.grids[side].placed[self.first[side] + index]
+        return union.place(placed, "old" if side == 0 else "new")
+
+    def diff(self, union: _Union) -> list[RowDiff]:
+        width = 0 if self.grids[0].rowspans or self.grids[1].rowspans else len(union.columns)
+        out: list[RowDiff] = []
+        for _, i, j in match(*self.rows, lambda row: row, self.similar, _ROW_THRESHOLD):
+            old, new = self.placed(0, i, union), self.placed(1, j, union)
+            old_row = self.rows[0][i] if i is not None else None
+            new_row = self.rows[1][j] if j is not None else None
+            cells = _paired_cells(old, new, union) if old_row and new_row else None
+            if cells is not None:
+                kind = CHANGED if any(cell.kind != EQUAL for cell in cells) else EQUAL
+                out.append(RowDiff(kind, old_row, new_row, self.header, _fill(cells, width)))
+                continue
+            if old_row is not None:
+                cells = [CellDiff(DELETED, c, None, u, s) for u, (c, s) in old.items()]
+                out.append(RowDiff(DELETED, old_row, None, self.header, _fill(cells, width)))
+            if new_row is not None:
+                cells = [CellDiff(INSERTED, None, c, u, s) for u, (c, s) in new.items()]
+                out.append(RowDiff(INSERTED, None, new_row, self.header, _fill(cells, width)))
+        return out
 
 
 def diff_tables(old: Table, new: Table) -> TableDiff | None:
@@ -212,7 +220,7 @@ def diff_tables(old: Table, new: Table) -> TableDiff | None:
     drawn in one grid (see the module docstring)."""
     a, b = _Grid(old), _Grid(new)
     union = _Union(_match_columns(old, new, a, b))
-    rows = _rows(old, new, a, b, union, header=True) + _rows(old, new, a, b, union, header=False)
+    rows = _Rows(old, new, (a, b), True).diff(union) + _Rows(old, new, (a, b), False).diff(union)
     reshaped = any(c.kind != EQUAL for c in union.columns) or any(
         r.kind in (INSERTED, DELETED) for r in rows
     )
