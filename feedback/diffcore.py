@@ -11,13 +11,12 @@ Pure on purpose (tests/unit/test_textdiff_purity.py).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from feedback import textdiff
-from feedback.inlines import Run, Runs, Style
+from feedback.inlines import PLAIN, Run, Runs, Style
 
 EQUAL, INSERTED, DELETED, CHANGED = "equal", "inserted", "deleted", "changed"
 
@@ -29,9 +28,6 @@ class WordOp:
 
 
 # Word ops over styled runs ----------------------------------------------------------------
-
-Token = tuple[str, Style]
-
 
 _DIGITS = re.compile(r"\d+")
 
@@ -53,27 +49,45 @@ def _figures(tokens: list[str]) -> list[str]:
     return out
 
 
-def _tokens(runs: Runs) -> list[Token]:
-    return [(token, run.style) for run in runs for token in _figures(textdiff.tokens(run.text))]
+class _Tokens:
+    """The styled tokens of some runs, and the units they are aligned by.
 
+    A unit is the token itself, tagged with its style's number when it has one
+    (strings hash fast; a dataclass would be hashed field by field for every token);
+    whitespace is one unit whatever its style or kind: it is invisible.
+    """
 
-def _unit(token: Token) -> tuple:
-    text, style = token
-    if style.br:
-        return ("br",)
-    if text.isspace():  # whitespace between words: its style and kind are invisible
-        return (" ",)
-    return (text, style)
+    def __init__(self, runs: Runs, styles: dict[Style, str]) -> None:
+        self.texts: list[str] = []
+        self.styles: list[Style] = []
+        self.units: list[str] = []
+        for run in runs:
+            style = run.style
+            if style.br:
+                self.texts.append(run.text)
+                self.styles.append(style)
+                self.units.append("\x00br")
+                continue
+            tag = "" if style == PLAIN else styles.setdefault(style, f"\x00{len(styles)}")
+            for token in _figures(textdiff.tokens(run.text)):
+                self.texts.append(token)
+                self.styles.append(style)
+                self.units.append(" " if token.isspace() else token + tag)
 
-
-def _runs(tokens: Sequence[Token]) -> Runs:
-    runs: list[Run] = []
-    for text, style in tokens:
-        if runs and runs[-1].style == style and not (style.br or style.footnote):
-            runs[-1] = Run(runs[-1].text + text, style)
-        else:
-            runs.append(Run(text, style))
-    return tuple(runs)
+    def runs(self, start: int, end: int) -> Runs:
+        out: list[Run] = []
+        texts: list[str] = []
+        style: Style | None = None
+        for k in range(start, end):
+            current = self.styles[k]
+            if current is not style and (current != style or current.br or current.footnote):
+                if texts:
+                    out.append(Run("".join(texts), style))  # type: ignore[arg-type]
+                texts, style = [], current
+            texts.append(self.texts[k])
+        if texts:
+            out.append(Run("".join(texts), style))  # type: ignore[arg-type]
+        return tuple(out)
 
 
 def word_ops(old: Runs, new: Runs) -> tuple[WordOp, ...]:
@@ -82,29 +96,27 @@ def word_ops(old: Runs, new: Runs) -> tuple[WordOp, ...]:
     Tokens are textdiff's (no op splits a word or a Vietnamese syllable); a word with a
     different style is a different word, so making it bold deletes and reinserts it.
     """
-    a, b = _tokens(old), _tokens(new)
+    styles: dict[Style, str] = {}
+    a, b = _Tokens(old, styles), _Tokens(new, styles)
     ops: list[WordOp] = []
-    pending: dict[str, list[Token]] = {textdiff.DELETE: [], textdiff.INSERT: []}
-
-    def flush() -> None:
-        for kind in (textdiff.DELETE, textdiff.INSERT):
-            if pending[kind]:
-                ops.append(WordOp(kind, _runs(pending[kind])))
-                pending[kind] = []
-
+    deleted = inserted = None  # (start, end) of the pending hunk on each side
     i = j = 0
-    for op, n in textdiff.align([_unit(t) for t in a], [_unit(t) for t in b]):
+    for op, n in [*textdiff.align(a.units, b.units), ("=", 0)]:
         if op == "=":
-            flush()
-            ops.append(WordOp(textdiff.EQUAL, _runs(b[j : j + n])))  # the new side's spaces
+            if deleted:
+                ops.append(WordOp(textdiff.DELETE, a.runs(*deleted)))
+            if inserted:
+                ops.append(WordOp(textdiff.INSERT, b.runs(*inserted)))
+            deleted = inserted = None
+            if n:
+                ops.append(WordOp(textdiff.EQUAL, b.runs(j, j + n)))  # the new side's spaces
             i, j = i + n, j + n
         elif op == "-":
-            pending[textdiff.DELETE] += a[i : i + n]
+            deleted = (deleted[0] if deleted else i, i + n)
             i += n
         else:
-            pending[textdiff.INSERT] += b[j : j + n]
+            inserted = (inserted[0] if inserted else j, j + n)
             j += n
-    flush()
     return tuple(ops)
 
 
@@ -120,14 +132,14 @@ _WORD = re.compile(r"[^\W_]+")  # "_x_" and "x" are the same word
 _DP_LIMIT = 4096  # pairs a replaced run may weigh one by one (about 10 ms)
 
 
-def word_counts(text: str) -> Counter[str]:
-    return Counter(w.lower() for w in _WORD.findall(text))
+def words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(text))
 
 
-def dice(a: Counter[str], b: Counter[str]) -> float:
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
     """Shared words, 0 (none) to 1 (the same words)."""
-    total = sum(a.values()) + sum(b.values())
-    return 2 * sum((a & b).values()) / total if total else 1.0
+    total = len(a) + len(b)
+    return 2 * len(a & b) / total if total else 1.0
 
 
 def _best_pairs(
@@ -135,18 +147,19 @@ def _best_pairs(
 ) -> list[tuple[int, int]]:
     """Order-keeping pairs of old and new indexes with the greatest total similarity."""
     n, m = len(old), len(new)
+    weight = [[similar(i, j) for j in new] for i in old]
+    weight = [[w if w >= threshold else -1.0 for w in row] for row in weight]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     for x in range(n - 1, -1, -1):
+        row, below, w = score[x], score[x + 1], weight[x]
         for y in range(m - 1, -1, -1):
-            best = max(score[x + 1][y], score[x][y + 1])
-            s = similar(old[x], new[y])
-            if s >= threshold:
-                best = max(best, s + score[x + 1][y + 1])
-            score[x][y] = best
+            best = below[y] if below[y] > row[y + 1] else row[y + 1]
+            if w[y] >= 0 and w[y] + below[y + 1] > best:
+                best = w[y] + below[y + 1]
+            row[y] = best
     pairs, x, y = [], 0, 0
     while x < n and y < m:
-        s = similar(old[x], new[y])
-        if s >= threshold and score[x][y] == s + score[x + 1][y + 1]:
+        if weight[x][y] >= 0 and score[x][y] == weight[x][y] + score[x + 1][y + 1]:
             pairs.append((old[x], new[y]))
             x, y = x + 1, y + 1
         elif score[x][y] == score[x + 1][y]:

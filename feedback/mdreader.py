@@ -319,7 +319,7 @@ class _Reader:
                 self.other(chunk)
 
     def heading(self, chunk: str) -> bool:
-        match = _HASH.search(chunk)
+        match = _HASH.search(chunk) if "#" in chunk else None
         if match:
             text = _heading_source(match.group("header"))
             heading = Heading(len(match.group("level")), self.inline(text))
@@ -340,13 +340,13 @@ class _Reader:
             self.split(before, Opaque("---", "hr"), after)
         elif _OL_ITEM.match(chunk) or _UL_ITEM.match(chunk):
             self.list(chunk)
-        elif match := _QUOTE.search(chunk):
+        elif ">" in chunk and (match := _QUOTE.search(chunk)):
             # Lazy lines get their ">" (the quote reads the same): on its own, the quote
             # must not read as a setext heading or a table.
             lines = chunk[match.start() :].lstrip("\n").split("\n")
             quote = "\n".join(line if _QUOTE.match(line) else f"> {line}" for line in lines)
             self.split(chunk[: match.start()], Opaque(quote, "quote"), "")
-        elif match := _REFERENCE.search(chunk):
+        elif "]:" in chunk and (match := _REFERENCE.search(chunk)):
             self.definitions(chunk, match.start())
         elif _FOOTNOTE.match(chunk):  # markup.render has no footnotes: shown as written
             self.add(Opaque(chunk, "footnote"))

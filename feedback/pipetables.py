@@ -53,10 +53,22 @@ def _split(row: str) -> list[str]:
     return [*cells, row[start:]]
 
 
+def _without_end_border(row: str) -> str:
+    """``_END_BORDER.sub("", row)`` without a regex scan of the whole row: a final pipe
+    after an even run of backslashes goes, with them."""
+    if not row.endswith("|"):
+        return row
+    slashes = len(row) - 1 - len(row[:-1].rstrip("\\"))
+    return row[: -1 - slashes] if slashes % 2 == 0 else row
+
+
 def _split_row(row: str, border: bool) -> list[str]:
     if border:
-        row = _END_BORDER.sub("", row.removeprefix("|"))
+        row = _without_end_border(row.removeprefix("|"))
     return _split(row)
+
+
+_SEPARATOR_CHARS = frozenset("|:- ")
 
 
 def _bordered(row: str) -> bool:
@@ -70,9 +82,10 @@ def _alignment(separator_cell: str) -> str | None:
 
 def pipe_table_cells(chunk: str) -> tuple[list[list[str]], list[str | None]] | None:
     """(rows of cell sources, alignments) when ``chunk`` is a pipe table, else None."""
+    head, _, rest = chunk.partition("\n")
+    if "|" not in head or not rest or not set(rest.partition("\n")[0]) <= _SEPARATOR_CHARS:
+        return None  # the quick answer for nearly every chunk
     rows = [row.strip(" ") for row in chunk.split("\n")]
-    if len(rows) < 2:
-        return None
     border = _bordered(rows[0])
     header = _split_row(rows[0], border)
     n = len(header)
@@ -80,7 +93,7 @@ def pipe_table_cells(chunk: str) -> tuple[list[list[str]], list[str | None]] | N
     if n < 2 and not (n == 1 and border and all(map(_bordered, rows[1:]))):
         return None
     separator = _split_row(rows[1], border)
-    if len(separator) != n or not set("".join(separator)) <= set("|:- "):
+    if len(separator) != n or not set("".join(separator)) <= _SEPARATOR_CHARS:
         return None
     body = [_split_row(row, border) for row in rows[2:]]
     cells = [[(r[i].strip(" ") if i < len(r) else "") for i in range(n)] for r in [header, *body]]

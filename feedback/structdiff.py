@@ -30,8 +30,8 @@ from feedback.diffcore import (
     dice,
     has_changes,
     match,
-    word_counts,
     word_ops,
+    words,
 )
 from feedback.tablediff import CellDiff, ColumnDiff, RowDiff, TableDiff, diff_tables
 
@@ -115,13 +115,17 @@ def _changed_block(old: Block, new: Block) -> BlockDiff:
 
 
 def diff_blocks(old: Sequence[Block], new: Sequence[Block]) -> DocDiff:
-    counts_old = [word_counts(_text_of(b)) for b in old]
-    counts_new = [word_counts(_text_of(b)) for b in new]
+    known: dict[tuple[int, int], frozenset[str]] = {}  # only blocks that differ are weighed
+
+    def words_of(side: int, index: int) -> frozenset[str]:
+        if (side, index) not in known:
+            known[side, index] = words(_text_of((old, new)[side][index]))
+        return known[side, index]
 
     def similar(i: int, j: int) -> float:
         if old[i].kind != new[j].kind:
             return 0.0
-        shared = dice(counts_old[i], counts_new[j])
+        shared = dice(words_of(0, i), words_of(1, j))
         # Any two tables may be versions of each other; the most alike pair first.
         return max(shared, _THRESHOLD) if old[i].kind == "table" else shared
 
@@ -139,6 +143,6 @@ def diff_blocks(old: Sequence[Block], new: Sequence[Block]) -> DocDiff:
 def diff(old_md: str, new_md: str) -> DocDiff:
     """The structured diff of two section texts (Markdown; normalised to NFC first)."""
     old, new = parse(old_md).blocks, parse(new_md).blocks
-    if old == new:
+    if old_md == new_md or old == new:
         return DocDiff(tuple(BlockDiff(EQUAL, b, b) for b in new))
     return diff_blocks(old, new)

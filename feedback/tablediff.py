@@ -30,8 +30,8 @@ from feedback.diffcore import (
     dice,
     has_changes,
     match,
-    word_counts,
     word_ops,
+    words,
 )
 
 
@@ -108,8 +108,8 @@ def _match_columns(old: Table, new: Table, a: _Grid, b: _Grid) -> list[ColumnDif
         rows = range(len(table.header)) if table.header else range(len(table.rows))
         return [grid.column_text(c, rows) for c in range(grid.width)]
 
-    words_a = [word_counts(a.column_text(c, range(len(old.rows)))) for c in range(a.width)]
-    words_b = [word_counts(b.column_text(c, range(len(new.rows)))) for c in range(b.width)]
+    words_a = [words(a.column_text(c, range(len(old.rows)))) for c in range(a.width)]
+    words_b = [words(b.column_text(c, range(len(new.rows)))) for c in range(b.width)]
     matched = match(
         keys(old, a),
         keys(new, b),
@@ -180,7 +180,7 @@ class _Rows:
         self.rows = (old.header, new.header) if header else (old.body, new.body)
         self.first = (0, 0) if header else (len(old.header), len(new.header))
         self.words = [
-            [word_counts(" ".join(c.inline.source for c in row.cells)) for row in rows]
+            [words(" ".join(c.inline.source for c in row.cells)) for row in rows]
             for rows in self.rows
         ]
 

@@ -37,6 +37,32 @@ ROW_5 = "| 5 | Thu ngân sách nhà nước trên địa bàn (nghìn tỷ đồ
 PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+BLOCK = frozenset(
+    [
+        "p",
+        "li",
+        "ul",
+        "ol",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "div",
+        "pre",
+        "br",
+        "hr",
+    ]
+)
+
+
 class _Html(HTMLParser):
     """Elements with their attributes and text, and the visible text."""
 
@@ -49,14 +75,16 @@ class _Html(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags[re.sub(r"^h[1-6]$", "h", tag)] += 1
-        self.text.append(" ")
+        if tag in BLOCK:
+            self.text.append(" ")
         if tag not in ("br", "hr"):
             element = (tag, dict(attrs), [])
             self.elements.append(element)
             self.stack.append(element)
 
     def handle_endtag(self, tag):
-        self.text.append(" ")
+        if tag in BLOCK:
+            self.text.append(" ")
         for k in range(len(self.stack) - 1, -1, -1):
             if self.stack[k][0] == tag:
                 del self.stack[k:]
