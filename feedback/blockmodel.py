@@ -183,7 +183,7 @@ def _pipe_table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def cell_html(cell: Cell, tag: str | None = None, attributes: str = "") -> str:
+def _cell_html(cell: Cell, tag: str | None = None, attributes: str = "") -> str:
     """A cell as canonical HTML: span and alignment attributes, content from its runs."""
     tag = tag or ("th" if cell.header else "td")
     if cell.colspan > 1:
@@ -200,7 +200,7 @@ def _html_table(table: Table) -> str:
     for section, rows in (("thead", table.header), ("tbody", table.body)):
         if rows:
             lines.append(f"<{section}>")
-            lines += ["<tr>" + "".join(map(cell_html, row.cells)) + "</tr>" for row in rows]
+            lines += ["<tr>" + "".join(map(_cell_html, row.cells)) + "</tr>" for row in rows]
             lines.append(f"</{section}>")
     lines.append("</table>")
     return "\n".join(lines)

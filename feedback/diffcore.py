@@ -127,7 +127,6 @@ def has_changes(ops: Sequence[WordOp]) -> bool:
 # Matching items by content ----------------------------------------------------------------
 
 T = TypeVar("T")
-Pair = tuple[int | None, int | None]
 _WORD = re.compile(r"[^\W_]+")  # "_x_" and "x" are the same word
 _DP_LIMIT = 4096  # pairs a replaced run may weigh one by one (about 10 ms)
 

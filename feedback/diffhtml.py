@@ -114,10 +114,9 @@ class _Lists:
                 self.out.append("</li>")
         if len(self.levels) == depth:
             start = item.number if item.ordered and item.number not in (None, 1) else None
-            self.out.append(
-                f'<ol start="{start}">' if start else "<ol>" if item.ordered else "<ul>"
-            )
-            self.levels.append([item.ordered, start or 1])
+            opening = "<ol>" if item.ordered else "<ul>"
+            self.out.append(opening if start is None else f'<ol start="{start}">')
+            self.levels.append([item.ordered, 1 if start is None else start])
         value = ""
         if item.ordered and item.number is not None:
             if item.number != self.levels[-1][1]:

@@ -200,7 +200,7 @@ class _EventParser(HTMLParser):
         self.builder.data(data)
 
 
-def feed_html(builder: _RunBuilder, fragment: str) -> _RunBuilder:
+def _feed(builder: _RunBuilder, fragment: str) -> _RunBuilder:
     parser = _EventParser(builder)
     parser.feed(fragment)
     parser.close()
@@ -209,7 +209,7 @@ def feed_html(builder: _RunBuilder, fragment: str) -> _RunBuilder:
 
 def html_runs(fragment: str) -> Runs:
     """Runs of an HTML fragment (a cell of an HTML table); unknown tags keep their text."""
-    return tuple(feed_html(_RunBuilder(), fragment).runs)
+    return tuple(_feed(_RunBuilder(), fragment).runs)
 
 
 def new_builder() -> _RunBuilder:
@@ -268,7 +268,7 @@ def markdown_runs(
         return f"\ue000{len(notes) - 1}\ue001"
 
     text = _FOOTNOTE_REF.sub(stash, source)
-    return tuple(feed_html(_RunBuilder(notes), _inline_html(text, references or {})).runs)
+    return tuple(_feed(_RunBuilder(notes), _inline_html(text, references or {})).runs)
 
 
 # Writing runs ----------------------------------------------------------------------------
@@ -296,11 +296,6 @@ def run_html(run: Run, link_rel: bool = True) -> str:
 
 def runs_html(runs: Iterable[Run], link_rel: bool = True) -> str:
     return "".join(run_html(run, link_rel) for run in runs)
-
-
-def runs_text(runs: Iterable[Run]) -> str:
-    """The visible text of runs (a break is a newline)."""
-    return "".join(run.text for run in runs)
 
 
 # Whole Markdown, for opaque blocks and for checking the canonical form -------------------

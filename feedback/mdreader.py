@@ -8,9 +8,10 @@ regular expressions are Python-Markdown's own where it exposes them. So a block 
 the reader is shown; where a construct needs more than the model holds (an item of two
 paragraphs, a heading inside an item), it becomes an Opaque block, kept verbatim.
 
-Two departures, both safe: a chunk opening a ``` or ~~~ fence is read up to its closing
+One departure, a safe one: a chunk opening a ``` or ~~~ fence is read up to its closing
 fence as one opaque block (markup.render itself has no fenced code, and shows such text
-the same either way), and list items are written on one line each.
+the same either way). The inline text of a block is kept in canonical form
+(``inline_source``): lines joined, hard breaks written ``<br>``.
 
 Pure on purpose (tests/unit/test_textdiff_purity.py).
 """

@@ -201,7 +201,8 @@ class _Rows:
             old, new = self.placed(0, i, union), self.placed(1, j, union)
             old_row = self.rows[0][i] if i is not None else None
             new_row = self.rows[1][j] if j is not None else None
-            cells = _paired_cells(old, new, union) if old_row and new_row else None
+            paired = old_row is not None and new_row is not None
+            cells = _paired_cells(old, new, union) if paired else None
             if cells is not None:
                 kind = CHANGED if any(cell.kind != EQUAL for cell in cells) else EQUAL
                 out.append(RowDiff(kind, old_row, new_row, self.header, _fill(cells, width)))
