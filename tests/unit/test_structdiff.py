@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from feedback import textdiff
 from feedback.blocks import Table, canonical, parse
 from feedback.diffhtml import render_html
-from feedback.inlines import PLAIN, Run, Style
+from feedback.inlines import PLAIN, Run, Style, markdown_html
 from feedback.markup import render
 from feedback.reports.importer import parse as split_report
 from feedback.structdiff import (
@@ -27,6 +27,8 @@ from feedback.structdiff import (
     diff,
     word_ops,
 )
+
+from .test_markup import PAYLOADS
 
 DEMO = (Path(__file__).resolve().parents[2] / "feedback" / "demo_report.md").read_text("utf-8")
 SECTIONS = {s.heading: s.text for s in split_report(DEMO).sections}
@@ -534,3 +536,25 @@ def test_any_two_different_cells_rebase_without_conflict(a, b, value_a, value_b)
     expected[a[0]][a[1]] = value_a
     expected[b[0]][b[1]] = value_b
     assert table_cells(text) == expected
+
+
+# Opaque blocks are sanitised as markup.render sanitises --------------------------------------
+
+
+def test_the_opaque_renderer_keeps_markup_allow_list():
+    from feedback import inlines, markup
+
+    assert inlines._TAGS == markup._TAGS
+    assert set(inlines._ATTRIBUTES) == set(markup._ATTRIBUTES)
+    for tag, names in inlines._ATTRIBUTES.items():
+        assert names - markup._ATTRIBUTES[tag] <= {"colspan", "rowspan"}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_markup_payloads_are_inert_in_the_rendered_diff(payload):
+    for html in (markdown_html(payload), render_html(diff("", payload))):
+        lowered = html.lower()
+        assert "<script" not in lowered and "javascript:" not in lowered
+        assert "vbscript:" not in lowered and "data:text" not in lowered
+        assert not re.search(r"\son\w+\s*=", lowered)
+        assert "<iframe" not in lowered and "<svg" not in lowered
