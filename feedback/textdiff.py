@@ -377,6 +377,25 @@ def diff_stats(ops: Sequence[Op]) -> dict[str, int]:
     return {"inserted_words": inserted, "deleted_words": deleted, "changes": changes}
 
 
+def tokens(text: str) -> list[str]:
+    """The tokens diffs are made of (words, whitespace runs, markers, symbols), in order.
+
+    Public for the structured diff (feedback.structdiff), which diffs styled words.
+    """
+    return _tokens(text)
+
+
+def align(
+    a: Sequence[object], b: Sequence[object], cleanup: str = "Semantic"
+) -> list[tuple[str, int]]:
+    """Diff two sequences of hashable units: ("=", n) / ("-", n) / ("+", n) counts.
+
+    Public for the structured diff, which aligns blocks, rows, columns and styled words
+    with the same engine; ``cleanup`` is "Semantic" (words) or "No" (blocks, lines).
+    """
+    return _align(a, b, cleanup)
+
+
 # Three-way rebase -----------------------------------------------------------------------
 
 

@@ -1,5 +1,7 @@
-"""feedback/textdiff.py stays pure: stdlib and the diff-match-patch packages only, so the
-benchmark and any worker can use it without Flask, SQLAlchemy or the rest of the app."""
+"""The diff engine stays pure, so the benchmark and any worker can use it without Flask,
+SQLAlchemy or the rest of the app: feedback/textdiff.py imports only the standard library
+and the diff-match-patch packages; the structured diff's modules (blocks, structdiff,
+diffhtml and their parts) only the standard library, markdown, nh3 and one another."""
 
 from __future__ import annotations
 
@@ -9,9 +11,29 @@ import subprocess
 import sys
 from pathlib import Path
 
-MODULE = Path(__file__).resolve().parents[2] / "feedback" / "textdiff.py"
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "feedback"
+MODULE = PACKAGE / "textdiff.py"
 ALLOWED_THIRD_PARTY = {"fast_diff_match_patch", "diff_match_patch"}
 FORBIDDEN = ("flask", "sqlalchemy", "feedback")
+
+# The structured diff: these modules may import one another and textdiff, nothing else
+# of feedback.
+STRUCTURED = (
+    "inlines",
+    "blockmodel",
+    "htmltables",
+    "pipetables",
+    "mdreader",
+    "blocks",
+    "diffcore",
+    "tablediff",
+    "structdiff",
+    "diffhtml",
+)
+PURE = {"textdiff", *STRUCTURED}
+STRUCTURED_THIRD_PARTY = {"markdown", "nh3"}
 
 # Loaded by file path, so feedback/__init__.py (which imports Flask) never runs; then
 # exercised, so that lazy imports inside functions would show up too.
@@ -24,6 +46,21 @@ spec.loader.exec_module(module)
 module.render_html(module.diff_words("Tốc độ tăng 10,7%", "Tốc độ tăng 10,9%"))
 module.conflict_html(module.rebase("a b c", "a x c", "a y c"), "current")
 module.reanchor(module.make_anchor("một hai ba", 4, 7), "một hai bốn")
+print(json.dumps(sorted(sys.modules)))
+"""
+
+# The structured modules import "feedback.x": a bare package module stands in for
+# feedback/__init__.py (which imports Flask), so only what they import themselves loads.
+STRUCTURED_PROBE = """
+import importlib, json, sys, types
+package = types.ModuleType("feedback")
+package.__path__ = [sys.argv[1]]
+sys.modules["feedback"] = package
+from feedback import blocks, diffhtml, structdiff
+old = "# Chỉ tiêu\\n\\n| A | B |\\n|---|--:|\\n| 1 | **48,5** |\\n\\n- một\\n    - hai\\n\\n    mã"
+new = old.replace("48,5", "48,2") + "\\n\\n<table><tr><th colspan=2>x</th></tr></table>"
+blocks.canonical(new)
+diffhtml.render_html(structdiff.diff(old, new))
 print(json.dumps(sorted(sys.modules)))
 """
 
@@ -45,15 +82,52 @@ def test_loading_and_using_it_imports_no_app_code() -> None:
     assert offending == []
 
 
-def test_imports_are_stdlib_or_diff_match_patch() -> None:
-    tree = ast.parse(MODULE.read_text(encoding="utf-8"))
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     imported = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             imported += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, f"relative import from {node.module!r}"
-            imported.append(node.module or "")
-    roots = {name.split(".")[0] for name in imported}
+            assert node.level == 0, f"relative import from {node.module!r} in {path.name}"
+            module = node.module or ""
+            if module == "feedback":  # from feedback import textdiff
+                imported += [f"feedback.{alias.name}" for alias in node.names]
+            else:
+                imported.append(module)
+    return imported
+
+
+def test_imports_are_stdlib_or_diff_match_patch() -> None:
+    roots = {name.split(".")[0] for name in _imports(MODULE)}
     assert roots, "no imports found: is the path right?"
     assert roots - sys.stdlib_module_names - {"__future__"} <= ALLOWED_THIRD_PARTY
+
+
+@pytest.mark.parametrize("name", STRUCTURED)
+def test_structured_diff_modules_import_only_pure_code(name: str) -> None:
+    imported = _imports(PACKAGE / f"{name}.py")
+    ours = {n.split(".")[1] for n in imported if n.startswith("feedback.")}
+    others = {n.split(".")[0] for n in imported if not n.startswith("feedback")}
+    assert ours <= PURE, f"{name} imports app code: {ours - PURE}"
+    assert "feedback" not in {n for n in imported}, "import feedback itself runs Flask"
+    assert others - sys.stdlib_module_names - {"__future__"} <= STRUCTURED_THIRD_PARTY
+
+
+def test_using_the_structured_diff_imports_no_app_code() -> None:
+    run = subprocess.run(
+        [sys.executable, "-I", "-c", STRUCTURED_PROBE, str(PACKAGE)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    loaded = json.loads(run.stdout)
+    app = [
+        name
+        for name in loaded
+        if name.split(".")[0].lower().startswith(("flask", "sqlalchemy", "werkzeug", "jinja2"))
+        or (name.startswith("feedback.") and name.split(".")[1] not in PURE)
+    ]
+    assert app == []
+    assert {f"feedback.{name}" for name in ("blocks", "structdiff", "diffhtml")} <= set(loaded)
