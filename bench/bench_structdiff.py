@@ -1,4 +1,4 @@
-"""Benchmark the structured diff (feedback.structdiff) against textdiff's word diff.
+"""Benchmark the structured diff (feedback.richtext.diff) against textdiff's word diff.
 
 Run from the repository root:  python -m bench.bench_structdiff
 
@@ -33,7 +33,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bench.corpus import KINDS, SIZES, make_case
-from feedback import blocks, diffhtml, markup, structdiff, textdiff
+from feedback import markup, textdiff
+from feedback.richtext import blocks
+from feedback.richtext import diff as structdiff
+from feedback.richtext import render as diffhtml
 
 REPS = {"2K": 9, "20K": 7, "200K": 5}
 CHECK_SEEDS = {"2K": 20, "20K": 6, "200K": 2}

@@ -1,4 +1,4 @@
-"""feedback.blocks: the block model read from Markdown as markup.render reads it, and the
+"""feedback.richtext.blocks: the block model read from Markdown as markup.render reads it, and the
 canonical stored form (idempotent, and showing exactly what the text showed)."""
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feedback import textdiff
-from feedback.blocks import (
+from feedback.markup import render
+from feedback.reports.importer import parse as split_report
+from feedback.richtext.blocks import (
     Heading,
     Opaque,
     Paragraph,
@@ -24,9 +26,7 @@ from feedback.blocks import (
     parse,
     rendering_signature,
 )
-from feedback.inlines import Style
-from feedback.markup import render
-from feedback.reports.importer import parse as split_report
+from feedback.richtext.inlines import Style
 
 DEMO = (Path(__file__).resolve().parents[2] / "feedback" / "demo_report.md").read_text("utf-8")
 PROPERTIES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

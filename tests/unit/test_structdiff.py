@@ -1,4 +1,4 @@
-"""feedback.structdiff and feedback.diffhtml: tracked changes shown as the document, the
+"""feedback.richtext.diff and feedback.richtext.render: tracked changes shown as the document, the
 change inside the element it is in, and no Markdown syntax in what the reader sees; and
 table edits of two departments rebasing without a conflict."""
 
@@ -14,12 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feedback import textdiff
-from feedback.blocks import Table, canonical, parse
-from feedback.diffhtml import render_html
-from feedback.inlines import PLAIN, Run, Style, markdown_html
 from feedback.markup import render
 from feedback.reports.importer import parse as split_report
-from feedback.structdiff import (
+from feedback.richtext.blocks import Table, canonical, parse
+from feedback.richtext.diff import (
     CHANGED,
     DELETED,
     EQUAL,
@@ -27,6 +25,8 @@ from feedback.structdiff import (
     diff,
     word_ops,
 )
+from feedback.richtext.inlines import PLAIN, Run, Style, markdown_html
+from feedback.richtext.render import render_html
 
 from .test_markup import PAYLOADS
 
@@ -542,7 +542,8 @@ def test_any_two_different_cells_rebase_without_conflict(a, b, value_a, value_b)
 
 
 def test_the_opaque_renderer_keeps_markup_allow_list():
-    from feedback import inlines, markup
+    from feedback import markup
+    from feedback.richtext import inlines
 
     assert inlines._TAGS == markup._TAGS
     assert set(inlines._ATTRIBUTES) == set(markup._ATTRIBUTES)

@@ -1,7 +1,8 @@
 """The diff engine stays pure, so the benchmark and any worker can use it without Flask,
 SQLAlchemy or the rest of the app: feedback/textdiff.py imports only the standard library
-and the diff-match-patch packages; the structured diff's modules (blocks, structdiff,
-diffhtml and their parts) only the standard library, markdown, nh3 and one another."""
+and the diff-match-patch packages; the rich-text package (feedback/richtext: the block
+model, the structured diff and its HTML) only the standard library, markdown, nh3,
+textdiff and its own modules."""
 
 from __future__ import annotations
 
@@ -18,21 +19,11 @@ MODULE = PACKAGE / "textdiff.py"
 ALLOWED_THIRD_PARTY = {"fast_diff_match_patch", "diff_match_patch"}
 FORBIDDEN = ("flask", "sqlalchemy", "feedback")
 
-# The structured diff: these modules may import one another and textdiff, nothing else
+# The rich-text package: its modules may import one another and textdiff, nothing else
 # of feedback.
-STRUCTURED = (
-    "inlines",
-    "blockmodel",
-    "htmltables",
-    "pipetables",
-    "mdreader",
-    "blocks",
-    "diffcore",
-    "tablediff",
-    "structdiff",
-    "diffhtml",
-)
-PURE = {"textdiff", *STRUCTURED}
+RICHTEXT = PACKAGE / "richtext"
+STRUCTURED = tuple(sorted(p.stem for p in RICHTEXT.glob("*.py") if p.stem != "__init__"))
+PURE = {"feedback.textdiff", "feedback.richtext", *(f"feedback.richtext.{n}" for n in STRUCTURED)}
 STRUCTURED_THIRD_PARTY = {"markdown", "nh3"}
 
 # Loaded by file path, so feedback/__init__.py (which imports Flask) never runs; then
@@ -56,11 +47,11 @@ import importlib, json, sys, types
 package = types.ModuleType("feedback")
 package.__path__ = [sys.argv[1]]
 sys.modules["feedback"] = package
-from feedback import blocks, diffhtml, structdiff
+from feedback.richtext import blocks, diff, render
 old = "# Chỉ tiêu\\n\\n| A | B |\\n|---|--:|\\n| 1 | **48,5** |\\n\\n- một\\n    - hai\\n\\n    mã"
 new = old.replace("48,5", "48,2") + "\\n\\n<table><tr><th colspan=2>x</th></tr></table>"
 blocks.canonical(new)
-diffhtml.render_html(structdiff.diff(old, new))
+render.render_html(diff.diff(old, new))
 print(json.dumps(sorted(sys.modules)))
 """
 
@@ -91,8 +82,8 @@ def _imports(path: Path) -> list[str]:
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0, f"relative import from {node.module!r} in {path.name}"
             module = node.module or ""
-            if module == "feedback":  # from feedback import textdiff
-                imported += [f"feedback.{alias.name}" for alias in node.names]
+            if module in ("feedback", "feedback.richtext"):  # from feedback import textdiff
+                imported += [f"{module}.{alias.name}" for alias in node.names]
             else:
                 imported.append(module)
     return imported
@@ -106,8 +97,8 @@ def test_imports_are_stdlib_or_diff_match_patch() -> None:
 
 @pytest.mark.parametrize("name", STRUCTURED)
 def test_structured_diff_modules_import_only_pure_code(name: str) -> None:
-    imported = _imports(PACKAGE / f"{name}.py")
-    ours = {n.split(".")[1] for n in imported if n.startswith("feedback.")}
+    imported = _imports(RICHTEXT / f"{name}.py")
+    ours = {n for n in imported if n.startswith("feedback.")}
     others = {n.split(".")[0] for n in imported if not n.startswith("feedback")}
     assert ours <= PURE, f"{name} imports app code: {ours - PURE}"
     assert "feedback" not in {n for n in imported}, "import feedback itself runs Flask"
@@ -127,7 +118,7 @@ def test_using_the_structured_diff_imports_no_app_code() -> None:
         name
         for name in loaded
         if name.split(".")[0].lower().startswith(("flask", "sqlalchemy", "werkzeug", "jinja2"))
-        or (name.startswith("feedback.") and name.split(".")[1] not in PURE)
+        or (name.startswith("feedback.") and name not in PURE)
     ]
     assert app == []
-    assert {f"feedback.{name}" for name in ("blocks", "structdiff", "diffhtml")} <= set(loaded)
+    assert {f"feedback.richtext.{name}" for name in ("blocks", "diff", "render")} <= set(loaded)

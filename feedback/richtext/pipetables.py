@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from feedback.blockmodel import Cell, Inline, Row, Table
+from feedback.richtext.model import Cell, Inline, Row, Table
 
 _CODE_PIPES = re.compile(r"(?:(\\\\)|(\\`+)|(`+)|(\\\|)|(\|))")
 _END_BORDER = re.compile(r"(?<!\\)(?:\\\\)*\|$")

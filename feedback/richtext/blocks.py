@@ -1,8 +1,8 @@
 """A section's text as blocks, and the one canonical Markdown form it is stored in.
 
 ``parse(markdown) -> Document`` reads the stored Markdown subset into Heading,
-Paragraph, ListItem, Table and Opaque blocks (feedback.blockmodel), reading it as
-markup.render does (feedback.mdreader). ``canonical(markdown) -> str`` is the stored
+Paragraph, ListItem, Table and Opaque blocks (feedback.richtext.model), reading it as
+markup.render does (feedback.richtext.reader). ``canonical(markdown) -> str`` is the stored
 form; the importer, the editor's save and the tests all use it.
 
 Pure on purpose: the standard library, feedback.textdiff, the block modules, markdown
@@ -16,7 +16,8 @@ from functools import lru_cache
 from html.parser import HTMLParser
 
 from feedback import textdiff
-from feedback.blockmodel import (
+from feedback.richtext.inlines import markdown_html
+from feedback.richtext.model import (
     Block,
     Cell,
     Document,
@@ -29,8 +30,7 @@ from feedback.blockmodel import (
     Table,
     to_markdown,
 )
-from feedback.inlines import markdown_html
-from feedback.mdreader import read
+from feedback.richtext.reader import read
 
 __all__ = [
     "Block",

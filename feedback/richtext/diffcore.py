@@ -3,7 +3,7 @@
 ``word_ops`` diffs two inline contents word by word with textdiff's tokenizer and
 aligner, keeping each word's style. ``match`` aligns blocks, rows or columns: an LCS on
 exact keys, then, in each stretch between equal items, pairs of similar items (changed)
-in order. Used by feedback.structdiff and feedback.tablediff.
+in order. Used by feedback.richtext.diff and feedback.richtext.tablediff.
 
 Pure on purpose (tests/unit/test_textdiff_purity.py).
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from feedback import textdiff
-from feedback.inlines import PLAIN, Run, Runs, Style
+from feedback.richtext.inlines import PLAIN, Run, Runs, Style
 
 EQUAL, INSERTED, DELETED, CHANGED = "equal", "inserted", "deleted", "changed"
 

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from feedback.blockmodel import Cell, Row, Table
-from feedback.diffcore import (
+from feedback.richtext.diffcore import (
     CHANGED,
     DELETED,
     EQUAL,
@@ -33,6 +32,7 @@ from feedback.diffcore import (
     word_ops,
     words,
 )
+from feedback.richtext.model import Cell, Row, Table
 
 
 @dataclass(frozen=True)

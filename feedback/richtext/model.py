@@ -2,8 +2,8 @@
 
 A section is a sequence of blocks: Heading, Paragraph, ListItem (nested lists are
 flattened, each item with its depth), Table (cells with inline content, colspan and
-rowspan) and Opaque (anything else, kept verbatim). feedback.blocks reads Markdown into
-this model; feedback.structdiff compares two of them.
+rowspan) and Opaque (anything else, kept verbatim). feedback.richtext.blocks reads Markdown into
+this model; feedback.richtext.diff compares two of them.
 
 Pure on purpose (tests/unit/test_textdiff_purity.py).
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-from feedback.inlines import Runs, html_runs, markdown_runs, runs_html
+from feedback.richtext.inlines import Runs, html_runs, markdown_runs, runs_html
 
 References = Mapping[str, tuple[str, str | None]]
 

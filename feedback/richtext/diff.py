@@ -1,14 +1,14 @@
 """Structured diff of two section texts: block by block, then word by word inside.
 
-``diff(old_md, new_md) -> DocDiff`` compares the blocks of feedback.blocks. Blocks are
+``diff(old_md, new_md) -> DocDiff`` compares the blocks of feedback.richtext.blocks. Blocks are
 aligned by content with textdiff's aligner; among the blocks that differ, blocks of one
 kind that share enough words are paired as CHANGED, in order (the rest are INSERTED or
 DELETED). A changed heading, paragraph or list item carries word ops over styled runs,
 so a word keeps its style and a style-only change (a word made bold) is a change; a
-changed table carries a TableDiff (feedback.tablediff): rows and columns matched by
+changed table carries a TableDiff (feedback.richtext.tablediff): rows and columns matched by
 content, a changed cell with its own word ops. An opaque block is equal or not.
 
-DocDiff is plain data for the renderers: HTML (feedback.diffhtml), OOXML later.
+DocDiff is plain data for the renderers: HTML (feedback.richtext.render), OOXML later.
 
 Pure on purpose: the standard library, feedback.textdiff and the block modules
 (tests/unit/test_textdiff_purity.py).
@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from feedback.blockmodel import Block, Heading, ListItem, Opaque, Table
-from feedback.blocks import parse
-from feedback.diffcore import (
+from feedback.richtext.blocks import parse
+from feedback.richtext.diffcore import (
     CHANGED,
     DELETED,
     EQUAL,
@@ -33,7 +32,8 @@ from feedback.diffcore import (
     word_ops,
     words,
 )
-from feedback.tablediff import CellDiff, ColumnDiff, RowDiff, TableDiff, diff_tables
+from feedback.richtext.model import Block, Heading, ListItem, Opaque, Table
+from feedback.richtext.tablediff import CellDiff, ColumnDiff, RowDiff, TableDiff, diff_tables
 
 __all__ = [
     "CHANGED",

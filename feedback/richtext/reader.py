@@ -33,7 +33,9 @@ from markdown.blockprocessors import (
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from feedback import textdiff
-from feedback.blockmodel import (
+from feedback.richtext.htmltables import read_html_table
+from feedback.richtext.inlines import Runs, markdown_runs
+from feedback.richtext.model import (
     Block,
     Document,
     Heading,
@@ -42,9 +44,7 @@ from feedback.blockmodel import (
     Opaque,
     Paragraph,
 )
-from feedback.htmltables import read_html_table
-from feedback.inlines import Runs, markdown_runs
-from feedback.pipetables import pipe_table, pipe_table_cells
+from feedback.richtext.pipetables import pipe_table, pipe_table_cells
 
 # Lines and raw HTML ----------------------------------------------------------------------
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from feedback.blockmodel import Cell, Inline, Row, Table
-from feedback.inlines import BLOCK_TAGS, Run, Runs, new_builder, runs_html
+from feedback.richtext.inlines import BLOCK_TAGS, Run, Runs, new_builder, runs_html
+from feedback.richtext.model import Cell, Inline, Row, Table
 
 _UNSUPPORTED = frozenset({"caption", "colgroup", "col", "tfoot", "table"})
 _SECTIONS = frozenset({"thead", "tbody"})

@@ -30,11 +30,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from feedback import textdiff
-from feedback.blockmodel import Cell, Heading, Inline, ListItem, Opaque, Paragraph, Row, Table
-from feedback.diffcore import CHANGED, DELETED, EQUAL, INSERTED, WordOp
-from feedback.inlines import Runs, markdown_html, runs_html
-from feedback.structdiff import BlockDiff, DocDiff
-from feedback.tablediff import CellDiff, RowDiff, TableDiff
+from feedback.richtext.diff import BlockDiff, DocDiff
+from feedback.richtext.diffcore import CHANGED, DELETED, EQUAL, INSERTED, WordOp
+from feedback.richtext.inlines import Runs, markdown_html, runs_html
+from feedback.richtext.model import Cell, Heading, Inline, ListItem, Opaque, Paragraph, Row, Table
+from feedback.richtext.tablediff import CellDiff, RowDiff, TableDiff
 
 BLOCK_CLASS = {INSERTED: "block-added", DELETED: "block-deleted"}
 ROW_CLASS = {INSERTED: "row-added", DELETED: "row-deleted"}
