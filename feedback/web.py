@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from . import markup, permissions, textdiff
+from . import markup, permissions
 from .database import begin_writes_immediately
 from .errors import DomainError, MalformedInput
 from .extensions import db
@@ -54,7 +54,6 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["markdown"] = lambda text: Markup(markup.render(text or ""))
-    app.jinja_env.filters["diff_html"] = lambda ops: Markup(textdiff.render_html(ops or ()))
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["reason"] = lambda v: version_reason(v.reason_code, v.reason_params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, jsonify
 
 from .. import permissions, textdiff
+from ..diffview import tracked_html
 from ..reports import queries, services
 from . import serializers
 from .blueprint import bp
@@ -146,7 +147,7 @@ def diff(sid: int):
         {
             "from": from_number,
             "to": to_number,
-            "html": textdiff.render_html(ops),
+            "html": tracked_html(old.text, new.text),
             "ops": [list(op) for op in ops],
             "heading": {"from": old.heading, "to": new.heading},
             "stats": textdiff.diff_stats(ops),

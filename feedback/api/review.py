@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
-from .. import permissions, textdiff
+from .. import permissions
 from ..extensions import db
 from ..notifications import services as notification_services
 from ..reports import queries as report_queries
@@ -115,9 +115,7 @@ def _comment_json(comment: Comment) -> dict:
 
 
 def _suggestion_json(suggestion: Suggestion) -> dict:
-    return serializers.suggestion(
-        suggestion, textdiff.render_html(services.suggestion_diff(suggestion))
-    )
+    return serializers.suggestion(suggestion, services.suggestion_diff_html(suggestion))
 
 
 @bp.post("/sections/<int:sid>/comments")

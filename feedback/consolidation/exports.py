@@ -8,6 +8,7 @@ import unicodedata
 from flask import Response, render_template, url_for
 from flask_babel import gettext as _
 
+from ..diffview import tracked_html
 from ..labels import label
 from . import documents, queries
 from .models import Edition
@@ -30,6 +31,15 @@ def attachment(data: bytes | str, filename: str, mimetype: str) -> Response:
     return response
 
 
+def change_html(changes) -> dict[int, str]:
+    """The tracked changes of every section that changed, was added or was removed."""
+    return {
+        c.section_id: tracked_html(c.old.text if c.old else "", c.new.text if c.new else "")
+        for c in changes
+        if c.status != "same"
+    }
+
+
 def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.DocEdition:
     new = queries.entries(edition)
     if changes_since is None:
@@ -49,6 +59,7 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
                     text=entry.text,
                     change=change.status,
                     ops=change.ops,
+                    old_text=change.old.text if change.old else None,
                     old_heading=change.old.heading if change.renamed else None,
                     moved=change.moved,
                 )
@@ -98,8 +109,15 @@ def edition_download(edition: Edition, changes_since: Edition | None, fmt: str) 
             safe_filename(name, "md"),
             "text/markdown; charset=utf-8",
         )
+    diffs = {}
+    if changes_since is not None:
+        diffs = {
+            index: tracked_html(s.old_text or "", s.text if s.change != "removed" else "")
+            for index, s in enumerate(doc.sections)
+            if s.change != "same"
+        }
     return render_template(
-        "consolidation/print.html", doc=doc, report=edition.report, edition=edition
+        "consolidation/print.html", doc=doc, report=edition.report, edition=edition, diffs=diffs
     )
 
 

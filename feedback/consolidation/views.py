@@ -86,8 +86,6 @@ def compare(rid: int, n: int):
             _("Draft no. %(n)d", n=edition.number),
         )
         changes = queries.compare(queries.entries(old), queries.entries(edition))
-    from .. import textdiff
-
     return render_template(
         "consolidation/compare.html",
         report=report,
@@ -95,7 +93,7 @@ def compare(rid: int, n: int):
         changes=changes,
         old_label=old_label,
         new_label=new_label,
-        render=textdiff.render_html,
+        diffs=exports.change_html(changes),
         editions=queries.editions(report),
         summary={
             status: sum(1 for c in changes if c.status == status)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions, textdiff
+from ..diffview import tracked_html
 from ..errors import StaleVersion
 from ..formtools import choices, run_and_flash
 from ..transaction import attempt
@@ -195,8 +196,8 @@ def _edit_conflict(section, form: SectionForm, base_version: int):
         form=form,
         base=base,
         current=current,
-        theirs_ops=textdiff.diff_words(base.text, current.text),
-        mine_ops=textdiff.diff_words(current.text, mine),
+        theirs_html=tracked_html(base.text, current.text),
+        mine_html=tracked_html(current.text, mine),
     ), 409
 
 
@@ -237,7 +238,7 @@ def diff(sid: int):
         entry=queries.section_entry(section),
         old=old,
         new=new,
-        diff_ops=ops,
+        diff_html=tracked_html(old.text, new.text),
         stats=textdiff.diff_stats(ops),
         versions=queries.versions(section),
     )

@@ -9,6 +9,7 @@ from flask_login import current_user
 from .. import permissions, textdiff
 from ..auth.models import Department
 from ..auth.views import safe_next
+from ..diffview import tracked_html
 from ..extensions import db
 from ..formtools import run_and_flash
 from ..labels import LABELS
@@ -96,7 +97,7 @@ def decision_context(item) -> dict:
         current = item.section.current
         context["preview"] = outcome
         if outcome.text is not None:
-            context["preview_ops"] = textdiff.diff_words(current.text, outcome.text)
+            context["preview_html"] = tracked_html(current.text, outcome.text)
         context["accept_form"] = AcceptForm(
             text=outcome.text if outcome.text is not None else item.text,
             expected_version=current.number,
@@ -208,8 +209,8 @@ def merge(suggestion_id: int):
         ),
         reject_form=RejectForm(),
         panes=panes,
-        theirs_ops=textdiff.diff_words(base.text, current.text),
-        proposed_ops=textdiff.diff_words(base.text, item.text),
+        theirs_html=tracked_html(base.text, current.text),
+        proposed_html=tracked_html(base.text, item.text),
     )
 
 

@@ -232,7 +232,7 @@ def suggestion(suggestion_id: int):
         section=section,
         entry=report_queries.section_entry(section),
         base=base,
-        diff_ops=services.suggestion_diff(item),
+        diff_html=services.suggestion_diff_html(item),
         action_form=ActionForm(),
         **decision_context(item),
     )

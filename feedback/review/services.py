@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from .. import permissions, textdiff
 from ..audit.services import record
+from ..diffview import tracked_html
 from ..errors import InvalidInput
 from ..extensions import db
 from ..models_base import utcnow
@@ -239,7 +240,7 @@ def _suggestion_text(text, base: SectionVersion) -> str:
     return text
 
 
-def preview_suggestion(base: SectionVersion, text) -> list[textdiff.Op]:
+def preview_suggestion(base: SectionVersion, text) -> str:
     """The tracked changes a proposed text makes to its base version, before it is saved:
     held to the same size limit as a saved suggestion (413 past it)."""
     text = clean_text(
@@ -248,13 +249,13 @@ def preview_suggestion(base: SectionVersion, text) -> list[textdiff.Op]:
         max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
         required=False,
     )
-    return textdiff.diff_words(base.text, text)
+    return tracked_html(base.text, text)
 
 
-def suggestion_diff(suggestion: Suggestion) -> list[textdiff.Op]:
+def suggestion_diff_html(suggestion: Suggestion) -> str:
     """The suggestion's tracked changes against the version it was made on."""
     base = report_queries.get_version(suggestion.section, suggestion.base_version)
-    return textdiff.diff_words(base.text, suggestion.text)
+    return tracked_html(base.text, suggestion.text)
 
 
 def add_suggestion(actor, section: Section, *, base_version, text, rationale="") -> Suggestion:

@@ -63,7 +63,9 @@ def test_department_reviewer_drafts_and_the_lead_submits(page):
     expect(page.locator(".diff ins")).to_contain_text(",4")
     page.shots("suggestion-preview")
     page.click("input[name=save], button[name=save]")
-    expect(page.locator(".diff ins").first).to_have_text(",4")
+    # A figure is one unit of the tracked changes: the whole number is replaced.
+    expect(page.locator(".diff ins").first).to_have_text("286,4")
+    expect(page.locator(".diff del").first).to_have_text("286")
     logout(page)
 
     login(page, "sgtvt.lanhdao")

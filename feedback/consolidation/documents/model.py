@@ -28,6 +28,7 @@ class DocSection:
     ops: list[Op] | None = None  # word diff old->new of the text when change == "changed"
     old_heading: str | None = None  # when the heading was renamed
     moved: bool = False  # the section moved position since the compared edition
+    old_text: str | None = None  # the compared edition's text, when there is one
 
 
 @dataclass(frozen=True)

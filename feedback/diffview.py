@@ -1,0 +1,20 @@
+"""Tracked changes for people to read: the structured diff of two section texts rendered
+as the document reads (tables as tables, the change inside its cell), never as Markdown.
+
+The one place pages, the API and the print view get a diff's HTML from. The word-level
+``ops`` of the API stay ``textdiff.diff_words`` over the stored text.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from .richtext import diff, render
+
+# Bump when the HTML a diff renders to changes, so stored renderings are rebuilt.
+RENDERER_VERSION = 1
+
+
+def tracked_html(old: str, new: str) -> Markup:
+    """The changes from ``old`` to ``new`` (Markdown section texts) as safe HTML."""
+    return Markup(render.render_html(diff.diff(old or "", new or "")))
