@@ -16,6 +16,7 @@ from ..database import lock_for_update
 from ..errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
 from ..extensions import db
 from ..models_base import utcnow
+from ..richtext.blocks import canonical
 from ..validation import clean_line, clean_text
 from . import importer, queries
 from .models import MAX_LEVEL, Report, Section, SectionVersion, VersionKind, VersionReason
@@ -27,8 +28,13 @@ def _max_section_chars() -> int:
     return current_app.config["FEEDBACK_MAX_SECTION_CHARS"]
 
 
-def _clean_section_text(text) -> str:
-    return clean_text(text, _("Text"), max_chars=_max_section_chars(), required=False)
+def clean_section_text(text, field: str | None = None) -> str:
+    """A section text as it is stored: cleaned at the boundary (NFC, no control
+    characters, within the section limit), then in the one canonical Markdown form
+    (``richtext.blocks.canonical``), whoever wrote it: a save, an import, a suggestion,
+    an accept with edits. Same text, same bytes, so diffs show only real changes."""
+    text = clean_text(text, field or _("Text"), max_chars=_max_section_chars(), required=False)
+    return canonical(text)
 
 
 def _clean_heading(heading) -> str:
@@ -98,7 +104,7 @@ def import_report(actor, *, title, markdown) -> Report:
             actor,
             report,
             heading=clean_line(part.heading, _("Heading"), max_chars=MAX_TITLE),
-            text=part.text,
+            text=canonical(part.text),
             level=part.level,
             parent=parent,
             position=counters[key],
@@ -156,7 +162,7 @@ def add_section(
     """Add a section under ``parent`` (top level if None), after ``after`` or at the end."""
     permissions.require(permissions.can_edit_report(actor, report))
     heading = _clean_heading(heading)
-    text = _clean_section_text(text)
+    text = clean_section_text(text)
     for other in (parent, after):
         if other is not None and (other.report_id != report.id or other.is_deleted):
             raise InvalidInput(_("That section is not part of this report."))
@@ -233,7 +239,7 @@ def save_section(
     written.
     """
     permissions.require(permissions.can_edit_section(actor, section))
-    text = _clean_section_text(text)
+    text = clean_section_text(text)
     reason = clean_line(reason or "", _("Reason"), max_chars=500, required=False)
     if not isinstance(base_version, int) or isinstance(base_version, bool):
         raise InvalidInput(_("The base version is missing."), details={"field": "base_version"})

@@ -24,7 +24,7 @@ from ..models_base import utcnow
 from ..notifications import services as notifications
 from ..reports.models import Section, SectionVersion, VersionKind, VersionReason
 from ..reports.queries import find_version, get_version
-from ..reports.services import new_version
+from ..reports.services import clean_section_text, new_version
 from ..validation import clean_text
 from .models import (
     Comment,
@@ -157,12 +157,7 @@ def _edited_text(text, expected_version: int | None) -> str | None:
             ),
             details={"field": "expected_version"},
         )
-    return clean_text(
-        text,
-        _("Text"),
-        max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
-        required=False,
-    )
+    return clean_section_text(text)
 
 
 def _record_conflict(actor, suggestion: Suggestion, current, conflict) -> AcceptOutcome:

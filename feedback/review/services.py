@@ -20,6 +20,8 @@ from ..models_base import utcnow
 from ..notifications import services as notifications
 from ..reports import queries as report_queries
 from ..reports.models import Report, Section, SectionVersion
+from ..reports.services import clean_section_text
+from ..richtext.blocks import canonical
 from ..validation import clean_text
 from . import rounds
 from .models import (
@@ -223,13 +225,8 @@ def _feedback_link(item) -> str:
 
 
 def _suggestion_text(text, base: SectionVersion) -> str:
-    text = clean_text(
-        text,
-        _("Proposed text"),
-        max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
-        required=False,
-    )
-    if text == base.text:
+    text = clean_section_text(text, _("Proposed text"))
+    if text == canonical(base.text):
         raise InvalidInput(
             _(
                 "The proposed text is the same as version %(n)d; change something first.",
@@ -243,13 +240,7 @@ def _suggestion_text(text, base: SectionVersion) -> str:
 def preview_suggestion(base: SectionVersion, text) -> str:
     """The tracked changes a proposed text makes to its base version, before it is saved:
     held to the same size limit as a saved suggestion (413 past it)."""
-    text = clean_text(
-        text,
-        _("Proposed text"),
-        max_chars=current_app.config["FEEDBACK_MAX_SECTION_CHARS"],
-        required=False,
-    )
-    return tracked_html(base.text, text)
+    return tracked_html(base.text, clean_section_text(text, _("Proposed text")))
 
 
 def suggestion_diff_html(suggestion: Suggestion) -> str:

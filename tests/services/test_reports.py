@@ -181,3 +181,23 @@ def test_deleted_section_cannot_be_edited(report, people):
     services.delete_section(people.drafter, section)
     with pytest.raises(PermissionDenied):
         services.save_section(people.drafter, section, text="x", base_version=1)
+
+
+def test_every_stored_text_is_in_the_one_canonical_form(report, people):
+    """Whoever writes a section (a save, a suggestion, an import), the text is stored
+    canonical: padded pipe tables, NFD letters and "*" bullets come out the same."""
+    from feedback.richtext.blocks import canonical
+
+    section = queries.outline(report)[0].section
+    typed = unicodedata.normalize(
+        "NFD",
+        "Số liệu  \n\n|  Chỉ tiêu   | Kết quả |\n|:---|---:|\n| GRDP    |  10,7 |\n\n* Đạt\n* Vượt\n",
+    )
+    version = services.save_section(people.drafter, section, text=typed, base_version=1)
+    assert version.text == canonical(typed)
+    assert "| Chỉ tiêu | Kết quả |" in version.text and "- Đạt" in version.text
+    assert unicodedata.is_normalized("NFC", version.text)
+    with pytest.raises(InvalidInput):  # the stored form is stable: the same text again is no change
+        services.save_section(people.drafter, section, text=typed, base_version=2)
+    imported = services.import_report(people.drafter, title="Mới", markdown=f"# A\n\n{typed}")
+    assert queries.outline(imported)[0].version.text == canonical(typed)
