@@ -58,6 +58,11 @@ def can_read_audit(user) -> bool:
     return _role(user) in (Role.ADMIN, Role.DRAFTER, Role.CHAIR)
 
 
+def can_see_draft_events(user) -> bool:
+    """Audit events of departments' drafts: the administrator only (they carry no text)."""
+    return is_admin(user)
+
+
 # Reports --------------------------------------------------------------------
 
 

@@ -202,6 +202,7 @@ def audit(rid: int):
         action=request.args.get("action") or None,
         before_id=cursor,
         limit=limit + 1,
+        include_drafts=permissions.can_see_draft_events(g.actor),
     )
     page = events[:limit]
     return jsonify(

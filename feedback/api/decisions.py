@@ -174,7 +174,6 @@ def outstanding(rid: int):
                     "code": r.department.code,
                     "name": r.department.name,
                     "status": r.status.value,
-                    "drafts": r.drafts,
                 }
                 for r in result.departments_pending
             ],

@@ -35,7 +35,7 @@ def _round_payload(round_) -> dict:
     responses = rounds.responses(round_)
     if not permissions.can_see_round_status(g.actor, round_):
         responses = [r for r in responses if r.department.id == g.actor.department_id]
-    return serializers.round_(round_, responses)
+    return serializers.round_(round_, responses, viewer=g.actor)
 
 
 # Rounds ---------------------------------------------------------------------------------

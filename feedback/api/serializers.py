@@ -91,7 +91,7 @@ def version(v, *, with_text: bool = False) -> dict:
 # Consultation -------------------------------------------------------------------------
 
 
-def round_(r, responses=None) -> dict:
+def round_(r, responses=None, viewer=None) -> dict:
     data = {
         "id": r.id,
         "report_id": r.report_id,
@@ -106,12 +106,14 @@ def round_(r, responses=None) -> dict:
         "departments": sorted(i.department.code for i in r.invitations),
     }
     if responses is not None:
-        data["responses"] = [response(x) for x in responses]
+        data["responses"] = [response(x, viewer) for x in responses]
     return data
 
 
-def response(x) -> dict:
-    return {
+def response(x, viewer=None) -> dict:
+    """A department's answer; how many drafts it has only to the department itself."""
+    own = viewer is not None and getattr(viewer, "department_id", None) == x.department.id
+    data = {
         "department": department(x.department),
         "status": x.status.value,
         "submitted_at": iso(x.first_submitted_at),
@@ -119,7 +121,6 @@ def response(x) -> dict:
         "late": x.late,
         "no_reply": x.no_reply,
         "deemed_agree": x.deemed_agree,
-        "drafts": x.drafts,
         "dispatches": [
             {
                 "number": s.dispatch_number,
@@ -128,6 +129,9 @@ def response(x) -> dict:
             for s in x.dispatches
         ],
     }
+    if own:
+        data["drafts"] = x.drafts
+    return data
 
 
 def reply(r) -> dict:

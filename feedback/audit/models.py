@@ -26,6 +26,9 @@ class AuditEvent(db.Model):
     # Denormalised so a report's trail is one indexed range scan.
     report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Set on events about a department's draft: until the department submits, nobody
+    # outside it learns what or how much it drafts (the admin sees them, without text).
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
 
     actor: Mapped[User | None] = relationship()
 

@@ -17,8 +17,13 @@ def events(
     object_type: str | None = None,
     before_id: int | None = None,
     limit: int = 50,
+    include_drafts: bool = False,
 ) -> list[AuditEvent]:
+    """Newest first. Events about departments' drafts only with ``include_drafts``
+    (permissions.can_see_draft_events decides who)."""
     stmt = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    if not include_drafts:
+        stmt = stmt.where(AuditEvent.department_id.is_(None))
     if report_id is not None:
         stmt = stmt.where(AuditEvent.report_id == report_id)
     if actor_id is not None:
@@ -32,7 +37,9 @@ def events(
     return list(db.session.scalars(stmt.limit(limit)))
 
 
-def actions() -> list[str]:
-    return list(
-        db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    )
+def actions(*, include_drafts: bool = False) -> list[str]:
+    """The actions recorded, for the trail's filter (draft events: as for ``events``)."""
+    stmt = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    if not include_drafts:
+        stmt = stmt.where(AuditEvent.department_id.is_(None))
+    return list(db.session.scalars(stmt))

@@ -18,7 +18,13 @@ def record(
     object_id: int | None = None,
     **details: Any,
 ) -> AuditEvent:
-    """Add an audit event to the session; it commits with the change it describes."""
+    """Add an audit event to the session; it commits with the change it describes.
+
+    An event about a department's draft (a comment or suggestion not yet submitted) is
+    private to that department: the audit trail shows it to the administrator only."""
+    private_to = None
+    if obj is not None and getattr(obj, "is_draft", False):
+        private_to = getattr(obj, "department_id", None)
     if obj is not None:
         db.session.flush()
         object_type = object_type or obj.__tablename__
@@ -32,6 +38,7 @@ def record(
         object_id=object_id,
         report_id=report_id,
         details=details,
+        department_id=private_to,
     )
     db.session.add(event)
     return event

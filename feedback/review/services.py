@@ -174,7 +174,7 @@ def delete_comment(actor, comment: Comment) -> None:
         permissions.can_edit_feedback(actor, comment),
         _("Only a draft of your department can be deleted."),
     )
-    record(actor, "comment.deleted", comment, body=comment.body)
+    record(actor, "comment.deleted", comment)
     db.session.delete(comment)
 
 
@@ -305,7 +305,7 @@ def delete_suggestion(actor, suggestion: Suggestion) -> None:
         permissions.can_edit_feedback(actor, suggestion),
         _("Only a draft of your department can be deleted."),
     )
-    record(actor, "suggestion.deleted", suggestion, text_length=len(suggestion.text))
+    record(actor, "suggestion.deleted", suggestion)
     db.session.delete(suggestion)
 
 

@@ -10,7 +10,7 @@ from feedback.audit.models import AuditEvent
 from feedback.extensions import db
 from feedback.reports.models import Report
 from feedback.review import consultation, services
-from feedback.review.models import Comment
+from feedback.review.models import Comment, Round
 
 from .. import factories
 from ..review_helpers import open_round, section
@@ -287,6 +287,34 @@ def test_another_departments_draft_is_404_in_the_api(api, people, other_draft):
     assert client.post(f"/suggestions/{suggestion.id}/withdraw").status_code == 404
     listed = client.get(f"/reports/{comment.report_id}/comments").json["items"]
     assert comment.id not in [c["id"] for c in listed]
+
+
+def test_drafts_leave_no_trace_outside_their_department(client, auth, api, people, other_draft):
+    """Until a department submits, nobody outside it learns what or how much it drafts:
+    not from the audit trail (page or API), nor from the round's or outstanding counts.
+    The administrator sees that draft events happened, never their text."""
+    comment, suggestion = other_draft
+    report_id = comment.report_id
+    services.delete_comment(people.other_reviewer, comment)
+    db.session.commit()
+    round_id = db.session.scalar(select(Round.id))
+    for user in (people.drafter, people.chair):
+        client_api = api.as_(user)
+        trail = client_api.get(f"/reports/{report_id}/audit").json["items"]
+        assert not [e for e in trail if e["object"]["type"] in ("comment", "suggestion")]
+        assert "Bản nháp của SCT." not in str(trail)
+        responses = client_api.get(f"/rounds/{round_id}").json["responses"]
+        assert all("drafts" not in r for r in responses)
+        pending = client_api.get(f"/reports/{report_id}/outstanding").json["departments_pending"]
+        assert all("drafts" not in d for d in pending)
+    auth.login("drafter")
+    page = client.get(f"/audit?report={report_id}").get_data(as_text=True)
+    assert "comment.deleted" not in page and "suggestion.created" not in page
+    admin_trail = api.as_(people.admin).get(f"/reports/{report_id}/audit").json["items"]
+    deleted = [e for e in admin_trail if e["action"] == "comment.deleted"]
+    assert deleted and "Bản nháp của SCT." not in str(admin_trail)
+    own = api.as_(people.other_lead).get(f"/rounds/{round_id}").json["responses"]
+    assert [r["drafts"] for r in own if r["department"]["code"] == "SCT"] == [1]
 
 
 def test_departments_cannot_decide(api, people, report):
