@@ -34,6 +34,7 @@ messages: install-test
 
 migrate: install
 	$(BIN)/flask db upgrade
+	$(BIN)/flask renders rebuild
 
 demo: migrate
 	$(BIN)/flask demo load

@@ -86,6 +86,16 @@ def _init_extensions(app: Flask) -> None:
         )
 
 
+def _register_deferred_work() -> None:
+    """What follows, before a commit, from what a write changed (see feedback.deferred)."""
+    from . import deferred
+    from .reports.services import SECTION_PREVIEWS
+    from .review import previews
+
+    deferred.install()
+    deferred.on(SECTION_PREVIEWS, previews.refresh_sections)
+
+
 def _register_blueprints(app: Flask) -> None:
     """Every blueprint, the view modules that add routes to them, the panels other
     domains add to report pages and the API's parts: all wired here, in one place."""
@@ -141,4 +151,5 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     app.context_processor(unread_count_processor)
     panels.register(app, report=review_panels.report_panel, section=review_panels.section_panel)
+    _register_deferred_work()
     api_reports.register_report_field(app, api_review.current_round_field)

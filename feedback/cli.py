@@ -152,6 +152,21 @@ def load_demo():
     click.echo(demo.logins_text())
 
 
+@click.group("renders", help="Stored renderings of tracked changes.")
+def renders_cli():
+    pass
+
+
+@renders_cli.command("rebuild")
+def rebuild_renders():
+    """Render what the current renderer has not rendered yet: every suggestion's tracked
+    changes and every pending suggestion's preview. Run after an upgrade; idempotent."""
+    from .review import previews
+
+    suggestions, pending = _run(previews.rebuild)
+    click.echo(f"Rendered {suggestions} suggestions and {pending} pending previews.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (users_cli, departments_cli, reports_cli, demo_cli):
+    for group in (users_cli, departments_cli, reports_cli, demo_cli, renders_cli):
         app.cli.add_command(group)

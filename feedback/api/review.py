@@ -115,7 +115,10 @@ def _comment_json(comment: Comment) -> dict:
 
 
 def _suggestion_json(suggestion: Suggestion) -> dict:
-    return serializers.suggestion(suggestion, services.suggestion_diff_html(suggestion))
+    html = services.suggestion_diff_html(suggestion)
+    data = serializers.suggestion(suggestion, html)
+    data["diff_pending"] = html is None  # rendered when written; being prepared meanwhile
+    return data
 
 
 @bp.post("/sections/<int:sid>/comments")

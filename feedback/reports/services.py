@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from .. import permissions
+from .. import deferred, permissions
 from ..audit.services import record
 from ..database import lock_for_update
 from ..errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
@@ -22,6 +22,8 @@ from . import importer, queries
 from .models import MAX_LEVEL, Report, Section, SectionVersion, VersionKind, VersionReason
 
 MAX_TITLE = 500
+# What a section's new version makes stale (see feedback.deferred).
+SECTION_PREVIEWS = "section_previews"
 
 
 def _max_section_chars() -> int:
@@ -223,6 +225,8 @@ def new_version(
     db.session.add(version)
     section.current_version = number
     db.session.flush()
+    # Pending suggestions on this section need a new preview: prepared before commit.
+    deferred.defer(db.session, SECTION_PREVIEWS, section.id)
     # `current` is a view on current_version; make it follow.
     db.session.expire(section, ["current"])
     return version

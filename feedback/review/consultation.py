@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import permissions
+from .. import deferred, permissions
 from ..audit.services import record
 from ..auth.models import Department
 from ..errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
@@ -21,6 +21,7 @@ from ..models_base import utcnow
 from ..notifications import services as notifications
 from ..reports import queries as report_queries
 from ..reports.models import Report, ReportStatus
+from ..reports.services import SECTION_PREVIEWS
 from ..validation import clean_line, clean_text
 from . import rounds, visibility
 from .models import (
@@ -227,6 +228,8 @@ def submit_response(
     db.session.flush()
     _publish(comments, round_, submission, CommentStatus.SUBMITTED.value)
     _publish(suggestions, round_, submission, SuggestionStatus.PENDING.value)
+    for suggestion in suggestions:  # made on an older version: the drafters need a preview
+        deferred.defer(db.session, SECTION_PREVIEWS, suggestion.section_id)
     report = round_.report
     notifications.notify(
         notifications.drafters(),

@@ -17,7 +17,7 @@ from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..transaction import attempt
 from ..validation import whole_number
-from . import decisions, queue, visibility
+from . import decisions, previews, queue, visibility
 from .blueprint import bp
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReopenForm, ResolveForm
 from .links import comment_target
@@ -93,14 +93,12 @@ def decision_context(item) -> dict:
         return {}
     context = {"reject_form": RejectForm(), "reopen_form": ReopenForm()}
     if item.is_outstanding and not item.section.is_deleted:
-        outcome = decisions.preview(item)
-        current = item.section.current
+        outcome, html = previews.prepared(item)
         context["preview"] = outcome
-        if outcome.text is not None:
-            context["preview_html"] = tracked_html(current.text, outcome.text)
+        context["preview_html"] = html
         context["accept_form"] = AcceptForm(
-            text=outcome.text if outcome.text is not None else item.text,
-            expected_version=current.number,
+            text=outcome.text if outcome is not None and outcome.text is not None else None,
+            expected_version=item.section.current_version,
         )
     return context
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import permissions, textdiff
+from .. import deferred, permissions, textdiff
 from ..audit.services import record
 from ..database import lock_for_update
 from ..errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied, StaleVersion
@@ -24,7 +24,7 @@ from ..models_base import utcnow
 from ..notifications import services as notifications
 from ..reports.models import Section, SectionVersion, VersionKind, VersionReason
 from ..reports.queries import find_version, get_version
-from ..reports.services import clean_section_text, new_version
+from ..reports.services import SECTION_PREVIEWS, clean_section_text, new_version
 from ..validation import clean_text
 from .models import (
     Comment,
@@ -295,6 +295,7 @@ def reopen_suggestion(actor, suggestion: Suggestion, *, note=None) -> Suggestion
     suggestion.decided_by_id = suggestion.decided_at = None
     _history(actor, suggestion, DecisionAction.REOPENED, _note(note, _("Note")))
     record(actor, "suggestion.reopened", suggestion)
+    deferred.defer(db.session, SECTION_PREVIEWS, suggestion.section_id)
     return suggestion
 
 

@@ -387,6 +387,20 @@ class Suggestion(db.Model):
         return and_(cls.status == SuggestionStatus.PENDING.value, cls.conflict_version.is_not(None))
 
 
+class SuggestionPreview(db.Model):
+    """What accepting a pending suggestion would make of its section at one version.
+
+    Rebasing can be costly, so it is done when the section changes (a write) and read by
+    the drafting team's page; ``merged_text`` is None when the suggestion conflicts."""
+
+    __tablename__ = "suggestion_preview"
+
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestion.id"), primary_key=True)
+    section_version: Mapped[int] = mapped_column(primary_key=True)
+    merged_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class DecisionAction(StrEnum):
     ACCEPTED = "accepted"
     ACCEPTED_WITH_EDITS = "accepted_with_edits"

@@ -23,7 +23,7 @@ from ..reports.models import Report, Section, SectionVersion
 from ..reports.services import clean_section_text
 from ..richtext.blocks import canonical
 from ..validation import clean_text
-from . import rounds
+from . import previews, rounds
 from .models import (
     Comment,
     CommentKind,
@@ -243,10 +243,10 @@ def preview_suggestion(base: SectionVersion, text) -> str:
     return tracked_html(base.text, clean_section_text(text, _("Proposed text")))
 
 
-def suggestion_diff_html(suggestion: Suggestion) -> str:
-    """The suggestion's tracked changes against the version it was made on."""
-    base = report_queries.get_version(suggestion.section, suggestion.base_version)
-    return tracked_html(base.text, suggestion.text)
+def suggestion_diff_html(suggestion: Suggestion) -> str | None:
+    """The suggestion's tracked changes against the version it was made on, as rendered
+    when it was written; None while not rendered yet."""
+    return previews.diff_html(suggestion)
 
 
 def add_suggestion(actor, section: Section, *, base_version, text, rationale="") -> Suggestion:
@@ -278,6 +278,7 @@ def add_suggestion(actor, section: Section, *, base_version, text, rationale="")
     )
     db.session.add(suggestion)
     record(actor, "suggestion.created", suggestion, section=section.id, base_version=base.number)
+    previews.store_diff(suggestion)
     return suggestion
 
 
@@ -297,6 +298,7 @@ def update_suggestion(actor, suggestion: Suggestion, *, text=None, rationale=Non
             required=False,
         )
     record(actor, "suggestion.edited", suggestion)
+    previews.store_diff(suggestion)
     return suggestion
 
 

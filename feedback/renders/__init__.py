@@ -1,0 +1,1 @@
+"""Renderings computed once, when something is written, and read many times after."""
