@@ -35,6 +35,7 @@ messages: install-test
 migrate: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask renders rebuild
+	$(BIN)/flask search reindex
 
 demo: migrate
 	$(BIN)/flask demo load

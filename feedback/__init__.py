@@ -52,14 +52,19 @@ def create_app(config: object | Mapping | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
-    from .database import configure_engine
+    from .database import configure_engine, include_name
     from .i18n import select_locale, select_timezone
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        include_name=include_name,
     )
     csrf.init_app(app)
     babel.init_app(
@@ -88,12 +93,19 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_deferred_work() -> None:
     """What follows, before a commit, from what a write changed (see feedback.deferred)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
     from . import deferred
     from .reports.services import SECTION_PREVIEWS
     from .review import previews
+    from .search import indexing
 
     deferred.install()
     deferred.on(SECTION_PREVIEWS, previews.refresh_sections)
+    if not event.contains(Session, "after_flush", indexing.collect):
+        event.listen(Session, "after_flush", indexing.collect)
+    deferred.on(indexing.KIND, indexing.reindex)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -105,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import openapi as api_openapi
     from .api import reports as api_reports
     from .api import review as api_review
+    from .api import search as api_search
     from .api.blueprint import bp as api_bp
     from .audit.views import bp as audit_bp
     from .auth.admin_views import bp as admin_bp
@@ -120,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from .review import decision_views, feedback_views, round_views
     from .review import panels as review_panels
     from .review.blueprint import bp as review_bp
+    from .search.views import bp as search_bp
 
     # Modules whose routes register on a blueprint they import (named so linters see them used).
     _view_modules = (
@@ -134,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         api_openapi,
         api_reports,
         api_review,
+        api_search,
     )
     del _view_modules
     for blueprint in (
@@ -145,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_bp,
         notifications_bp,
         audit_bp,
+        search_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -167,6 +167,20 @@ def rebuild_renders():
     click.echo(f"Rendered {suggestions} suggestions and {pending} pending previews.")
 
 
+@click.group("search", help="The search index.")
+def search_cli():
+    pass
+
+
+@search_cli.command("reindex")
+def reindex_search():
+    """Rebuild the search index of every report (after an upgrade; idempotent)."""
+    from .search import indexing
+
+    count = _run(indexing.reindex_all)
+    click.echo(f"Indexed {count} sections, comments, suggestions and replies.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (users_cli, departments_cli, reports_cli, demo_cli, renders_cli):
+    for group in (users_cli, departments_cli, reports_cli, demo_cli, renders_cli, search_cli):
         app.cli.add_command(group)

@@ -90,3 +90,14 @@ def lock_for_update(model: type[T], ident: int) -> T | None:
         return session.get(model, ident, populate_existing=True)
     stmt = select(model).where(model.id == ident).with_for_update()  # type: ignore[attr-defined]
     return session.execute(stmt, execution_options={"populate_existing": True}).scalar_one_or_none()
+
+
+# Schema objects a migration makes that the models do not describe: the engine-specific
+# search indexes (an FTS5 table and its shadow tables on SQLite, a trigram GIN index on
+# PostgreSQL). Alembic's model-to-database comparison leaves them alone.
+UNMODELLED_SCHEMA = ("search_fts", "ix_search_entry_folded_trgm")
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic's ``include_name`` hook: everything but UNMODELLED_SCHEMA."""
+    return not (name or "").startswith(UNMODELLED_SCHEMA)

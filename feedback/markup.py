@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -85,3 +86,38 @@ def render(text: str) -> str:
         filter_style_properties=_FILTER_STYLE,
         link_rel="noopener noreferrer nofollow",
     )
+
+
+_BLOCKS = {"p", "li", "tr", "br", "hr", "pre", "blockquote", "table", "ul", "ol"}
+_BLOCKS |= {f"h{n}" for n in range(1, 7)}
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: blocks on their own lines, table cells side by side."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append("  ")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data.replace("\n", " "))  # line breaks come from the tags
+
+
+def plain_text(text: str) -> str:
+    """What a reader sees of Markdown ``text``, as plain text (for search and snippets):
+    no markup, no Markdown syntax; one line per block, table cells separated by spaces."""
+    parser = _VisibleText()
+    parser.feed(render(text or ""))
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)

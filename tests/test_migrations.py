@@ -11,6 +11,7 @@ from sqlalchemy import inspect
 
 from feedback import create_app
 from feedback.config import TestConfig
+from feedback.database import include_name
 from feedback.extensions import db
 
 from . import pgadmin
@@ -41,7 +42,9 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_data
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": include_name}
+            )
             assert compare_metadata(context, db.metadata) == []
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}

@@ -224,6 +224,19 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ("/reports/{rid}/outstanding", "get"): _op(
         "Everything not yet decided, and departments that have not answered", errors=(401, 403, 404)
     ),
+    ("/reports/{rid}/search", "get"): _op(
+        "Search the report's sections, comments, suggestions and replies, with or without "
+        "Vietnamese diacritics (visibility applies); in document order, paginated",
+        params=(
+            {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
+            _query("limit"),
+            _query("cursor", "string"),
+            _query("type", "string"),
+            _query("department", "string"),
+            _query("kind", "string"),
+            _query("status", "string"),
+        ),
+    ),
     ("/reports/{rid}/editions", "get"): _op(
         "Consolidated drafts (editions), newest first", returns=LIST
     ),

@@ -45,6 +45,7 @@ MATRIX = [
     ("GET", "/notifications", ALL),
     ("POST", "/notifications/read", ALL),
     ("GET", "/reports/{rid}/rounds", ALL),
+    ("GET", "/reports/{rid}/search", ALL),
     ("GET", "/reports/{rid}/rounds/new", DRAFTER),
     ("GET", "/rounds/{round}", ALL),
     ("GET", "/rounds/{round}/respond", DEPARTMENT),
