@@ -1,4 +1,4 @@
-"""Command-line interface: ``flask --app wsgi users|departments|reports|demo ...``."""
+"""Command-line interface: ``flask --app wsgi users|departments|reports|demo|notifications|worker ...``."""
 
 from __future__ import annotations
 
@@ -153,5 +153,8 @@ def load_demo():
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, departments_cli, reports_cli, demo_cli):
+    from .worker import notifications_cli, worker_command
+
+    for group in (users_cli, departments_cli, reports_cli, demo_cli, notifications_cli):
         app.cli.add_command(group)
+    app.cli.add_command(worker_command)
