@@ -70,13 +70,13 @@ def run_pass(now: datetime | None = None) -> PassReport:
         db.session.rollback()
         log.exception("worker step outbox failed")
         report.errors.append(f"outbox: {error}")
-    db.session.remove()
     return report
 
 
 def run_forever(stop: threading.Event, interval: float) -> None:
     while not stop.is_set():
         report = run_pass()
+        db.session.remove()  # a fresh session each pass: nothing cached across passes
         if report.reminders or report.digests or report.mail.sent or report.errors:
             log.info("worker pass: %s", report.summary())
         stop.wait(interval)

@@ -42,7 +42,7 @@ class SendReport:
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4 ... minutes after each failed attempt, at most an hour."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_DELAY)
+    return min(timedelta(minutes=2 ** min(max(attempts - 1, 0), 10)), MAX_DELAY)
 
 
 def _due(now: datetime):
@@ -136,14 +136,16 @@ def _send_one(connection, row: OutgoingMail, now: datetime) -> None:
     smtp.deliver(connection, message)
 
 
-def send_due(now: datetime | None = None, *, limit: int = BATCH) -> SendReport:
-    """One sending pass. Without a configured mail server it sends nothing and leaves
-    every mail waiting in the outbox."""
-    report = SendReport()
-    if smtp.missing_settings():
-        return report
-    now = now or utcnow()
-    rows = claim(now, limit)
+def _write(change) -> None:
+    """Record an outcome in a transaction of its own. On SQLite it begins IMMEDIATE: a
+    deferred one that has read cannot wait for the write lock another sender holds."""
+    db.session.rollback()  # nothing unsaved here: only ends the read snapshot
+    begin_writes_immediately()
+    change()
+    db.session.commit()
+
+
+def _deliver_all(rows: list[OutgoingMail], now: datetime, report: SendReport) -> None:
     connection = None
     try:
         for index, row in enumerate(rows):
@@ -153,19 +155,31 @@ def send_due(now: datetime | None = None, *, limit: int = BATCH) -> SendReport:
                 _send_one(connection, row, now)
             except smtp.DeliveryError as error:
                 failed = rows[index:] if error.connection_lost else [row]
-                for item in failed:
-                    retried = _not_sent(item, now, str(error), permanent=error.permanent)
-                    report.retrying += retried
-                    report.failed += not retried
-                db.session.commit()
+
+                def record(failed=failed, error=error):
+                    for item in failed:
+                        retried = _not_sent(item, now, str(error), permanent=error.permanent)
+                        report.retrying += retried
+                        report.failed += not retried
+
+                _write(record)
                 if error.connection_lost:
-                    break  # the server is gone: the rest waits for its next attempt
+                    return  # the server is gone: the rest waits for its next attempt
                 continue
-            _sent(row, now)
-            db.session.commit()
+            _write(lambda row=row: _sent(row, now))
             report.sent += 1
     finally:
         smtp.close(connection)
+
+
+def send_due(now: datetime | None = None, *, limit: int = BATCH) -> SendReport:
+    """One sending pass. Without a configured mail server it sends nothing and leaves
+    every mail waiting in the outbox."""
+    report = SendReport()
+    if smtp.missing_settings():
+        return report
+    now = now or utcnow()
+    _deliver_all(claim(now, limit), now, report)
     return report
 
 
