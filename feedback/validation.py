@@ -96,15 +96,16 @@ _EMAIL = re.compile(
 )
 
 
-def clean_email(value, field: str) -> str | None:
-    """An optional e-mail address: None when empty; refused unless it is one address."""
+def clean_email(value, field: str, key: str) -> str | None:
+    """An optional e-mail address: None when empty; refused unless it is one address.
+    ``field`` names it for people, ``key`` for programs (the error's details)."""
     value = clean_line(value, field, max_chars=254, required=False)
     if not value:
         return None
     if not _EMAIL.match(value):
         raise InvalidInput(
             _("%(field)s is not a valid e-mail address: %(value)s", field=field, value=value),
-            details={"field": field},
+            details={"field": key},
         )
     return value
 

@@ -108,7 +108,7 @@ def create_department(actor: User | None, code, name, mailbox=None) -> Departmen
             _("A department with code %(code)s already exists.", code=code),
             details={"field": "code"},
         )
-    mailbox = clean_email(mailbox, _("Official mailbox"))
+    mailbox = clean_email(mailbox, _("Official mailbox"), "mailbox")
     department = Department(code=code, name=name, mailbox=mailbox)
     db.session.add(department)
     record(actor, "department.created", department, code=code, name=name, mailbox=mailbox)
@@ -123,7 +123,7 @@ def update_department(actor: User, department: Department, name, mailbox=None) -
     if old != department.name:
         record(actor, "department.renamed", department, before=old, after=department.name)
     if mailbox is not None:
-        cleaned = clean_email(mailbox, _("Official mailbox"))
+        cleaned = clean_email(mailbox, _("Official mailbox"), "mailbox")
         if cleaned != department.mailbox:
             department.mailbox = cleaned
             record(actor, "department.mailbox_changed", department, mailbox=cleaned)
@@ -185,7 +185,7 @@ def create_user(
         name=clean_line(name, _("Name")),
         role=role.value,
         department=department,
-        email=clean_email(email, _("E-mail")),
+        email=clean_email(email, _("E-mail"), "email"),
         mail_frequency=check_mail_frequency(mail_frequency or MailFrequency.IMMEDIATE).value,
     )
     user.set_password(password)
@@ -211,7 +211,7 @@ def update_user(
         user.name = clean_line(name, _("Name"))
         changes["name"] = user.name
     if email is not None:
-        cleaned = clean_email(email, _("E-mail"))
+        cleaned = clean_email(email, _("E-mail"), "email")
         if cleaned != user.email:
             user.email = changes["email"] = cleaned
     if role is not None:
