@@ -1,4 +1,4 @@
-"""Command-line interface: ``flask --app wsgi users|departments|reports|demo ...``."""
+"""Command-line interface: ``flask --app wsgi users|departments|reports|demo|notifications|worker ...``."""
 
 from __future__ import annotations
 
@@ -182,5 +182,9 @@ def reindex_search():
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, departments_cli, reports_cli, demo_cli, renders_cli, search_cli):
+    from .worker import notifications_cli, worker_command
+
+    groups = (users_cli, departments_cli, reports_cli, demo_cli, renders_cli, search_cli)
+    for group in (*groups, notifications_cli):
         app.cli.add_command(group)
+    app.cli.add_command(worker_command)

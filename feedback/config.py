@@ -56,6 +56,22 @@ class Config:
     # The review queue shows whole sections, about this many items per page.
     FEEDBACK_QUEUE_PAGE_ITEMS = _env_int("FEEDBACK_QUEUE_PAGE_ITEMS", 200)
 
+    # Links in e-mails start with this (e.g. https://gopy.example.gov.vn); unset: no links.
+    FEEDBACK_BASE_URL = os.environ.get("FEEDBACK_BASE_URL", "").rstrip("/")
+    # E-mail: without a host nothing is sent and the outbox keeps every mail until one is set.
+    FEEDBACK_SMTP_HOST = os.environ.get("FEEDBACK_SMTP_HOST", "")
+    FEEDBACK_SMTP_PORT = _env_int("FEEDBACK_SMTP_PORT", 0)  # 0: 587, 465 (ssl) or 25 (none)
+    FEEDBACK_SMTP_SECURITY = os.environ.get("FEEDBACK_SMTP_SECURITY", "starttls")
+    FEEDBACK_SMTP_USERNAME = os.environ.get("FEEDBACK_SMTP_USERNAME", "")
+    FEEDBACK_SMTP_PASSWORD = os.environ.get("FEEDBACK_SMTP_PASSWORD", "")
+    FEEDBACK_SMTP_TIMEOUT = _env_int("FEEDBACK_SMTP_TIMEOUT", 30)
+    FEEDBACK_MAIL_FROM = os.environ.get("FEEDBACK_MAIL_FROM", "")
+    # Local hour (Asia/Ho_Chi_Minh) of the daily digest and of the deadline-day reminder.
+    FEEDBACK_MAIL_HOUR = _env_int("FEEDBACK_MAIL_HOUR", 7)
+    # A mail the server keeps refusing for a passing reason is retried this long.
+    FEEDBACK_MAIL_GIVE_UP_HOURS = _env_int("FEEDBACK_MAIL_GIVE_UP_HOURS", 72)
+    FEEDBACK_WORKER_INTERVAL = _env_int("FEEDBACK_WORKER_INTERVAL", 30)
+
     def __init__(self, instance_path: str):
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._local_secret(instance_path)
         default_db = "sqlite:///" + str(Path(instance_path) / "feedback.sqlite3")

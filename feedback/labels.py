@@ -13,6 +13,11 @@ LABELS: dict[str, dict[str, object]] = {
         "lead": _l("Department lead"),
         "reviewer": _l("Department reviewer"),
     },
+    "mail_frequency": {
+        "immediate": _l("An e-mail for each notification"),
+        "daily": _l("One e-mail a day, in the morning, listing the new notifications"),
+        "none": _l("No e-mail (notifications in the app only)"),
+    },
     "report_status": {
         "drafting": _l("drafting"),
         "consultation": _l("in consultation"),

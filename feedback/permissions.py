@@ -54,6 +54,11 @@ def can_manage_accounts(user) -> bool:
     return is_admin(user)
 
 
+def can_change_mail_preferences(user, account) -> bool:
+    """How a person is mailed is theirs to choose; an administrator may set it for them."""
+    return is_admin(user) or (_role(user) is not None and user.id == account.id)
+
+
 def can_read_audit(user) -> bool:
     return _role(user) in (Role.ADMIN, Role.DRAFTER, Role.CHAIR)
 

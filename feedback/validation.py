@@ -88,6 +88,28 @@ def clean_line(value, field: str, *, max_chars: int = 200, required: bool = True
     return value
 
 
+# An ASCII address: local part @ domain (a domain without a dot is allowed: closed
+# government networks have internal mail domains). No spaces, no line breaks, one "@".
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z"
+)
+
+
+def clean_email(value, field: str, key: str) -> str | None:
+    """An optional e-mail address: None when empty; refused unless it is one address.
+    ``field`` names it for people, ``key`` for programs (the error's details)."""
+    value = clean_line(value, field, max_chars=254, required=False)
+    if not value:
+        return None
+    if not _EMAIL.match(value):
+        raise InvalidInput(
+            _("%(field)s is not a valid e-mail address: %(value)s", field=field, value=value),
+            details={"field": key},
+        )
+    return value
+
+
 # Ids and numbers that reach an INTEGER column: PostgreSQL's is 32-bit, SQLite raises
 # OverflowError past 64 bits. A larger number names nothing, so it is treated as absent.
 INT_MAX = 2**31 - 1

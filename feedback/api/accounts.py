@@ -46,15 +46,15 @@ def me():
 @bp.get("/departments")
 def list_departments():
     departments = db.session.scalars(select(Department).order_by(Department.code))
-    return jsonify([serializers.department(d) for d in departments])
+    return jsonify([serializers.department_with_mailbox(d) for d in departments])
 
 
 @bp.post("/departments")
 def create_department():
     permissions.require(permissions.can_manage_accounts(g.actor))
     body = parse(DepartmentCreate)
-    department = services.create_department(g.actor, body.code, body.name)
-    return jsonify(serializers.department(department)), 201
+    department = services.create_department(g.actor, body.code, body.name, body.mailbox)
+    return jsonify(serializers.department_with_mailbox(department)), 201
 
 
 @bp.get("/users")
@@ -76,5 +76,7 @@ def create_user():
         role=body.role,
         password=body.password,
         department=department,
+        email=body.email,
+        mail_frequency=body.mail_frequency,
     )
     return jsonify(serializers.user(user)), 201

@@ -31,6 +31,7 @@ class TokenRequest(Body):
 class DepartmentCreate(Body):
     code: str
     name: str
+    mailbox: str | None = Field(default=None, description="The official mailbox (văn thư)")
 
 
 class UserCreate(Body):
@@ -39,6 +40,10 @@ class UserCreate(Body):
     name: str
     role: str
     department_code: str | None = None
+    email: str | None = Field(default=None, description="Where notifications are mailed")
+    mail_frequency: str | None = Field(
+        default=None, description="immediate (default), daily (a morning digest) or none"
+    )
 
 
 class ReportCreate(Body):

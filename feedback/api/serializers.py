@@ -19,6 +19,10 @@ def department(d) -> dict | None:
     return {"id": d.id, "code": d.code, "name": d.name}
 
 
+def department_with_mailbox(d) -> dict:
+    return {**department(d), "mailbox": d.mailbox}
+
+
 def user(u) -> dict:
     return {
         "id": u.id,
@@ -27,6 +31,8 @@ def user(u) -> dict:
         "role": u.role,
         "department": department(u.department),
         "active": u.active,
+        "email": u.email,
+        "mail_frequency": u.mail_frequency,
     }
 
 

@@ -34,7 +34,9 @@ def departments():
     form = DepartmentForm()
     if form.validate_on_submit():
         _result, error = attempt(
-            lambda: services.create_department(current_user, form.code.data, form.name.data)
+            lambda: services.create_department(
+                current_user, form.code.data, form.name.data, form.mailbox.data
+            )
         )
         if error is None:
             flash(_("Department %(code)s created.", code=form.code.data.upper()), "success")
@@ -49,7 +51,9 @@ def edit_department(did: int):
     form = DepartmentForm(obj=department)
     if form.validate_on_submit():
         _result, error = attempt(
-            lambda: services.update_department(current_user, department, form.name.data)
+            lambda: services.update_department(
+                current_user, department, form.name.data, form.mailbox.data or ""
+            )
         )
         if error is None:
             flash(_("Department saved."), "success")
@@ -87,6 +91,8 @@ def users():
                 role=form.role.data,
                 password=form.password.data or "",
                 department=department,
+                email=form.email.data,
+                mail_frequency=form.mail_frequency.data,
             )
         )
         if error is None:
@@ -115,7 +121,9 @@ def edit_user(uid: int):
                 role=form.role.data,
                 department=department,
                 active=form.active.data,
+                email=form.email.data or "",
             )
+            services.set_mail_frequency(current_user, user, form.mail_frequency.data)
             if form.password.data:
                 services.reset_password(current_user, user, form.password.data)
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..formtools import choices
@@ -29,6 +36,7 @@ class PasswordForm(FlaskForm):
 class DepartmentForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    mailbox = StringField(_l("Official mailbox"), validators=[Optional(), Length(max=254)])
 
 
 class UserForm(FlaskForm):
@@ -37,4 +45,15 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(LABELS["role"].items()))
     department = SelectField(_l("Department"), coerce=int, validate_choice=False)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    mail_frequency = SelectField(
+        _l("E-mail notifications"), choices=choices(LABELS["mail_frequency"].items())
+    )
     active = BooleanField(_l("Active"), default=True)
+
+
+class MailPreferencesForm(FlaskForm):
+    mail_frequency = RadioField(
+        _l("How do you want to receive notifications by e-mail?"),
+        choices=choices(LABELS["mail_frequency"].items()),
+    )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,12 +28,22 @@ class Role(StrEnum):
         return self in (Role.LEAD, Role.REVIEWER)
 
 
+class MailFrequency(StrEnum):
+    """How a user wants notifications by e-mail: each one, a daily digest, or none."""
+
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    NONE = "none"
+
+
 class Department(db.Model):
     __tablename__ = "department"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The department's official mailbox (văn thư): round and deadline mails go there too.
+    mailbox: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="department")
@@ -54,6 +64,10 @@ class User(UserMixin, db.Model):
             "(role IN ('lead', 'reviewer')) = (department_id IS NOT NULL)",
             name="department_iff_department_role",
         ),
+        CheckConstraint(
+            enum_check("mail_frequency", [f.value for f in MailFrequency]),
+            name="mail_frequency_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +81,12 @@ class User(UserMixin, db.Model):
     # it (logout, password change, deactivation) makes every copied cookie useless.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=_new_session_token)
     locale: Mapped[str | None] = mapped_column(String(8))
+    email: Mapped[str | None] = mapped_column(String(254))
+    mail_frequency: Mapped[str] = mapped_column(
+        String(16), default=MailFrequency.IMMEDIATE.value, server_default="immediate"
+    )
+    # The local day of the last daily digest made for this user (at most one a day).
+    digest_sent_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     department: Mapped[Department | None] = relationship(back_populates="users")

@@ -15,8 +15,8 @@ from ..audit.services import record
 from ..errors import InvalidInput, InvalidTransition, NotFound
 from ..extensions import db
 from ..models_base import utcnow
-from ..validation import clean_line
-from .models import ApiToken, Department, Role, User, hash_token
+from ..validation import clean_email, clean_line
+from .models import ApiToken, Department, MailFrequency, Role, User, hash_token
 
 security_log = logging.getLogger("feedback.security")
 
@@ -92,7 +92,7 @@ def get_department(code: str) -> Department:
     return department
 
 
-def create_department(actor: User | None, code, name) -> Department:
+def create_department(actor: User | None, code, name, mailbox=None) -> Department:
     """Create a department; ``actor`` is None only for the command line."""
     if actor is not None:
         permissions.require(permissions.can_manage_accounts(actor))
@@ -108,17 +108,25 @@ def create_department(actor: User | None, code, name) -> Department:
             _("A department with code %(code)s already exists.", code=code),
             details={"field": "code"},
         )
-    department = Department(code=code, name=name)
+    mailbox = clean_email(mailbox, _("Official mailbox"), "mailbox")
+    department = Department(code=code, name=name, mailbox=mailbox)
     db.session.add(department)
-    record(actor, "department.created", department, code=code, name=name)
+    record(actor, "department.created", department, code=code, name=name, mailbox=mailbox)
     return department
 
 
-def update_department(actor: User, department: Department, name) -> Department:
+def update_department(actor: User, department: Department, name, mailbox=None) -> Department:
+    """Rename a department; ``mailbox`` None keeps its official mailbox, "" removes it."""
     permissions.require(permissions.can_manage_accounts(actor))
     old = department.name
     department.name = clean_line(name, _("Name"))
-    record(actor, "department.renamed", department, before=old, after=department.name)
+    if old != department.name:
+        record(actor, "department.renamed", department, before=old, after=department.name)
+    if mailbox is not None:
+        cleaned = clean_email(mailbox, _("Official mailbox"), "mailbox")
+        if cleaned != department.mailbox:
+            department.mailbox = cleaned
+            record(actor, "department.mailbox_changed", department, mailbox=cleaned)
     return department
 
 
@@ -153,6 +161,8 @@ def create_user(
     role,
     password,
     department: Department | None = None,
+    email=None,
+    mail_frequency=None,
 ) -> User:
     """Create an account; ``actor`` is None only for the command line."""
     if actor is not None:
@@ -175,6 +185,8 @@ def create_user(
         name=clean_line(name, _("Name")),
         role=role.value,
         department=department,
+        email=clean_email(email, _("E-mail"), "email"),
+        mail_frequency=check_mail_frequency(mail_frequency or MailFrequency.IMMEDIATE).value,
     )
     user.set_password(password)
     db.session.add(user)
@@ -190,12 +202,18 @@ def update_user(
     role=None,
     department: Department | None = None,
     active: bool | None = None,
+    email=None,
 ) -> User:
+    """Change an account; ``email`` None keeps the address, "" removes it."""
     permissions.require(permissions.can_manage_accounts(actor))
     changes: dict[str, object] = {}
     if name is not None:
         user.name = clean_line(name, _("Name"))
         changes["name"] = user.name
+    if email is not None:
+        cleaned = clean_email(email, _("E-mail"), "email")
+        if cleaned != user.email:
+            user.email = changes["email"] = cleaned
     if role is not None:
         new_role = _check_role(role, department)
         if user.id == actor.id and new_role is not Role.ADMIN:
@@ -213,6 +231,26 @@ def update_user(
         user.rotate_session()
         changes["active"] = active
     record(actor, "user.updated", user, object_type="user", **changes)
+    return user
+
+
+def check_mail_frequency(value) -> MailFrequency:
+    try:
+        return MailFrequency(value)
+    except ValueError:
+        raise InvalidInput(
+            _("Choose how to receive e-mail: each notification, a daily digest, or none."),
+            details={"field": "mail_frequency"},
+        ) from None
+
+
+def set_mail_frequency(actor: User, user: User, frequency) -> User:
+    """How ``user`` is mailed: each notification, a daily digest, or not at all."""
+    permissions.require(permissions.can_change_mail_preferences(actor, user))
+    frequency = check_mail_frequency(frequency)
+    if frequency.value != user.mail_frequency:
+        user.mail_frequency = frequency.value
+        record(actor, "user.mail_frequency", user, object_type="user", frequency=frequency.value)
     return user
 
 

@@ -1,31 +1,99 @@
-"""Creating notifications and rendering their text in the reader's language."""
+"""Creating notifications (and their e-mails) and rendering their text in the reader's language."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from ..auth.models import Role, User
+from ..auth.models import Department, MailFrequency, Role, User
 from ..extensions import db
 from ..i18n import datetime_filter
 from ..models_base import utcnow
+from . import mail
 from .models import Notification
 
 
 def notify(
-    users: Iterable[User], kind: str, *, link: str = "", report_id: int | None = None, **params
+    users: Iterable[User],
+    kind: str,
+    *,
+    link: str = "",
+    report_id: int | None = None,
+    mail_to: Iterable[User] | None = None,
+    mailboxes: Iterable[Department] = (),
+    **params,
 ) -> None:
+    """Notify ``users`` in the app, and by e-mail as each chose (every notice, a daily
+    digest, or none) when they have an address. ``mail_to`` narrows who among them is
+    mailed; each department of ``mailboxes`` gets the mail at its official mailbox. Every
+    kind of notification has its mail: the same sentence, in the reader's language. The
+    mails are outbox rows of this transaction: a change rolled back mails nothing."""
+    mailed = None if mail_to is None else {u.id for u in mail_to if u is not None}
     for user in users:
-        if user.active:
-            db.session.add(
-                Notification(
-                    user_id=user.id, kind=kind, params=params, link=link, report_id=report_id
-                )
-            )
+        if not user.active:
+            continue
+        notification = Notification(
+            user_id=user.id, kind=kind, params=params, link=link, report_id=report_id
+        )
+        db.session.add(notification)
+        if mailed is None or user.id in mailed:
+            _mail_user(user, notification)
+    for department in mailboxes:
+        _mail_mailbox(department, Notification(kind=kind, params=params, link=link))
+
+
+def _mail_user(user: User, notification: Notification) -> None:
+    if not user.email or user.mail_frequency == MailFrequency.NONE.value:
+        return
+    if user.mail_frequency == MailFrequency.DAILY.value:
+        notification.awaiting_digest = True
+        return
+    with mail.in_language(mail.language_of(user)):
+        sentence = message(notification)
+        subject = mail.subject_line(sentence)
+        body = mail.render(
+            "notification.txt",
+            name=user.name,
+            sentence=sentence,
+            link=external_url(notification),
+            preferences=mail.preferences_url(),
+        )
+    mail.enqueue(
+        to_address=user.email,
+        to_name=user.name,
+        subject=subject,
+        body=body,
+        kind=notification.kind,
+        user_id=user.id,
+        notification=notification,
+    )
+
+
+def _mail_mailbox(department: Department, notification: Notification) -> None:
+    """The department's official mailbox (văn thư) reads Vietnamese, the official language."""
+    if not department.mailbox:
+        return
+    with mail.in_language(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        sentence = message(notification)
+        subject = mail.subject_line(sentence)
+        body = mail.render(
+            "mailbox.txt",
+            department=department.name,
+            sentence=sentence,
+            link=external_url(notification),
+        )
+    mail.enqueue(
+        to_address=department.mailbox,
+        to_name=department.name,
+        subject=subject,
+        body=body,
+        kind=notification.kind,
+        department_id=department.id,
+    )
 
 
 def department_users(department_id: int) -> list[User]:
@@ -36,11 +104,30 @@ def department_users(department_id: int) -> list[User]:
     )
 
 
+def department_leads(department_id: int) -> list[User]:
+    return [u for u in department_users(department_id) if u.role == Role.LEAD.value]
+
+
 def drafters() -> list[User]:
     return list(
         db.session.scalars(
             select(User).where(User.role == Role.DRAFTER.value, User.active.is_(True))
         )
+    )
+
+
+DEADLINE_KINDS = ("deadline_warning", "deadline_day")
+
+
+def _deadline_message(kind: str, p: dict) -> str:
+    if kind == "deadline_day":
+        return _(
+            "Today is the deadline of round %(number)s on “%(report)s” (%(deadline)s), and %(department)s has not sent its response yet.",
+            **p,
+        )
+    return _(
+        "Round %(number)s on “%(report)s” closes at %(deadline)s, in %(hours)s hours, and %(department)s has not sent its response yet.",
+        **p,
     )
 
 
@@ -50,6 +137,8 @@ def message(notification: Notification) -> str:
     if p.get("deadline"):
         p["deadline"] = datetime_filter(datetime.fromisoformat(p["deadline"]))
     kind = notification.kind
+    if kind in DEADLINE_KINDS:
+        return _deadline_message(kind, p)
     if kind == "round_opened":
         return _(
             "Round %(number)s on “%(report)s” is open for your department until %(deadline)s.", **p
@@ -114,3 +203,13 @@ def url(notification: Notification) -> str | None:
         return None
     endpoint, arg = _TARGETS[kind]
     return url_for(endpoint, **{arg: int(ident)})
+
+
+def external_url(notification: Notification) -> str | None:
+    """The full address of the page a notification leads to, for e-mails (None without
+    FEEDBACK_BASE_URL)."""
+    kind, _sep, ident = (notification.link or "").partition(":")
+    if kind not in _TARGETS or not ident.isdigit():
+        return mail.absolute_url("notifications.index")
+    endpoint, arg = _TARGETS[kind]
+    return mail.absolute_url(endpoint, **{arg: int(ident)})

@@ -104,6 +104,7 @@ def open_round(
             notifications.department_users(department.id),
             "round_opened",
             link=f"report:{report.id}",
+            mailboxes=[department],
             report_id=report.id,
             number=round_.number,
             report=report.title,

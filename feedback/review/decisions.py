@@ -104,6 +104,7 @@ def _notify_department(item, what: str, decision: str) -> None:
         notifications.notify(
             notifications.department_users(item.department_id),
             "decision",
+            mail_to=[item.author, *notifications.department_leads(item.department_id)],
             link=f"suggestion:{item.id}"
             if isinstance(item, Suggestion)
             else (f"section:{item.section_id}" if item.section_id else f"report:{item.report_id}"),

@@ -438,3 +438,29 @@ class Decision(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User] = relationship()
+
+
+class ReminderKind(StrEnum):
+    """The two deadline reminders an invited department that has not answered gets."""
+
+    WARNING = "warning"  # FEEDBACK_DEADLINE_WARNING_HOURS before the deadline
+    DEADLINE_DAY = "deadline_day"  # the morning of the deadline's day
+
+
+class DeadlineReminder(db.Model):
+    """A deadline reminder made for a department in a round. The unique constraint makes
+    "each reminder once" a fact of the database, however many senders run at once."""
+
+    __tablename__ = "deadline_reminder"
+    __table_args__ = (
+        UniqueConstraint("round_id", "department_id", "kind", name="uq_deadline_reminder_once"),
+        CheckConstraint(enum_check("kind", [k.value for k in ReminderKind]), name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    # The reminder was due but a later one was due too (the sender was down): not sent.
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

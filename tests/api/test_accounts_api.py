@@ -16,6 +16,8 @@ def test_token_from_password_then_me(api, people):
         "role": "lead",
         "department": {"id": people.department.id, "code": "STC", "name": "Sở Tài chính"},
         "active": True,
+        "email": None,
+        "mail_frequency": "immediate",
     }
 
 

@@ -528,3 +528,50 @@ def test_nul_and_lone_surrogates_are_400_in_every_field(client, people, report, 
     assert audit.status_code == 400
     keyed = token.post(f"/reports/{report.id}/comments", json={"body": "Ý kiến", "k\x00": 1})
     assert keyed.status_code == 400
+
+
+# -- E-mail: an address is one address; nothing a user types becomes a header or a recipient.
+
+
+def test_mail_cannot_be_given_extra_recipients_or_headers(app, api, people, monkeypatch):
+    from feedback.auth import services as accounts
+    from feedback.auth.models import User
+    from feedback.notifications import services as notifications
+    from feedback.worker import run_pass
+
+    from ..mail.conftest import MailServer, configure_mail, free_port
+
+    admin = api.as_(people.admin)
+    users_before = db.session.scalar(select(func.count()).select_from(User))
+    for address in (
+        "lan@stc.gov.vn\r\nBcc: attacker@example.com",
+        "lan@stc.gov.vn\nSubject: Lừa đảo",
+        "lan@stc.gov.vn, attacker@example.com",
+        "Lan <lan@stc.gov.vn>",
+        "lan@stc.gov.vn%0d%0aBcc:attacker@example.com",
+    ):
+        body = {"username": "moi", "password": "Mật-khẩu-dài", "name": "A", "role": "chair"}
+        response = admin.post("/users", json={**body, "email": address})
+        assert response.status_code == 422, address
+        assert response.json["error"]["details"]["field"] == "email"
+    assert db.session.scalar(select(func.count()).select_from(User)) == users_before
+
+    accounts.update_user(
+        people.admin,
+        people.lead,
+        name="Lan\r\nBcc: attacker@example.com",
+        email="lan@stc.quangninh.gov.vn",
+    )
+    notifications.notify([people.lead], "reply", author="X\r\nBcc: attacker@example.com")
+    db.session.commit()
+    server = MailServer(free_port())
+    configure_mail(app, monkeypatch, server.port)
+    server.start()
+    try:
+        assert run_pass().mail.sent == 1
+    finally:
+        server.stop()
+    (received,) = server.received
+    assert received.recipients == ["lan@stc.quangninh.gov.vn"]
+    assert received.message["Bcc"] is None
+    assert [a.addr_spec for a in received.message["To"].addresses] == ["lan@stc.quangninh.gov.vn"]

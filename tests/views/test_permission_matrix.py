@@ -24,6 +24,7 @@ PARTICIPANTS = {"drafter", "chair", "lead", "reviewer"}
 MATRIX = [
     ("GET", "/", ALL),
     ("GET", "/account/password", ALL),
+    ("GET", "/account/notifications", ALL),
     ("GET", "/reports/new", DRAFTER),
     ("GET", "/reports/{rid}", ALL),
     ("GET", "/reports/{rid}/settings", DRAFTER),
