@@ -95,6 +95,7 @@ class TestConfig:
     """Overrides for the test suite (applied on top of Config)."""
 
     TESTING = True
+    FEEDBACK_STRICT_TEMPLATES = True
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SECRET_KEY = "test-secret"

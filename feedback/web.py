@@ -60,6 +60,11 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.globals["LABELS"] = LABELS
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.add_extension("jinja2.ext.do")
+    if app.config.get("FEEDBACK_STRICT_TEMPLATES"):
+        # Tests: a misspelt or renamed attribute fails loudly instead of rendering "".
+        from jinja2 import StrictUndefined
+
+        app.jinja_env.undefined = StrictUndefined
 
 
 def _request_guards(app: Flask) -> None:
