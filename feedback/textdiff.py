@@ -591,44 +591,56 @@ class _OpBuilder:
     """Collects ops, merging neighbours of one kind and putting deletes before inserts
     inside each changed hunk, so every hunk is (delete?, insert?) between equals."""
 
+    __slots__ = ("ops", "_equal", "_delete", "_insert")
+
     def __init__(self) -> None:
         self.ops: list[Op] = []
-        self._pending: dict[str, list[str]] = {EQUAL: [], DELETE: [], INSERT: []}
+        self._equal: list[str] = []  # texts waiting to be joined into one op
+        self._delete: list[str] = []
+        self._insert: list[str] = []
 
     def add(self, kind: str, text: str) -> None:
         if not text:
             return
-        pending = self._pending
         if kind == EQUAL:
-            if pending[DELETE] or pending[INSERT]:
-                self._flush(DELETE, INSERT)
-        elif pending[EQUAL]:
-            self._flush(EQUAL)
-        pending[kind].append(text)
+            if self._delete or self._insert:
+                self._flush_hunk()
+            self._equal.append(text)
+        else:
+            if self._equal:
+                self.ops.append((EQUAL, "".join(self._equal)))
+                self._equal = []
+            (self._delete if kind == DELETE else self._insert).append(text)
 
-    def _flush(self, *kinds: str) -> None:
-        for kind in kinds:
-            if self._pending[kind]:
-                self.ops.append((kind, "".join(self._pending[kind])))
-                self._pending[kind] = []
+    def _flush_hunk(self) -> None:
+        if self._delete:
+            self.ops.append((DELETE, "".join(self._delete)))
+            self._delete = []
+        if self._insert:
+            self.ops.append((INSERT, "".join(self._insert)))
+            self._insert = []
 
     def result(self) -> list[Op]:
-        self._flush(EQUAL, DELETE, INSERT)
+        if self._equal:
+            self.ops.append((EQUAL, "".join(self._equal)))
+            self._equal = []
+        self._flush_hunk()
         return self.ops
 
 
-def _emit(out: _OpBuilder, counts: list[tuple[str, int]], a: list[str], b: list[str]) -> None:
+def _emit(out: _OpBuilder, counts: Counts, a: list[str], b: list[str]) -> None:
+    add, join = out.add, "".join
     i = j = 0
     for op, n in counts:
         if op == "=":
-            out.add(EQUAL, "".join(a[i : i + n]))
+            add(EQUAL, a[i] if n == 1 else join(a[i : i + n]))
             i += n
             j += n
         elif op == "-":
-            out.add(DELETE, "".join(a[i : i + n]))
+            add(DELETE, a[i] if n == 1 else join(a[i : i + n]))
             i += n
         else:
-            out.add(INSERT, "".join(b[j : j + n]))
+            add(INSERT, b[j] if n == 1 else join(b[j : j + n]))
             j += n
 
 
@@ -965,13 +977,17 @@ _TOKEN_START = re.compile(r"(?<=\S)\s")
 _BOUNDS_WINDOW = 4096  # how far _token_bounds looks for a line end or such a start
 
 
-def _token_bounds(base: str, lo: int, hi: int) -> set[int] | None:
+Bounds = dict[int, tuple[int, set[int]]]  # tokenizing start -> (end, boundaries found)
+
+
+def _token_bounds(base: str, lo: int, hi: int, known: Bounds) -> set[int] | None:
     """Token boundaries in [lo, hi] of the lines of base around it, tokenized from the
     start of lo's line.
 
     Only from the last line start or token start before lo to the first line end or
     token start after hi, so that a text of one long line is not tokenized again for
     every hunk; None when there is none within _BOUNDS_WINDOW (a line without spaces).
+    ``known`` keeps what was tokenized from each start, for the hunks of the same line.
     """
     window = max(0, lo - _BOUNDS_WINDOW)
     start = base.rfind("\n", window, lo) + 1
@@ -992,15 +1008,18 @@ def _token_bounds(base: str, lo: int, hi: int) -> set[int] | None:
             if found is None:
                 return None
             end = found.start()
+    if start in known and known[start][0] >= end:
+        return known[start][1]
     pos = start
     bounds = {pos}
     for token in _tokens(base[start:end]):
         pos += len(token)
         bounds.add(pos)
+    known[start] = (end, bounds)
     return bounds
 
 
-def _slides_over_a_token(base: str, span: _Span) -> bool:
+def _slides_over_a_token(base: str, span: _Span, known: Bounds) -> bool:
     """Could the hunk equally be the same edit one word (or mark) further on?
 
     Deleting one "rất" of "rất rất", or inserting "rất " next to "rất ": when both
@@ -1012,7 +1031,7 @@ def _slides_over_a_token(base: str, span: _Span) -> bool:
     s, e, ins = span.hunk
     if (span.reach_start, span.reach_end) == (s, e) or (ins and s < e):
         return False
-    bounds = _token_bounds(base, span.reach_start, span.reach_end)
+    bounds = _token_bounds(base, span.reach_start, span.reach_end, known)
     if bounds is None:
         return True  # cannot tell cheaply: in doubt, as the texts themselves would be
     return any(
@@ -1079,6 +1098,7 @@ def _regions(base: str, theirs: list[Hunk], mine: list[Hunk]) -> list[_Region]:
             runs.append([span])
             reach = span.near_end
     regions = []
+    known: Bounds = {}
     for run in runs:
         for group in _group(base, run) if len(run) > 1 else [run]:
             lo = min(span.hunk[0] for span in group)
@@ -1093,7 +1113,7 @@ def _regions(base: str, theirs: list[Hunk], mine: list[Hunk]) -> list[_Region]:
                     proposed=_apply(base, lo, hi, by_side[1]),
                     theirs=bool(by_side[0]),
                     mine=bool(by_side[1]),
-                    repeated=any(_slides_over_a_token(base, span) for span in group),
+                    repeated=any(_slides_over_a_token(base, span, known) for span in group),
                 )
             )
     return regions

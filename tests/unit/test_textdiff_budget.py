@@ -293,6 +293,7 @@ def test_token_bounds_near_a_span_agree_with_tokenizing_the_line() -> None:
     rng = random.Random("bounds")
     text = repeated_words(rng, 30_000, 8, "none") + " **đậm** 👍🏽 10,7%\n" + REPORT
     text = unicodedata.normalize("NFC", text)
+    known: td.Bounds = {}  # shared, as for the hunks of one rebase
     for _ in range(200):
         lo = rng.randrange(len(text))
         hi = min(len(text), lo + rng.randrange(60))
@@ -302,11 +303,11 @@ def test_token_bounds_near_a_span_agree_with_tokenizing_the_line() -> None:
         for token in td._tokens(text[start : len(text) if end < 0 else end + 1]):
             pos += len(token)
             full.add(pos)
-        near = td._token_bounds(text, lo, hi)
+        near = td._token_bounds(text, lo, hi, known)
         assert near is not None
         assert {p for p in near if lo <= p <= hi} == {p for p in full if lo <= p <= hi}
 
 
 def test_token_bounds_give_up_on_a_long_line_without_spaces() -> None:
     text = "chữ" * 5_000
-    assert td._token_bounds(text, 7_000, 7_003) is None
+    assert td._token_bounds(text, 7_000, 7_003, {}) is None
