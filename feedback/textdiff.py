@@ -553,12 +553,12 @@ def _gram_anchors(
     """
     count_a, count_b = counts
     keys = []
-    covered = 0
-    for unit in sorted(count_a.keys() & count_b.keys(), key=lambda u: (count_a[u], u)):
-        if covered * _GRAM_STARTS >= len(a):
-            break
+    on_a = on_b = 0  # runs on each side
+    for unit in sorted(count_a.keys() & count_b.keys(), key=lambda u: (count_a[u] + count_b[u], u)):
+        if _GRAM_STARTS * on_a >= len(a) or _GRAM_STARTS * on_b >= len(b):
+            break  # enough on one side; the other, if much longer, needs no more
         keys.append(unit)
-        covered += count_a[unit]
+        on_a, on_b = on_a + count_a[unit], on_b + count_b[unit]
     starts = re.compile("[" + "".join(map(re.escape, keys)) + "]")
     at_a = [m.start() for m in starts.finditer(a)]
     at_b = [m.start() for m in starts.finditer(b)]
