@@ -276,6 +276,59 @@ def test_diffs_within_any_budget_rebuild_both_texts(pair: tuple[str, str], units
     assert work.spent <= units
 
 
+def rebuilds(a: str, b: str, counts: td.Counts) -> bool:
+    i = j = 0
+    for op, n in counts:
+        if n <= 0 or (op == "=" and a[i : i + n] != b[j : j + n]):
+            return False
+        i += n if op != "+" else 0
+        j += n if op != "-" else 0
+    return (i, j) == (len(a), len(b))
+
+
+@contextmanager
+def small_pieces() -> Iterator[None]:
+    """Pieces and edits made cheap, so that short texts take every step of the ladder,
+    down to cutting in pieces."""
+    saved = td._MIN_PIECE, td._EDIT_UNITS, td._GRAMS
+    td._MIN_PIECE, td._EDIT_UNITS, td._GRAMS = 2, 0, (2, 4, 8)
+    try:
+        yield
+    finally:
+        td._MIN_PIECE, td._EDIT_UNITS, td._GRAMS = saved
+
+
+def unit_pairs(rng: random.Random) -> Iterator[tuple[str, str]]:
+    """Pairs of strings of a few units: unrelated, or edited copies, with or without
+    units of one side only."""
+    for _ in range(300):
+        alphabet = "abcdefgh"[: rng.randint(1, 8)]
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
+        extra = alphabet + ("XY" if rng.random() < 0.5 else "")
+        if rng.random() < 0.3:
+            yield a, "".join(rng.choice(extra) for _ in range(rng.randint(0, 400)))
+            continue
+        b = list(a)
+        for _ in range(rng.randint(0, 60)):
+            k = rng.randint(0, len(b))
+            b[k:k] = rng.choices(extra, k=rng.randint(0, 3))
+            k = rng.randint(0, len(b))
+            del b[k : k + rng.randint(0, 3)]
+        yield a, "".join(b)
+
+
+@pytest.mark.parametrize("small", [False, True])
+def test_every_step_of_a_bounded_diff_is_exact_and_within_its_share(small: bool) -> None:
+    rng = random.Random(f"steps/{small}")
+    for a, b in unit_pairs(rng):
+        cap = rng.choice([0, 50, 500, 5_000, 50_000, 500_000, 5_000_000])
+        spent = td._Budget(cap)
+        with small_pieces() if small else budget(td.DIFF_BUDGET):
+            counts = td._bounded(a, b, rng.choice(["No", "Semantic"]), spent, cap)
+        assert rebuilds(a, b, counts), (a, b, cap)
+        assert spent.spent <= cap
+
+
 @pytest.mark.parametrize("units", [0, 100, 300, 3_000])
 @pytest.mark.parametrize(("base", "proposed", "current", "expected"), REBASE_CASES)
 def test_a_coarser_diff_turns_a_merge_into_a_conflict_never_a_lost_edit(
