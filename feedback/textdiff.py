@@ -576,7 +576,7 @@ def _gram_anchors(
         pairs = [
             (i, where_b[run])
             for i, run in zip(at_a, runs_a, strict=True)
-            if count_runs_a[run] == 1 and count_runs_b.get(run) == 1
+            if count_runs_a[run] == 1 and count_runs_b.get(run) == 1 and len(run) == q
         ]
         blocks = []
         next_i = next_j = 0
