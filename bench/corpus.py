@@ -243,3 +243,85 @@ def make_case(size: str, kind: str, seed: int) -> Case:
         current=apply(doc, theirs),
         expected=apply(doc, {**mine, **theirs}, order),
     )
+
+
+# Worst cases for the diff budget: long texts of words from a small vocabulary ------------
+
+# Characters per side, at most: 400K is FEEDBACK_MAX_SECTION_CHARS.
+WORST_SIZES = {"20K": 20_000, "200K": 200_000, "400K": 400_000}
+WORST_KINDS = ("rewrite", "heavy")  # the other side written anew / 30% of its words edited
+WORST_LAYOUTS = ("paragraphs", "one-line")
+SMALL_VOCABULARY = ["và", "các", "được", "phát", "triển"]
+
+
+def _repeated_words(rng: random.Random, size: int, layout: str) -> list[str]:
+    """Words of SMALL_VOCABULARY and the spaces after them, alternately, about ``size``
+    characters in all: paragraphs of 40 to 120 words, or one single line."""
+    parts: list[str] = []
+    length = 0
+    next_break = rng.randint(40, 120)
+    while True:
+        word = rng.choice(SMALL_VOCABULARY)
+        if length + len(word) > size:
+            break
+        sep = " "
+        if layout == "paragraphs" and len(parts) // 2 + 1 == next_break:
+            sep, next_break = "\n\n", next_break + rng.randint(40, 120)
+        parts += [word, sep]
+        length += len(word) + len(sep)
+    parts[-1] = ""
+    return parts
+
+
+def _render_words(parts: list[str], edits: dict[int, str]) -> str:
+    """``parts`` (word, space, word, ...) with word number k replaced by ``edits[k]``."""
+    out = list(parts)
+    for k, new in edits.items():
+        out[2 * k] = new
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class WorstCase:
+    size: str
+    kind: str
+    layout: str
+    base: str
+    proposed: str  # a rewrite of base, or base with 30% of its words edited (replaced,
+    # deleted or followed by another word of the vocabulary)
+    current: str  # base with 5 words edited (new words), away from the proposal's edits
+
+
+def make_worst_case(size: str, kind: str, layout: str, seed: int = 0) -> WorstCase:
+    rng = random.Random(f"worst/{size}/{kind}/{layout}/{seed}")
+    limit = WORST_SIZES[size]
+    # Room for the words the edits add, so that no side is longer than the limit.
+    parts = _repeated_words(rng, limit - limit // 25, layout)
+    words = len(parts) // 2
+    mine: dict[int, str] = {}
+    if kind == "rewrite":
+        proposed = "".join(_repeated_words(rng, limit, layout))
+    else:
+        for k in range(words):
+            roll = rng.random()
+            if roll < 0.15:
+                mine[k] = rng.choice(SMALL_VOCABULARY)
+            elif roll < 0.225:
+                mine[k] = ""
+            elif roll < 0.3:
+                mine[k] = f"{parts[2 * k]} {rng.choice(SMALL_VOCABULARY)}"
+        proposed = _render_words(parts, mine)
+    theirs: dict[int, str] = {}
+    for k in rng.sample(range(words), words):
+        if len(theirs) == 5:
+            break
+        if all(k + d not in mine and k + d not in theirs for d in range(-4, 5)):
+            theirs[k] = f"MỚI{k}"
+    return WorstCase(
+        size=size,
+        kind=kind,
+        layout=layout,
+        base="".join(parts),
+        proposed=proposed,
+        current=_render_words(parts, theirs),
+    )

@@ -13,14 +13,37 @@ diff. Tokens are whole words, whitespace runs, Markdown markers or single symbol
 their combining marks, modifiers and ZWJ sequences, so no operation starts or ends inside
 a word or a Vietnamese syllable.
 
+Every diff has a work budget, ``DIFF_BUDGET`` units, so that no text a user sends can
+hold a worker for minutes: Myers is O((N + M) * D), and on long texts of a few words
+repeated (no unique word to anchor on, D in the tens of thousands) one diff took minutes.
+The budget counts units of work, comparisons of units (lines, tokens, characters), not
+seconds: a time limit would make the diff depend on the machine and its load, and the
+same texts must give the same diff everywhere (a rebase decided on one worker must be
+the one any other would make). A Myers diff of L units that finds D edits is charged
+L * (D + 1) + _EDIT_UNITS * D, its comparisons and a recursion step per edit that copies
+and allocates; it runs only when its worst case, D = L, fits in what is left, so a
+budget is never overrun. A piece that does not fit is made cheaper, each step exact: its
+common ends set aside, units found on one side only set aside, cut at anchors (units
+unique on both sides, else runs of units found once on each side, as histogram diff
+does), cut in pieces Myers can afford, and as the last resort deleted and inserted
+whole. Pieces share a budget smallest first, each keeping a floor for the rest. Past the
+budget a diff gets coarser, never wrong: its ops still rebuild both texts. 2e8 units:
+a 200 KB heavily edited report spends 7e7 and one at the 400,000-character section limit
+1.7e8, both diffed exactly as without a budget, while the worst case stays within three
+times the 200 KB report's time (``make bench-diff``). Tokenizing, mapping units to
+characters and writing the ops out are linear in the texts and not counted. ``work=`` on
+the public functions reads what was spent.
+
 ``rebase`` is a diff3-style merge built on those diffs: each side's edits become hunks in
 base coordinates; hunks of the two sides that overlap or touch, or could equally have
 been placed over each other (repeated words), are grouped, and a group the two sides
 edited differently is a clash. Nothing is patched fuzzily, and a merged text is returned
-only after it has been verified independently (see ``rebase``).
+only after it has been verified independently (see ``rebase``). Its diffs have a budget
+each: a coarser diff only makes hunks bigger, so edits of the two sides meet and clash:
+a conflict, never a lost edit.
 
 ``make_anchor`` / ``reanchor`` let a comment find its quoted passage again in a later
-version of the text.
+version of the text; the character diffs of one ``reanchor`` share one budget.
 """
 
 from __future__ import annotations
@@ -32,7 +55,7 @@ import string
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
@@ -129,6 +152,111 @@ def _tokens(text: str) -> list[str]:
     return pattern.findall(text)
 
 
+# Work budget ----------------------------------------------------------------------------
+
+Counts = list[tuple[str, int]]  # an alignment: ("=", n) / ("-", n) / ("+", n) units
+
+# Work is counted in units, comparisons of units (characters, tokens or lines), never in
+# seconds: the same texts get the same diff on any machine and under any load. A Myers
+# diff (fast_diff_match_patch's C++) of sequences of L units together that finds D edits
+# makes O(L * D) comparisons, and a step of its recursion per edit that copies and
+# allocates, measured at about _EDIT_UNITS comparisons: it is charged L * (D + 1) +
+# _EDIT_UNITS * D. D is only known afterwards and may be L, so a diff only runs when that
+# worst case, _units(L), fits in what is left; then it is charged for what it found. A
+# budget is never overrun, and a diff with few edits is not charged as if every unit had
+# changed. Our own passes over units (common ends, counts, anchors) cost one unit a unit.
+DIFF_BUDGET = 200_000_000  # per diff: diff_words makes one, rebase up to four
+# Cutting a piece finer than this to afford its diff is not worth it (aligning a few
+# units at a time is noise, not a diff): it is deleted and inserted whole instead.
+_MIN_PIECE = 1000
+# How many times a piece over its share is made cheaper (set its ends aside, anchor it)
+# before it is cut or given up; with it, the number of linear passes over any unit.
+_LADDER_DEPTH = 8
+_EDIT_UNITS = 2000
+
+
+def _units(length: int) -> int:
+    """The most a Myers diff of sequences of ``length`` units together can cost: as many
+    edits as units. A diff runs only when this fits in what is left."""
+    return length * (length + 1 + _EDIT_UNITS)
+
+
+def _worked(length: int, counts: Counts) -> int:
+    """What a Myers diff of ``length`` units that found these edits is charged: the same
+    bound with the edits it found (D) instead of the worst case; at most ``_units``."""
+    edits = sum(n for op, n in counts if op != "=")
+    return length * (edits + 1) + _EDIT_UNITS * edits
+
+
+def _align_units(length: int) -> int:
+    """What ``_align`` may spend on ``length`` units: a Myers diff and an anchor pass."""
+    return _units(length) + length
+
+
+class _Budget:
+    """The units one diff may still spend, those it spent, and how many pieces it had to
+    answer coarsely (delete all, insert all) because their share was too small."""
+
+    __slots__ = ("left", "spent", "coarse")
+
+    def __init__(self, units: int) -> None:
+        self.left = units
+        self.spent = 0
+        self.coarse = 0
+
+    def spend(self, units: int) -> None:
+        self.left -= units
+        self.spent += units
+
+
+@dataclass
+class Work:
+    """What the diffs of the calls given this object spent (``work=`` of ``diff_words``,
+    ``rebase`` and ``reanchor``); for tests and benchmarks. Every diff may spend at most
+    ``DIFF_BUDGET`` units, so ``most <= DIFF_BUDGET`` always."""
+
+    spent: int = 0  # units, all diffs together
+    diffs: int = 0  # diffs made (a rebase makes up to four, a reanchor one budget)
+    most: int = 0  # the most units one of them spent
+    coarse: int = 0  # pieces replaced whole because the budget was short
+
+    def add(self, budget: _Budget) -> None:
+        self.spent += budget.spent
+        self.diffs += 1
+        self.most = max(self.most, budget.spent)
+        self.coarse += budget.coarse
+
+
+# Every piece still to solve keeps this many units per unit: enough for _bounded to set
+# its ends aside and look for anchors, or else to give it up whole.
+_FLOOR = 3
+
+
+def _share_out(
+    sizes: Sequence[int],
+    demand: Callable[[int], int],
+    solve: Callable[[int, int], Counts],
+    budget: _Budget,
+    cap: int,
+) -> list[Counts]:
+    """``solve(k, share)`` for each piece k, of ``sizes[k]`` units, of a problem allowed
+    ``cap`` units.
+
+    Smallest first, each piece may spend all it could need (``demand(size)``) as long as
+    every piece after it keeps its _FLOOR; the biggest share what is left. As a piece is
+    charged for the work it did, usually far below what it could have needed, most get
+    all they need. When the demands fit in ``cap`` every piece does, so a problem within
+    budget is solved exactly as without one; the solving order changes no result.
+    """
+    results: list[Counts] = [[] for _ in sizes]
+    start = budget.spent
+    reserve = _FLOOR * sum(sizes)
+    for k in sorted(range(len(sizes)), key=sizes.__getitem__):
+        reserve -= _FLOOR * sizes[k]
+        results[k] = solve(k, min(demand(sizes[k]), cap - (budget.spent - start) - reserve))
+    return results
+
+
 # Alignment of unit sequences -----------------------------------------------------------
 
 # Code points usable as stand-ins for units: 1..0x10FFFF minus the surrogates, which
@@ -152,12 +280,8 @@ def _encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str] | None:
     return "".join(map(get, a)), "".join(map(get, b))
 
 
-def _patience_anchors(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
-    """(i, j) pairs of units unique on both sides, longest increasing run of them."""
-    count_a, count_b = Counter(a), Counter(b)
-    where_b = {u: j for j, u in enumerate(b) if count_b[u] == 1}
-    pairs = [(i, where_b[u]) for i, u in enumerate(a) if count_a[u] == 1 and u in where_b]
-    # Longest increasing subsequence of the b positions (patience sorting).
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest run of ``pairs`` (sorted by i) whose j increase too (patience sorting)."""
     tails: list[int] = []
     tail_at: list[int] = []
     back: list[int] = []
@@ -178,72 +302,368 @@ def _patience_anchors(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int
     return chosen[::-1]
 
 
+def _patience_anchors(
+    a: Sequence[str], b: Sequence[str], counts: tuple[Counter[str], Counter[str]] | None = None
+) -> list[tuple[int, int]]:
+    """(i, j) pairs of units unique on both sides, longest increasing run of them."""
+    count_a, count_b = counts or (Counter(a), Counter(b))
+    unique = {u for u, n in count_a.items() if n == 1}
+    unique.intersection_update(u for u, n in count_b.items() if n == 1)
+    if not unique:
+        return []
+    where_b = {u: j for j, u in enumerate(b) if u in unique}
+    return _increasing([(i, where_b[u]) for i, u in enumerate(a) if u in unique])
+
+
+def _common_ends(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common prefix and of the common suffix of what is left after it.
+
+    Galloping, then bisecting, with slice comparisons: C speed, and about as many
+    characters compared as the ends are long.
+    """
+    ends = []
+    for x, y in ((a, b), (a[::-1], b[::-1])):
+        if ends:
+            x, y = x[: len(x) - ends[0]], y[: len(y) - ends[0]]
+        limit = min(len(x), len(y))
+        lo, step = 0, 16  # x[:lo] == y[:lo]
+        while lo < limit:
+            hi = min(lo + step, limit)
+            if x[lo:hi] != y[lo:hi]:
+                while hi - lo > 1:  # the first difference is in [lo, hi)
+                    mid = (lo + hi) // 2
+                    if x[lo:mid] == y[lo:mid]:
+                        lo = mid
+                    else:
+                        hi = mid
+                break
+            lo, step = hi, step * 2
+        ends.append(lo)
+    return ends[0], ends[1]
+
+
+def _myers(a: str, b: str, cleanup: str, budget: _Budget, searched: int | None = None) -> Counts:
+    """The C++ Myers diff, charged for the edits it found (see ``_worked``).
+
+    ``searched``: how many of the units are left once the common ends are set aside, when
+    known; the search is charged for those, the rest only for being copied and compared.
+    """
+    counts = _fdmp.diff(a, b, timelimit=0, checklines=False, cleanup=cleanup, counts_only=True)
+    length = len(a) + len(b)
+    budget.spend(length - (searched or length) + _worked(searched or length, counts))
+    return counts
+
+
+def _coarse(a: Sequence[str], b: Sequence[str], budget: _Budget) -> Counts:
+    """Delete all, insert all: exact, and the answer when there is no budget left."""
+    budget.coarse += 1
+    return [op for op in (("-", len(a)), ("+", len(b))) if op[1]]
+
+
+def _framed(head: int, counts: Counts, tail: int) -> Counts:
+    return [*((("=", head),) if head else ()), *counts, *((("=", tail),) if tail else ())]
+
+
+def _between(
+    a: Sequence[str],
+    b: Sequence[str],
+    blocks: list[tuple[int, int, int]],
+    solve: Callable[[Sequence[str], Sequence[str], int], Counts],
+    demand: Callable[[int], int],
+    budget: _Budget,
+    cap: int,
+) -> Counts:
+    """Counts for a and b equal at ``blocks`` ((i, j, length), increasing, apart), the
+    gaps between them solved by ``solve(gap_a, gap_b, share)``, sharing ``cap`` (see
+    ``_share_out``; ``demand``: what a gap of so many units could need)."""
+    gaps = []
+    pa = pb = 0
+    for i, j, length in blocks:
+        gaps.append((pa, i, pb, j))
+        pa, pb = i + length, j + length
+    gaps.append((pa, len(a), pb, len(b)))
+    results = _share_out(
+        [i1 - i0 + j1 - j0 for i0, i1, j0, j1 in gaps],
+        demand,
+        lambda k, share: solve(a[gaps[k][0] : gaps[k][1]], b[gaps[k][2] : gaps[k][3]], share),
+        budget,
+        cap,
+    )
+    out: Counts = []
+    for k, counts in enumerate(results):
+        out += counts
+        if k < len(blocks):
+            out.append(("=", blocks[k][2]))
+    return out
+
+
 def _align(
-    a: Sequence[str], b: Sequence[str], cleanup: str, depth: int = 0
-) -> list[tuple[str, int]]:
-    """Diff two unit sequences; returns ("=", n) / ("-", n) / ("+", n) counts."""
+    a: Sequence[str], b: Sequence[str], cleanup: str, budget: _Budget, cap: int, depth: int = 0
+) -> Counts:
+    """Diff two unit sequences within ``cap`` units; returns ("=", n) / ("-", n) / ("+", n).
+
+    Within budget this is what it always was: patience anchors above ``_ANCHOR_ABOVE``
+    units, a Myers diff of each piece between them (``_bounded``, which makes a piece
+    over its share cheaper instead).
+    """
     if not a or not b:
         return [op for op in (("-", len(a)), ("+", len(b))) if op[1]]
-    if len(a) + len(b) > _ANCHOR_ABOVE and depth < _ANCHOR_DEPTH:
+    length = len(a) + len(b)
+    if length > _ANCHOR_ABOVE and depth < _ANCHOR_DEPTH and length <= cap:
+        budget.spend(length)
         anchors = _patience_anchors(a, b)
         if anchors:
-            out: list[tuple[str, int]] = []
-            pa = pb = 0
-            for i, j in chain(anchors, [(len(a), len(b))]):
-                out += _align(a[pa:i], b[pb:j], cleanup, depth + 1)
-                if i < len(a):
-                    out.append(("=", 1))
-                pa, pb = i + 1, j + 1
-            return out
+            return _between(
+                a,
+                b,
+                [(i, j, 1) for i, j in anchors],
+                lambda x, y, share: _align(x, y, cleanup, budget, share, depth + 1),
+                _align_units,
+                budget,
+                cap - length,
+            )
+        cap -= length
     encoded = _encode(a, b)
     if encoded is None:
         # Too many distinct units to map: the coarsest answer is still a correct one.
-        return [("-", len(a)), ("+", len(b))]
-    return _fdmp.diff(*encoded, timelimit=0, checklines=False, cleanup=cleanup, counts_only=True)
+        return _coarse(a, b, budget)
+    return _bounded(*encoded, cleanup, budget, cap)
+
+
+def _bounded(a: str, b: str, cleanup: str, budget: _Budget, cap: int, level: int = 0) -> Counts:
+    """Diff of two strings (one character per unit) in at most ``cap`` units.
+
+    A Myers diff when its charge fits; otherwise the same problem made cheaper, step by
+    step, each step exact: the common ends are set aside; units found on one side only
+    (never equal) are set aside too; the rest is cut at anchors, units unique on both
+    sides or else runs of units found once on each side; what is still too big is cut in
+    pieces Myers can afford, at proportional places; and a piece too small for even that
+    is deleted and inserted whole. The gaps between anchors share what is left
+    (``_share_out``), each made cheaper in turn if need be, up to _LADDER_DEPTH times.
+    """
+    if not a or not b:
+        return [op for op in (("-", len(a)), ("+", len(b))) if op[1]]
+    length = len(a) + len(b)
+    if _units(length) <= cap:
+        return _myers(a, b, cleanup, budget)
+    if 2 * length > cap:
+        return _coarse(a, b, budget)  # not even enough to look at them
+    budget.spend(length)
+    head, tail = _common_ends(a, b)
+    middle = length - 2 * (head + tail)
+    if length + _units(middle) <= cap - length:
+        return _myers(a, b, cleanup, budget, middle)  # which sets the same ends aside itself
+    a, b = a[head : len(a) - tail], b[head : len(b) - tail]
+    return _framed(head, _cheaper(a, b, cleanup, budget, cap - length, level), tail)
+
+
+def _cheaper(a: str, b: str, cleanup: str, budget: _Budget, cap: int, level: int) -> Counts:
+    """The steps of ``_bounded`` after the common ends: a and b differ at both ends."""
+    if not a or not b:
+        return [op for op in (("-", len(a)), ("+", len(b))) if op[1]]
+    start = budget.spent
+    length = len(a) + len(b)
+
+    def left() -> int:
+        return cap - (budget.spent - start)
+
+    def solve(x: str, y: str, share: int) -> Counts:
+        return _bounded(x, y, cleanup, budget, share, level + 1)
+
+    if level < _LADDER_DEPTH and 3 * length <= cap:
+        budget.spend(2 * length)  # counting the units, then one pass to use the counts
+        counts = Counter(a), Counter(b)
+        common = counts[0].keys() & counts[1].keys()
+        if not common:
+            return [("-", len(a)), ("+", len(b))]  # nothing can be equal: also the best diff
+        one_sided = length - sum(counts[0][u] + counts[1][u] for u in common)
+        if 8 * one_sided >= length:
+            return _without_one_sided(a, b, common, solve, left())
+        anchors = _patience_anchors(a, b, counts)
+        if anchors:
+            return _between(a, b, [(i, j, 1) for i, j in anchors], solve, _units, budget, left())
+        blocks = _gram_anchors(a, b, counts, budget, left())
+        if blocks:
+            return _between(a, b, blocks, solve, _units, budget, left())
+    return _cut(a, b, cleanup, budget, left())
+
+
+def _without_one_sided(
+    a: str, b: str, common: set[str], solve: Callable[[str, str, int], Counts], cap: int
+) -> Counts:
+    """Align only the units found on both sides (no other can be equal, so the best diff
+    keeps its equal units), then put the others back, deleted or inserted where they are."""
+    keep_a = [i for i, u in enumerate(a) if u in common]
+    keep_b = [j for j, u in enumerate(b) if u in common]
+    counts = solve("".join(a[i] for i in keep_a), "".join(b[j] for j in keep_b), cap)
+    out: Counts = []
+    i = j = ka = kb = 0  # next unit of a and of b; next kept unit of a and of b
+
+    def add(op: str, n: int) -> None:
+        if n:
+            if out and out[-1][0] == op:
+                out[-1] = (op, out[-1][1] + n)
+            else:
+                out.append((op, n))
+
+    for op, n in counts:
+        if op == "-":
+            end = keep_a[ka + n - 1] + 1
+            add("-", end - i)
+            i, ka = end, ka + n
+        elif op == "+":
+            end = keep_b[kb + n - 1] + 1
+            add("+", end - j)
+            j, kb = end, kb + n
+        elif keep_a[ka + n - 1] - keep_a[ka] == n - 1 and keep_b[kb + n - 1] - keep_b[kb] == n - 1:
+            add("-", keep_a[ka] - i)  # a run kept whole on both sides
+            add("+", keep_b[kb] - j)
+            add("=", n)
+            i, j, ka, kb = keep_a[ka] + n, keep_b[kb] + n, ka + n, kb + n
+        else:
+            for _ in range(n):  # dropped units inside the run break it up
+                add("-", keep_a[ka] - i)
+                add("+", keep_b[kb] - j)
+                add("=", 1)
+                i, j, ka, kb = keep_a[ka] + 1, keep_b[kb] + 1, ka + 1, kb + 1
+    add("-", len(a) - i)
+    add("+", len(b) - j)
+    return out
+
+
+_GRAMS = (8, 16, 32, 64)  # run lengths tried by _gram_anchors, shortest first
+_GRAM_STARTS = 8  # _gram_anchors starts a run at about one unit in this many
+# Runs found on both sides must cover at least this share of the shorter side: fewer are
+# what two unrelated texts of a few words share by chance.
+_GRAM_COVERAGE = 1 / 25
+
+
+def _gram_anchors(
+    a: str, b: str, counts: tuple[Counter[str], Counter[str]], budget: _Budget, cap: int
+) -> list[tuple[int, int, int]]:
+    """Blocks (i, j, q): runs of q units found once on each side, the longest increasing
+    chain of them that do not overlap.
+
+    When no single unit is unique (a few words repeated), runs of several are. Only runs
+    that start with one of the rarest units are looked at, about one in _GRAM_STARTS
+    (histogram diff's idea): every occurrence of such a run starts with such a unit, so
+    counting only those is exact, and cheap. The run length is the shortest in _GRAMS
+    whose runs mostly differ from each other. Charged q units per run copied. No blocks
+    when they cover less than _GRAM_COVERAGE of the shorter side: the texts are unrelated.
+    """
+    count_a, count_b = counts
+    keys = []
+    on_a = on_b = 0  # runs on each side
+    for unit in sorted(count_a.keys() & count_b.keys(), key=lambda u: (count_a[u] + count_b[u], u)):
+        if _GRAM_STARTS * on_a >= len(a) or _GRAM_STARTS * on_b >= len(b):
+            break  # enough on one side; the other, if much longer, needs no more
+        keys.append(unit)
+        on_a, on_b = on_a + count_a[unit], on_b + count_b[unit]
+    starts = re.compile("[" + "".join(map(re.escape, keys)) + "]")
+    at_a = [m.start() for m in starts.finditer(a)]
+    at_b = [m.start() for m in starts.finditer(b)]
+    spent = len(a) + len(b)
+    for q in _GRAMS:
+        if 4 * q > min(len(a), len(b)) or spent + q * (len(at_a) + len(at_b)) > cap:
+            break
+        spent += q * (len(at_a) + len(at_b))
+        runs_a = [a[i : i + q] for i in at_a]
+        count_runs_a = Counter(runs_a)
+        if 2 * len(count_runs_a) < len(runs_a):
+            continue  # runs this short repeat: longer ones
+        count_runs_b = Counter(b[j : j + q] for j in at_b)
+        where_b = {b[j : j + q]: j for j in at_b}
+        pairs = [
+            (i, where_b[run])
+            for i, run in zip(at_a, runs_a, strict=True)
+            if count_runs_a[run] == 1 and count_runs_b.get(run) == 1 and len(run) == q
+        ]
+        blocks = []
+        next_i = next_j = 0
+        for i, j in _increasing(pairs):
+            if i >= next_i and j >= next_j:
+                blocks.append((i, j, q))
+                next_i, next_j = i + q, j + q
+        budget.spend(spent)
+        return blocks if q * len(blocks) >= _GRAM_COVERAGE * min(len(a), len(b)) else []
+    budget.spend(spent)
+    return []
+
+
+def _cut(a: str, b: str, cleanup: str, budget: _Budget, cap: int) -> Counts:
+    """The last resort: a and b cut at proportional places into pieces small enough that
+    the Myers diffs of all of them fit in ``cap``; or, when even those would be too small
+    to mean anything, deleted and inserted whole."""
+    length = len(a) + len(b)
+    piece = cap // length - _EDIT_UNITS - 3  # a piece of l <= piece + 2 units: _units(l)
+    if piece < _MIN_PIECE:
+        return _coarse(a, b, budget)
+    k = -(-length // piece)
+    out: Counts = []
+    for t in range(k):
+        x = a[len(a) * t // k : len(a) * (t + 1) // k]
+        y = b[len(b) * t // k : len(b) * (t + 1) // k]
+        if x and y:
+            out += _myers(x, y, cleanup, budget)
+        else:
+            out += [op for op in (("-", len(x)), ("+", len(y))) if op[1]]
+    return out
 
 
 class _OpBuilder:
     """Collects ops, merging neighbours of one kind and putting deletes before inserts
     inside each changed hunk, so every hunk is (delete?, insert?) between equals."""
 
+    __slots__ = ("ops", "_equal", "_delete", "_insert")
+
     def __init__(self) -> None:
         self.ops: list[Op] = []
-        self._pending: dict[str, list[str]] = {EQUAL: [], DELETE: [], INSERT: []}
+        self._equal: list[str] = []  # texts waiting to be joined into one op
+        self._delete: list[str] = []
+        self._insert: list[str] = []
 
     def add(self, kind: str, text: str) -> None:
         if not text:
             return
-        pending = self._pending
         if kind == EQUAL:
-            if pending[DELETE] or pending[INSERT]:
-                self._flush(DELETE, INSERT)
-        elif pending[EQUAL]:
-            self._flush(EQUAL)
-        pending[kind].append(text)
+            if self._delete or self._insert:
+                self._flush_hunk()
+            self._equal.append(text)
+        else:
+            if self._equal:
+                self.ops.append((EQUAL, "".join(self._equal)))
+                self._equal = []
+            (self._delete if kind == DELETE else self._insert).append(text)
 
-    def _flush(self, *kinds: str) -> None:
-        for kind in kinds:
-            if self._pending[kind]:
-                self.ops.append((kind, "".join(self._pending[kind])))
-                self._pending[kind] = []
+    def _flush_hunk(self) -> None:
+        if self._delete:
+            self.ops.append((DELETE, "".join(self._delete)))
+            self._delete = []
+        if self._insert:
+            self.ops.append((INSERT, "".join(self._insert)))
+            self._insert = []
 
     def result(self) -> list[Op]:
-        self._flush(EQUAL, DELETE, INSERT)
+        if self._equal:
+            self.ops.append((EQUAL, "".join(self._equal)))
+            self._equal = []
+        self._flush_hunk()
         return self.ops
 
 
-def _emit(out: _OpBuilder, counts: list[tuple[str, int]], a: list[str], b: list[str]) -> None:
+def _emit(out: _OpBuilder, counts: Counts, a: list[str], b: list[str]) -> None:
+    add, join = out.add, "".join
     i = j = 0
     for op, n in counts:
         if op == "=":
-            out.add(EQUAL, "".join(a[i : i + n]))
+            add(EQUAL, a[i] if n == 1 else join(a[i : i + n]))
             i += n
             j += n
         elif op == "-":
-            out.add(DELETE, "".join(a[i : i + n]))
+            add(DELETE, a[i] if n == 1 else join(a[i : i + n]))
             i += n
         else:
-            out.add(INSERT, "".join(b[j : j + n]))
+            add(INSERT, b[j] if n == 1 else join(b[j : j + n]))
             j += n
 
 
@@ -255,13 +675,14 @@ _WHOLE_BLOCK_CHARS = 4000
 LineRun = tuple[bool, int, int, int, int]  # (equal, old_start, old_end, new_start, new_end)
 
 
-def _line_runs(old_lines: list[str], new_lines: list[str]) -> list[LineRun]:
-    """Alternating equal / changed runs of lines."""
+def _line_runs(old_lines: list[str], new_lines: list[str], budget: _Budget) -> list[LineRun]:
+    """Alternating equal / changed runs of lines (in at most half the budget, so that
+    the word pass always has the other half)."""
     # No cleanup here: a single unchanged blank line between two rewritten paragraphs
     # must stay an anchor, or a heavily edited text becomes one huge word-level block.
     runs: list[LineRun] = []
     i = j = 0
-    for op, n in _align(old_lines, new_lines, "No"):
+    for op, n in _align(old_lines, new_lines, "No", budget, budget.left // 2):
         equal = op == "="
         di, dj = n if op != "+" else 0, n if op != "-" else 0
         if runs and not equal and not runs[-1][0]:
@@ -273,19 +694,12 @@ def _line_runs(old_lines: list[str], new_lines: list[str]) -> list[LineRun]:
     return runs
 
 
-def _diff_block(out: _OpBuilder, old: str, new: str) -> None:
-    """Word-level diff of one changed block."""
-    if old == new:
-        out.add(EQUAL, old)
-        return
-    old_tokens, new_tokens = _tokens(old), _tokens(new)
-    _emit(out, _align(old_tokens, new_tokens, "Semantic"), old_tokens, new_tokens)
+Block = tuple[str, str]  # a changed block: its old and new text
 
 
-def _diff_changed(
-    out: _OpBuilder, old_lines: list[str], new_lines: list[str], runs: list[LineRun]
-) -> None:
-    """Changed runs of lines, with the blank-line-only equal runs between them.
+def _changed_blocks(old_lines: list[str], new_lines: list[str], runs: list[LineRun]) -> list[Block]:
+    """Changed runs of lines, with the blank-line-only equal runs between them, as the
+    blocks to diff word by word.
 
     Blank lines all look alike, so the line diff may pair them wrongly (a paragraph
     emptied on one side shifts every later pairing) and cut the text into blocks that do
@@ -298,30 +712,37 @@ def _diff_changed(
     if len(old) + len(new) > _WHOLE_BLOCK_CHARS:
         old_parts, new_parts = _PARAGRAPH_BREAK.split(old), _PARAGRAPH_BREAK.split(new)
         if len(old_parts) == len(new_parts) > 1:
-            for old_part, new_part in zip(old_parts, new_parts, strict=True):
-                _diff_block(out, old_part, new_part)
-            return
+            return list(zip(old_parts, new_parts, strict=True))
         if len(runs) > 1:
-            for _, i0, i1, j0, j1 in runs:
-                _diff_block(out, "".join(old_lines[i0:i1]), "".join(new_lines[j0:j1]))
-            return
-    _diff_block(out, old, new)
+            return [
+                ("".join(old_lines[i0:i1]), "".join(new_lines[j0:j1])) for _, i0, i1, j0, j1 in runs
+            ]
+    return [(old, new)]
 
 
-def _diff(old: str, new: str) -> list[Op]:
-    """Paragraph-first word diff of two already normalized texts."""
+def _diff(old: str, new: str, work: Work | None = None) -> list[Op]:
+    """Paragraph-first word diff of two already normalized texts, in one budget."""
+    budget = _Budget(DIFF_BUDGET)
+    try:
+        return _diff_within(old, new, budget)
+    finally:
+        if work is not None:
+            work.add(budget)
+
+
+def _diff_within(old: str, new: str, budget: _Budget) -> list[Op]:
     if old == new:
         return [(EQUAL, old)] if old else []
     # splitlines() also cuts at \f, \x1c, \u2028 ...: still a partition of the text at
     # whitespace, which is all the line pass needs, and much faster than a regex.
     old_lines, new_lines = old.splitlines(True), new.splitlines(True)
-    runs = _line_runs(old_lines, new_lines)
-    out = _OpBuilder()
+    runs = _line_runs(old_lines, new_lines, budget)
+    parts: list[str | Block] = []  # equal text, or a changed block
     k = 0
     while k < len(runs):
         equal, i0, i1, _, _ = runs[k]
         if equal:
-            out.add(EQUAL, "".join(old_lines[i0:i1]))
+            parts.append("".join(old_lines[i0:i1]))
             k += 1
             continue
         end = k + 1
@@ -331,18 +752,45 @@ def _diff(old: str, new: str) -> list[Op]:
             and not runs[end + 1][0]
         ):
             end += 2
-        _diff_changed(out, old_lines, new_lines, runs[k:end])
+        parts += _changed_blocks(old_lines, new_lines, runs[k:end])
         k = end
+    # The word pass: every changed block gets a fair share of the budget left (all it
+    # needs, when they all fit), so no block is starved by the ones before it.
+    tokens = [
+        (_tokens(part[0]), _tokens(part[1]))
+        for part in parts
+        if isinstance(part, tuple) and part[0] != part[1]
+    ]
+    counts = iter(
+        _share_out(
+            [len(a) + len(b) for a, b in tokens],
+            _align_units,
+            lambda k, share: _align(*tokens[k], "Semantic", budget, share),
+            budget,
+            budget.left,
+        )
+    )
+    blocks = iter(tokens)
+    out = _OpBuilder()
+    for part in parts:
+        if isinstance(part, str):
+            out.add(EQUAL, part)
+        elif part[0] == part[1]:
+            out.add(EQUAL, part[0])
+        else:
+            old_tokens, new_tokens = next(blocks)
+            _emit(out, next(counts), old_tokens, new_tokens)
     return out.result()
 
 
-def diff_words(old: str, new: str) -> list[Op]:
+def diff_words(old: str, new: str, *, work: Work | None = None) -> list[Op]:
     """Word-level diff of two texts (normalized first).
 
     Joining the non-insert texts gives ``normalize(old)``, the non-delete texts
-    ``normalize(new)``; adjacent ops never share a kind and no op splits a word.
+    ``normalize(new)``; adjacent ops never share a kind and no op splits a word. The
+    work is bounded (``DIFF_BUDGET``); ``work``, if given, is told what it took.
     """
-    return _diff(normalize(old), normalize(new))
+    return _diff(normalize(old), normalize(new), work)
 
 
 def render_html(ops: Sequence[Op]) -> str:
@@ -565,19 +1013,55 @@ def _spaces_after(base: str, pos: int) -> int:
     return end
 
 
-def _token_bounds(base: str, lo: int, hi: int) -> set[int]:
-    """Token boundaries of the lines of base around [lo, hi)."""
-    start = base.rfind("\n", 0, lo) + 1
-    end = base.find("\n", hi)
+# Whitespace right after a non-space character always starts a token (no other token
+# holds whitespace), so tokenizing can start or stop there and agree with a longer run.
+_TOKEN_START = re.compile(r"(?<=\S)\s")
+_BOUNDS_WINDOW = 4096  # how far _token_bounds looks for a line end or such a start
+
+
+Bounds = dict[int, tuple[int, set[int]]]  # tokenizing start -> (end, boundaries found)
+
+
+def _token_bounds(base: str, lo: int, hi: int, known: Bounds) -> set[int] | None:
+    """Token boundaries in [lo, hi] of the lines of base around it, tokenized from the
+    start of lo's line.
+
+    Only from the last line start or token start before lo to the first line end or
+    token start after hi, so that a text of one long line is not tokenized again for
+    every hunk; None when there is none within _BOUNDS_WINDOW (a line without spaces).
+    ``known`` keeps what was tokenized from each start, for the hunks of the same line.
+    """
+    window = max(0, lo - _BOUNDS_WINDOW)
+    start = base.rfind("\n", window, lo) + 1
+    if start == 0 and window > 0:
+        for near in (max(window, lo - 64), window):  # the nearest, usually a few characters back
+            starts = [m.start() for m in _TOKEN_START.finditer(base, near, lo + 1)]
+            if starts:
+                start = starts[-1]
+                break
+        else:
+            return None
+    end = base.find("\n", hi, hi + _BOUNDS_WINDOW) + 1
+    if end == 0:
+        if hi + _BOUNDS_WINDOW >= len(base):
+            end = len(base)
+        else:
+            found = _TOKEN_START.search(base, hi, hi + _BOUNDS_WINDOW)
+            if found is None:
+                return None
+            end = found.start()
+    if start in known and known[start][0] >= end:
+        return known[start][1]
     pos = start
     bounds = {pos}
-    for token in _tokens(base[start : len(base) if end < 0 else end + 1]):
+    for token in _tokens(base[start:end]):
         pos += len(token)
         bounds.add(pos)
+    known[start] = (end, bounds)
     return bounds
 
 
-def _slides_over_a_token(base: str, span: _Span) -> bool:
+def _slides_over_a_token(base: str, span: _Span, known: Bounds) -> bool:
     """Could the hunk equally be the same edit one word (or mark) further on?
 
     Deleting one "rất" of "rất rất", or inserting "rất " next to "rất ": when both
@@ -589,7 +1073,9 @@ def _slides_over_a_token(base: str, span: _Span) -> bool:
     s, e, ins = span.hunk
     if (span.reach_start, span.reach_end) == (s, e) or (ins and s < e):
         return False
-    bounds = _token_bounds(base, span.reach_start, span.reach_end)
+    bounds = _token_bounds(base, span.reach_start, span.reach_end, known)
+    if bounds is None:
+        return True  # cannot tell cheaply: in doubt, as the texts themselves would be
     return any(
         s - k in bounds and e - k in bounds and not base[s - k : s].isspace()
         for k in range(1, s - span.reach_start + 1)
@@ -654,6 +1140,7 @@ def _regions(base: str, theirs: list[Hunk], mine: list[Hunk]) -> list[_Region]:
             runs.append([span])
             reach = span.near_end
     regions = []
+    known: Bounds = {}
     for run in runs:
         for group in _group(base, run) if len(run) > 1 else [run]:
             lo = min(span.hunk[0] for span in group)
@@ -668,7 +1155,7 @@ def _regions(base: str, theirs: list[Hunk], mine: list[Hunk]) -> list[_Region]:
                     proposed=_apply(base, lo, hi, by_side[1]),
                     theirs=bool(by_side[0]),
                     mine=bool(by_side[1]),
-                    repeated=any(_slides_over_a_token(base, span) for span in group),
+                    repeated=any(_slides_over_a_token(base, span, known) for span in group),
                 )
             )
     return regions
@@ -719,9 +1206,19 @@ def _words(pieces: Iterable[str]) -> Counter[str]:
 
 
 def _verified(
-    base: str, current: str, proposed: str, regions: Sequence[_Region], merged: str
+    base: str,
+    current: str,
+    proposed: str,
+    regions: Sequence[_Region],
+    merged: str,
+    work: Work | None = None,
 ) -> bool:
-    """Re-check a merge by routes that do not share its bookkeeping."""
+    """Re-check a merge by routes that do not share its bookkeeping.
+
+    The re-diffs are bounded like any diff. A coarser re-diff cannot make the check pass
+    wrongly: it compares the words each re-diff adds and removes on balance, which any
+    exact diff of the same two texts gives alike.
+    """
     # 1. The regions replayed on base give exactly each side: no edit of either side
     #    lies outside them.
     if _splice(base, regions, "original", "current") != current:
@@ -738,7 +1235,7 @@ def _verified(
     #    removes must be exactly the words the other side's edits add and remove. This
     #    is what catches a deleted word that reappears, or an edit that went missing.
     for side, text in (("current", current), ("proposed", proposed)):
-        ops = _diff(text, merged)
+        ops = _diff(text, merged, work)
         got = _words(t for k, t in ops if k == INSERT)
         got.subtract(_words(t for k, t in ops if k == DELETE))
         changed = [r for r in regions if getattr(r, side) != r.merged]
@@ -749,7 +1246,9 @@ def _verified(
     return True
 
 
-def rebase(base: str, proposed: str, current: str) -> Merged | Conflict:
+def rebase(
+    base: str, proposed: str, current: str, *, work: Work | None = None
+) -> Merged | Conflict:
     """Carry a suggestion made on ``base`` over to ``current`` (three-way merge).
 
     Edits of the two sides merge when they are apart; edits that overlap or touch
@@ -762,17 +1261,24 @@ def rebase(base: str, proposed: str, current: str) -> Merged | Conflict:
     rebuilt it from both sides and re-diffed it. Re-diffing (rather than comparing diff
     hunks position by position) keeps the check independent of how the diff happens to
     align repeated words, which would otherwise turn good merges into false conflicts.
+
+    Each of its (up to four) diffs is bounded by ``DIFF_BUDGET``. Where the budget makes
+    a diff coarser, its hunks only grow: edits of the other side inside them clash, so a
+    coarser diff can turn a merge into a ``Conflict``, never into a lost edit. ``work``,
+    if given, is told what the diffs took.
     """
     base, proposed, current = normalize(base), normalize(proposed), normalize(current)
     if current == base:
         return Merged(proposed)
     if proposed in (base, current):
         return Merged(current)
-    regions = _regions(base, _hunks(_diff(base, current)), _hunks(_diff(base, proposed)))
+    regions = _regions(
+        base, _hunks(_diff(base, current, work)), _hunks(_diff(base, proposed, work))
+    )
     clashes = _clashes(regions)
     if not clashes:
         merged = _splice(base, regions, "original", "merged")
-        if _verified(base, current, proposed, regions, merged):
+        if _verified(base, current, proposed, regions, merged, work):
             return Merged(merged)
         # Should not happen; if it does, show every edited region rather than guess.
         clashes = _clashes(regions, every=True)
@@ -885,14 +1391,15 @@ def _map_offset(ops: Sequence[tuple[str, int]], loc: int) -> int:
     return last_new + (loc - last_old)
 
 
-def _char_diff(a: str, b: str) -> list[tuple[str, int]]:
-    return _fdmp.diff(a, b, timelimit=0, checklines=False, cleanup="Semantic", counts_only=True)
+def _char_diff(a: str, b: str, budget: _Budget) -> Counts:
+    """Character diff, bounded: a quote can be as long as the text."""
+    return _bounded(a, b, "Semantic", budget, budget.left)
 
 
-def _similarity(a: str, b: str) -> float:
+def _similarity(a: str, b: str, budget: _Budget) -> float:
     """1 - Levenshtein distance / longer length, from a character diff."""
     distance = inserted = deleted = 0
-    for op, n in chain(_char_diff(a, b), [("=", 0)]):
+    for op, n in chain(_char_diff(a, b, budget), [("=", 0)]):
         if op == "+":
             inserted += n
         elif op == "-":
@@ -903,7 +1410,9 @@ def _similarity(a: str, b: str) -> float:
     return 1 - distance / max(len(a), len(b), 1)
 
 
-def _candidate(anchor: Anchor, text: str, guess: int) -> tuple[float, int, int] | None:
+def _candidate(
+    anchor: Anchor, text: str, guess: int, budget: _Budget
+) -> tuple[float, int, int] | None:
     """(similarity, start, end) of the quote's counterpart if it starts near ``guess``.
 
     prefix+quote+suffix is diffed against the text around the guess and the quote's ends
@@ -914,21 +1423,23 @@ def _candidate(anchor: Anchor, text: str, guess: int) -> tuple[float, int, int] 
     slack = 16 + len(quote) // 2  # room for the quote to have grown
     lo = max(0, guess - len(prefix) - slack)
     hi = min(len(text), guess + len(quote) + len(suffix) + slack)
-    ops = _char_diff(prefix + quote + suffix, text[lo:hi])
+    ops = _char_diff(prefix + quote + suffix, text[lo:hi], budget)
     start = lo + _map_offset(ops, len(prefix))
     end = lo + _map_offset(ops, len(prefix) + len(quote))
     if end <= start:
         return None  # the quote itself is gone, only its surroundings matched
-    return _similarity(quote, text[start:end]), start, end
+    return _similarity(quote, text[start:end], budget), start, end
 
 
-def _fuzzy(anchor: Anchor, text: str) -> AnchorMatch:
+def _fuzzy(anchor: Anchor, text: str, budget: _Budget) -> AnchorMatch:
     """Find an edited version of the quote, near its old place first, then anywhere.
 
     Bitap only takes 32-character patterns, so the quote's head and tail and the ends of
     its prefix and suffix are located separately (verbatim nearest the old offset, and
     by bitap allowing errors); each hit is a guess where the quote starts, and the most
-    similar candidate around the guesses wins if it is similar enough.
+    similar candidate around the guesses wins if it is similar enough. The character
+    diffs share one budget: where it makes them coarser, the candidates only look less
+    similar, and the quote is at worst reported not found (outdated), never misplaced.
     """
     quote, prefix, suffix = anchor.quote, anchor.prefix, anchor.suffix
     hint = min(max(anchor.start, 0), len(text))
@@ -959,7 +1470,7 @@ def _fuzzy(anchor: Anchor, text: str) -> AnchorMatch:
                 )
             )
             guesses |= {loc - offset for loc in found if loc is not None and loc >= 0}
-        candidates = [_candidate(anchor, text, guess) for guess in sorted(guesses - tried)]
+        candidates = [_candidate(anchor, text, guess, budget) for guess in sorted(guesses - tried)]
         tried |= guesses
         scored = [c for c in candidates if c is not None and c[0] >= _MIN_SIMILARITY]
         if scored:
@@ -968,12 +1479,13 @@ def _fuzzy(anchor: Anchor, text: str) -> AnchorMatch:
     return NOT_FOUND
 
 
-def reanchor(anchor: Anchor, new_text: str) -> AnchorMatch:
+def reanchor(anchor: Anchor, new_text: str, *, work: Work | None = None) -> AnchorMatch:
     """Where the anchored passage is in ``new_text``: exact, fuzzy or not_found.
 
     Several verbatim occurrences are told apart by how much of the anchor's prefix and
     suffix surrounds them, then by distance from the old offset. An empty quote anchors
-    nothing and is never found.
+    nothing and is never found. The fuzzy search's diffs share one ``DIFF_BUDGET``;
+    ``work``, if given, is told what they took.
     """
     if not anchor.quote:
         return NOT_FOUND
@@ -990,4 +1502,9 @@ def reanchor(anchor: Anchor, new_text: str) -> AnchorMatch:
                 ),
             )
             return AnchorMatch("exact", start, start + n, new_text[start : start + n])
-    return _fuzzy(anchor, new_text)
+    budget = _Budget(DIFF_BUDGET)
+    try:
+        return _fuzzy(anchor, new_text, budget)
+    finally:
+        if work is not None:
+            work.add(budget)
