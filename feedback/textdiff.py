@@ -55,7 +55,9 @@ import string
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
@@ -538,6 +540,46 @@ _GRAM_STARTS = 8  # _gram_anchors starts a run at about one unit in this many
 _GRAM_COVERAGE = 1 / 25
 
 
+def _rare_units(a: str, b: str, counts: tuple[Counter[str], Counter[str]]) -> list[str]:
+    """The rarest units on both sides, until they start about one run in _GRAM_STARTS."""
+    count_a, count_b = counts
+    keys = []
+    on_a = on_b = 0  # runs on each side
+    for unit in sorted(count_a.keys() & count_b.keys(), key=lambda u: (count_a[u] + count_b[u], u)):
+        if _GRAM_STARTS * on_a >= len(a) or _GRAM_STARTS * on_b >= len(b):
+            break  # enough on one side; the other, if much longer, needs no more
+        keys.append(unit)
+        on_a, on_b = on_a + count_a[unit], on_b + count_b[unit]
+    return keys
+
+
+def _unique_runs(a: str, b: str, at_a: list[int], at_b: list[int], q: int):
+    """Pairs (i, j) of the runs of q units starting at the given places that occur once
+    on each side; None when runs this short mostly repeat (longer ones are needed)."""
+    runs_a = [a[i : i + q] for i in at_a]
+    count_runs_a = Counter(runs_a)
+    if 2 * len(count_runs_a) < len(runs_a):
+        return None
+    count_runs_b = Counter(b[j : j + q] for j in at_b)
+    where_b = {b[j : j + q]: j for j in at_b}
+    return [
+        (i, where_b[run])
+        for i, run in zip(at_a, runs_a, strict=True)
+        if count_runs_a[run] == 1 and count_runs_b.get(run) == 1 and len(run) == q
+    ]
+
+
+def _chain(pairs: list[tuple[int, int]], q: int) -> list[tuple[int, int, int]]:
+    """The longest increasing chain of the runs, without overlaps, as blocks (i, j, q)."""
+    blocks = []
+    next_i = next_j = 0
+    for i, j in _increasing(pairs):
+        if i >= next_i and j >= next_j:
+            blocks.append((i, j, q))
+            next_i, next_j = i + q, j + q
+    return blocks
+
+
 def _gram_anchors(
     a: str, b: str, counts: tuple[Counter[str], Counter[str]], budget: _Budget, cap: int
 ) -> list[tuple[int, int, int]]:
@@ -551,15 +593,7 @@ def _gram_anchors(
     whose runs mostly differ from each other. Charged q units per run copied. No blocks
     when they cover less than _GRAM_COVERAGE of the shorter side: the texts are unrelated.
     """
-    count_a, count_b = counts
-    keys = []
-    on_a = on_b = 0  # runs on each side
-    for unit in sorted(count_a.keys() & count_b.keys(), key=lambda u: (count_a[u] + count_b[u], u)):
-        if _GRAM_STARTS * on_a >= len(a) or _GRAM_STARTS * on_b >= len(b):
-            break  # enough on one side; the other, if much longer, needs no more
-        keys.append(unit)
-        on_a, on_b = on_a + count_a[unit], on_b + count_b[unit]
-    starts = re.compile("[" + "".join(map(re.escape, keys)) + "]")
+    starts = re.compile("[" + "".join(map(re.escape, _rare_units(a, b, counts))) + "]")
     at_a = [m.start() for m in starts.finditer(a)]
     at_b = [m.start() for m in starts.finditer(b)]
     spent = len(a) + len(b)
@@ -567,23 +601,10 @@ def _gram_anchors(
         if 4 * q > min(len(a), len(b)) or spent + q * (len(at_a) + len(at_b)) > cap:
             break
         spent += q * (len(at_a) + len(at_b))
-        runs_a = [a[i : i + q] for i in at_a]
-        count_runs_a = Counter(runs_a)
-        if 2 * len(count_runs_a) < len(runs_a):
-            continue  # runs this short repeat: longer ones
-        count_runs_b = Counter(b[j : j + q] for j in at_b)
-        where_b = {b[j : j + q]: j for j in at_b}
-        pairs = [
-            (i, where_b[run])
-            for i, run in zip(at_a, runs_a, strict=True)
-            if count_runs_a[run] == 1 and count_runs_b.get(run) == 1 and len(run) == q
-        ]
-        blocks = []
-        next_i = next_j = 0
-        for i, j in _increasing(pairs):
-            if i >= next_i and j >= next_j:
-                blocks.append((i, j, q))
-                next_i, next_j = i + q, j + q
+        pairs = _unique_runs(a, b, at_a, at_b, q)
+        if pairs is None:
+            continue
+        blocks = _chain(pairs, q)
         budget.spend(spent)
         return blocks if q * len(blocks) >= _GRAM_COVERAGE * min(len(a), len(b)) else []
     budget.spend(spent)
@@ -833,6 +854,24 @@ def tokens(text: str) -> list[str]:
     return _tokens(text)
 
 
+_SHARED_BUDGET: ContextVar[_Budget | None] = ContextVar("textdiff_shared_budget", default=None)
+
+
+@contextmanager
+def one_budget(work: Work | None = None) -> Iterator[None]:
+    """Every ``align`` inside the block draws on one budget of ``DIFF_BUDGET`` units: a
+    structured diff makes many alignments (blocks, rows, cells, words) and is bounded as
+    one diff. Past the budget the alignments only get coarser, never wrong."""
+    budget = _Budget(DIFF_BUDGET)
+    token = _SHARED_BUDGET.set(budget)
+    try:
+        yield
+    finally:
+        _SHARED_BUDGET.reset(token)
+        if work is not None:
+            work.add(budget)
+
+
 def align(
     a: Sequence[object], b: Sequence[object], cleanup: str = "Semantic"
 ) -> list[tuple[str, int]]:
@@ -840,8 +879,10 @@ def align(
 
     Public for the structured diff, which aligns blocks, rows, columns and styled words
     with the same engine; ``cleanup`` is "Semantic" (words) or "No" (blocks, lines).
+    Inside ``one_budget`` it shares that budget; alone it has one of its own.
     """
-    return _align(a, b, cleanup)
+    budget = _SHARED_BUDGET.get() or _Budget(DIFF_BUDGET)
+    return _align(a, b, cleanup, budget, budget.left)
 
 
 # Three-way rebase -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from feedback import textdiff
 from feedback.richtext.blocks import parse
 from feedback.richtext.diffcore import (
     CHANGED,
@@ -145,4 +146,5 @@ def diff(old_md: str, new_md: str) -> DocDiff:
     old, new = parse(old_md).blocks, parse(new_md).blocks
     if old_md == new_md or old == new:
         return DocDiff(tuple(BlockDiff(EQUAL, b, b) for b in new))
-    return diff_blocks(old, new)
+    with textdiff.one_budget():  # bounded as one diff, however many alignments it makes
+        return diff_blocks(old, new)
