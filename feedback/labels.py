@@ -13,6 +13,10 @@ LABELS: dict[str, dict[str, object]] = {
         "lead": _l("Department lead"),
         "reviewer": _l("Department reviewer"),
     },
+    "token_source": {
+        "login": _l("issued at an API login"),
+        "cli": _l("integration (command line)"),
+    },
     "report_status": {
         "drafting": _l("drafting"),
         "consultation": _l("in consultation"),

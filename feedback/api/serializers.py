@@ -27,6 +27,8 @@ def user(u) -> dict:
         "role": u.role,
         "department": department(u.department),
         "active": u.active,
+        "must_change_password": u.must_change_password,
+        "last_login_at": iso(u.last_login_at),
     }
 
 

@@ -38,3 +38,7 @@ class UserForm(FlaskForm):
     department = SelectField(_l("Department"), coerce=int, validate_choice=False)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)])
     active = BooleanField(_l("Active"), default=True)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
