@@ -13,6 +13,13 @@ LABELS: dict[str, dict[str, object]] = {
         "lead": _l("Department lead"),
         "reviewer": _l("Department reviewer"),
     },
+    # Audit actions that stand out in the trail.
+    "notable_action": {
+        "user.chair_granted": _l("chair role given"),
+        "user.login_failed": _l("failed login"),
+        "user.password_reset": _l("password reset by the administrator"),
+        "token.revoked_all": _l("all API tokens revoked"),
+    },
     "token_source": {
         "login": _l("issued at an API login"),
         "cli": _l("integration (command line)"),

@@ -58,6 +58,11 @@ def can_read_audit(user) -> bool:
     return _role(user) in (Role.ADMIN, Role.DRAFTER, Role.CHAIR)
 
 
+def can_read_account_audit(user) -> bool:
+    """Logins, failed logins (with addresses), tokens, role changes: the administrator's."""
+    return is_admin(user)
+
+
 # Reports --------------------------------------------------------------------
 
 

@@ -8,6 +8,9 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from .models import AuditEvent
 
+# Account events (logins, failed logins with addresses, tokens, roles): the admin's only.
+ACCOUNT_ACTIONS = ("user.", "token.")
+
 
 def events(
     *,
@@ -17,8 +20,11 @@ def events(
     object_type: str | None = None,
     before_id: int | None = None,
     limit: int = 50,
+    with_account_events: bool = True,
 ) -> list[AuditEvent]:
     stmt = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    if not with_account_events:
+        stmt = stmt.where(*(~AuditEvent.action.startswith(p) for p in ACCOUNT_ACTIONS))
     if report_id is not None:
         stmt = stmt.where(AuditEvent.report_id == report_id)
     if actor_id is not None:
@@ -32,7 +38,8 @@ def events(
     return list(db.session.scalars(stmt.limit(limit)))
 
 
-def actions() -> list[str]:
-    return list(
-        db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    )
+def actions(*, with_account_events: bool = True) -> list[str]:
+    stmt = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    if not with_account_events:
+        stmt = stmt.where(*(~AuditEvent.action.startswith(p) for p in ACCOUNT_ACTIONS))
+    return list(db.session.scalars(stmt))

@@ -25,8 +25,12 @@ def trail():
         "actor_id": request.args.get("actor", type=whole_number),
         "action": request.args.get("action") or None,
     }
+    accounts = permissions.can_read_account_audit(current_user)
     events = queries.events(
-        **filters, before_id=request.args.get("before", type=whole_number), limit=limit + 1
+        **filters,
+        before_id=request.args.get("before", type=whole_number),
+        limit=limit + 1,
+        with_account_events=accounts,
     )
     more = len(events) > limit
     events = events[:limit]
@@ -37,5 +41,5 @@ def trail():
         more=more,
         filters=filters,
         users=users,
-        actions=queries.actions(),
+        actions=queries.actions(with_account_events=accounts),
     )
