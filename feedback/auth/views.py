@@ -64,8 +64,7 @@ def login():
             form.form_errors.append(_("Wrong username or password."))
             return render_template("auth/login.html", form=form), 401
         _start_session(user)
-        if user.must_change_password:
-            flash(_("Your password was set by an administrator; choose your own now."), "info")
+        if user.must_change_password:  # the page says why
             return redirect(url_for("auth.change_password"))
         return redirect(safe_next(form.next.data) or url_for("reports.index"))
     return render_template("auth/login.html", form=form)
