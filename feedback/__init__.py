@@ -37,6 +37,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
 
+    _trust_proxies(app)
     _init_extensions(app)
     app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
@@ -47,6 +48,17 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind FEEDBACK_PROXY_HOPS trusted proxies, the client's address and scheme are the
+    ones they forward; without this every client looks like the proxy (and one person's
+    failed logins would throttle everyone). The Host header is never taken from them."""
+    hops = int(app.config.get("FEEDBACK_PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -80,15 +92,19 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from sqlalchemy import select
+    from flask import g
 
+    from .auth import sessions
     from .auth.models import User
 
     @login_manager.user_loader
-    def load_user(session_token: str) -> User | None:
-        return db.session.scalar(
-            select(User).where(User.session_token == session_token, User.active.is_(True))
-        )
+    def load_user(secret: str) -> User | None:
+        """The cookie carries a login session's secret; an ended session loads nobody."""
+        row = sessions.session_for_secret(secret)
+        if row is None:
+            return None
+        g.login_session = row
+        return row.user
 
 
 def _register_deferred_work() -> None:
@@ -120,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import search as api_search
     from .api.blueprint import bp as api_bp
     from .audit.views import bp as audit_bp
+    from .auth import account_views
     from .auth.admin_views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .consolidation import views as consolidation_views
@@ -137,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
 
     # Modules whose routes register on a blueprint they import (named so linters see them used).
     _view_modules = (
+        account_views,
         report_views,
         round_views,
         feedback_views,

@@ -68,26 +68,62 @@ def create_user(username, name, role, department_code, password):
 
 @users_cli.command("token")
 @click.argument("username")
-def user_token(username):
-    """Print a new API token for USERNAME (on the last line)."""
-    from .auth import services
+@click.option(
+    "--expires-in",
+    "days",
+    type=int,
+    default=None,
+    help="Days the token lasts (default FEEDBACK_TOKEN_DAYS, 90; at most 3650).",
+)
+def user_token(username, days):
+    """Print a new API token for USERNAME, for an integration (on the last line).
 
-    token = _run(lambda: services.issue_token(_user(username)))
-    click.echo(f"API token for {username} (shown once; store it safely):")
+    The administrators are told in the app 14 days before it expires."""
+    from .auth import sessions
+    from .auth.models import TokenSource
+
+    row, token = _run(
+        lambda: sessions.issue_token(_user(username), days=days, source=TokenSource.CLI)
+    )
+    click.echo(
+        f"API token for {username}, valid until {row.expires_at:%Y-%m-%d %H:%M} UTC "
+        "(shown once; store it safely):"
+    )
     click.echo(token)
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("username")
+def revoke_tokens(username):
+    """Revoke every API token of USERNAME."""
+    from .auth import sessions
+
+    count = _run(lambda: sessions.revoke_user_tokens(None, _user(username)))
+    click.echo(f"Revoked {count} API token(s) of {username}.")
+
+
+@users_cli.command("notify-expiring")
+def notify_expiring():
+    """Tell the administrators now about integration tokens that expire within 14 days
+    (the app also does it whenever an administrator logs in)."""
+    from .auth import sessions
+
+    count = _run(sessions.notify_expiring_tokens)
+    click.echo(f"{count} expiring token(s) announced.")
 
 
 @users_cli.command("deactivate")
 @click.argument("username")
 def deactivate_user(username):
-    """Deactivate USERNAME; their sessions end at the next request."""
+    """Deactivate USERNAME; their sessions and API tokens end at once."""
     user = _user(username)
 
     def run():
         from .audit.services import record
+        from .auth import sessions
 
         user.active = False
-        user.rotate_session()
+        sessions.end_everything(user)
         record(None, "user.updated", user, object_type="user", active=False, via="cli")
 
     _run(run)

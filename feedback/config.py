@@ -36,7 +36,7 @@ class Config:
     FEEDBACK_MAX_SECTION_CHARS = _env_int("FEEDBACK_MAX_SECTION_CHARS", 400_000)
     FEEDBACK_MAX_BODY_CHARS = _env_int("FEEDBACK_MAX_BODY_CHARS", 20_000)
 
-    # Sessions: server-revocable (a per-user token, see auth.models), short-lived.
+    # Sessions: server-revocable (one LoginSession row per login, see auth.models), short-lived.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("FEEDBACK_IDLE_HOURS", 8))
@@ -50,6 +50,19 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     FEEDBACK_LOGIN_LIMIT = os.environ.get("FEEDBACK_LOGIN_LIMIT", "10 per minute")
     FEEDBACK_LOGIN_IP_LIMIT = os.environ.get("FEEDBACK_LOGIN_IP_LIMIT", "50 per minute")
+
+    # argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane): about 80 ms on the
+    # 2-core server, what scrypt cost before, so a login flood costs no more CPU than it did.
+    FEEDBACK_ARGON2_TIME_COST = _env_int("FEEDBACK_ARGON2_TIME_COST", 2)
+    FEEDBACK_ARGON2_MEMORY_KIB = _env_int("FEEDBACK_ARGON2_MEMORY_KIB", 19 * 1024)
+    FEEDBACK_ARGON2_PARALLELISM = _env_int("FEEDBACK_ARGON2_PARALLELISM", 1)
+
+    # API tokens: how long one lasts, and when the administrators hear that an
+    # integration's token is about to expire.
+    FEEDBACK_TOKEN_DAYS = _env_int("FEEDBACK_TOKEN_DAYS", 90)
+    FEEDBACK_TOKEN_WARNING_DAYS = 14
+    # Trusted reverse proxies in front of the app (X-Forwarded-For / -Proto), see ProxyFix.
+    FEEDBACK_PROXY_HOPS = _env_int("FEEDBACK_PROXY_HOPS", 0)
 
     FEEDBACK_DEADLINE_WARNING_HOURS = _env_int("FEEDBACK_DEADLINE_WARNING_HOURS", 48)
     FEEDBACK_PAGE_SIZE = 50
@@ -99,3 +112,7 @@ class TestConfig:
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SECRET_KEY = "test-secret"
+    # Cheap hashing keeps the suite fast; production uses Config's parameters.
+    FEEDBACK_ARGON2_TIME_COST = 1
+    FEEDBACK_ARGON2_MEMORY_KIB = 8
+    FEEDBACK_ARGON2_PARALLELISM = 1

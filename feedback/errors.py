@@ -41,6 +41,12 @@ class PermissionDenied(DomainError):
     code = "forbidden"
 
 
+class PasswordChangeRequired(PermissionDenied):
+    """The administrator chose this person's password; they must choose their own first."""
+
+    code = "password_change_required"
+
+
 class NotFound(DomainError):
     """No such object, or one the user may not know exists."""
 

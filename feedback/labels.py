@@ -18,6 +18,17 @@ LABELS: dict[str, dict[str, object]] = {
         "daily": _l("One e-mail a day, in the morning, listing the new notifications"),
         "none": _l("No e-mail (notifications in the app only)"),
     },
+    # Audit actions that stand out in the trail.
+    "notable_action": {
+        "user.chair_granted": _l("chair role given"),
+        "user.login_failed": _l("failed login"),
+        "user.password_reset": _l("password reset by the administrator"),
+        "token.revoked_all": _l("all API tokens revoked"),
+    },
+    "token_source": {
+        "login": _l("issued at an API login"),
+        "cli": _l("integration (command line)"),
+    },
     "report_status": {
         "drafting": _l("drafting"),
         "consultation": _l("in consultation"),

@@ -68,6 +68,11 @@ def can_see_draft_events(user) -> bool:
     return is_admin(user)
 
 
+def can_read_account_audit(user) -> bool:
+    """Logins, failed logins (with addresses), tokens, role changes: the administrator's."""
+    return is_admin(user)
+
+
 # Reports --------------------------------------------------------------------
 
 

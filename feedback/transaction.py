@@ -26,6 +26,14 @@ def keep_changes() -> None:
     g.keep_changes = True
 
 
+def keep_bookkeeping() -> None:
+    """Keep a "last seen" note written at the start of a request: a read commits it at
+    once (nothing else is pending yet, and reads commit nothing else), a write commits it
+    with the rest of the request."""
+    if request.method in READ_METHODS:
+        db.session.commit()
+
+
 def attempt(run: Callable[[], T]) -> tuple[T | None, DomainError | None]:
     """Run a use case for a page and return (result, None), or (None, refusal) after
     rolling back whatever the use case had begun. A refusal the user can act on (a

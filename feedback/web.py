@@ -15,11 +15,13 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from . import markup, permissions
+from .auth import sessions
 from .database import begin_writes_immediately
 from .errors import DomainError, MalformedInput
 from .extensions import db
 from .i18n import date_filter, datetime_filter
 from .labels import LABELS, label, version_reason
+from .transaction import keep_bookkeeping
 from .validation import unstorable_character
 
 security_log = logging.getLogger("feedback.security")
@@ -37,6 +39,11 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
         "form-action 'self'",
     ]
+)
+
+# What a person whose password the administrator chose may still reach.
+OPEN_WHILE_MUST_CHANGE = frozenset(
+    {"auth.change_password", "auth.logout", "auth.set_language", "static", "healthz"}
 )
 
 # Form fields holding text a person typed; an error page shows them again so nothing is lost.
@@ -111,6 +118,22 @@ def _request_guards(app: Flask) -> None:
             session.clear()
             flash(_("Your session has expired; please log in again."), "info")
             return redirect(url_for("auth.login", next=request.full_path))
+        return None
+
+    @app.before_request
+    def _session_bookkeeping():
+        """Note when the session was last used (at most hourly), and hold a person whose
+        password an administrator chose on the change-password page until they choose
+        their own."""
+        if request.blueprint == "api" or not current_user.is_authenticated:
+            return None
+        row = g.get("login_session")
+        if row is not None and sessions.touch_session(row):
+            keep_bookkeeping()
+        if current_user.must_change_password and request.endpoint not in OPEN_WHILE_MUST_CHANGE:
+            if request.method in ("GET", "HEAD"):
+                flash(_("Choose your own password before you continue."), "info")
+            return redirect(url_for("auth.change_password"))
         return None
 
 

@@ -27,21 +27,16 @@ def _database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _hash_each_password_once():
-    """scrypt is slow on purpose (~80 ms); the suite creates thousands of users with the
-    same few passwords. Each distinct password is hashed once, with real scrypt, and the
-    hash reused; logging in still verifies it with scrypt."""
-    import feedback.auth.models as models
+def _judge_each_password_once():
+    """zxcvbn takes a few milliseconds a password and the suite creates thousands of
+    users with the same few passwords: each (password, username, name) is judged once.
+    Hashing needs no such help: TestConfig gives argon2id cheap parameters."""
+    import functools
 
-    original, hashes = models.generate_password_hash, {}
-
-    def hash_once(password, method="scrypt", salt_length=16):
-        if (password, method) not in hashes:
-            hashes[password, method] = original(password, method=method, salt_length=salt_length)
-        return hashes[password, method]
+    import feedback.auth.passwords as passwords
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(models, "generate_password_hash", hash_once)
+        patch.setattr(passwords, "strength", functools.lru_cache(maxsize=None)(passwords.strength))
         yield
 
 

@@ -128,3 +128,60 @@ def test_version_reasons_become_codes_and_come_back(empty_database_url):
         assert back[5] == "Số liệu mới của Cục Thống kê"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_login_sessions_migration_keeps_passwords_and_gives_tokens_an_expiry(
+    empty_database_url,
+):
+    """Existing tokens get 90 days from their issue; an old scrypt password still logs in
+    (and is rehashed with argon2id); the downgrade gives every user a session token back."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+    from werkzeug.security import generate_password_hash
+
+    app = create_app(
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+        }
+    )
+    issued = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    with app.app_context():
+        upgrade(revision="5d1c0a7e9b21")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO user_account (id, username, name, role, password_hash, active,"
+                    " session_token, created_at) VALUES (1, 'chair', 'C', 'chair', :hash, true,"
+                    " 't', CURRENT_TIMESTAMP)"
+                ),
+                {"hash": generate_password_hash("Mật khẩu cũ vẫn dùng được", method="scrypt")},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO api_token (user_id, token_hash, created_at) VALUES (1, 'h', :at)"
+                ),
+                {
+                    "at": issued
+                    if db.engine.dialect.name != "sqlite"
+                    else issued.replace(tzinfo=None)
+                },
+            )
+        upgrade()
+        from feedback.auth import services
+        from feedback.auth.models import ApiToken
+
+        token = db.session.scalar(db.select(ApiToken))
+        assert token.expires_at == issued + timedelta(days=90) and token.source == "login"
+        user = services.authenticate("chair", "Mật khẩu cũ vẫn dùng được")
+        assert user is not None and user.password_hash.startswith("$argon2id$")
+        assert not user.must_change_password and user.last_login_at is None
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="5d1c0a7e9b21")
+        with db.engine.connect() as connection:
+            tokens = connection.execute(text("SELECT session_token FROM user_account")).all()
+        assert len(tokens) == 1 and len(tokens[0][0]) > 20
+        db.session.remove()
+        db.engine.dispose()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import permissions
-from ..auth import services, throttle
+from ..auth import services, sessions, throttle
 from ..auth.models import Department, User
-from ..extensions import db, limiter
+from ..errors import NotFound
+from ..extensions import db
+from ..transaction import keep_changes
 from . import serializers
 from .blueprint import bp
 from .errors import error_response
@@ -18,24 +20,39 @@ from .util import parse
 
 
 @bp.post("/tokens")
-@limiter.limit(throttle.per_address_limit)
-@limiter.limit(
-    throttle.per_account_limit, key_func=throttle.address_and_username, deduct_when=throttle.failed
-)
+@throttle.per_address
+@throttle.per_account
 def create_token():
     body = parse(TokenRequest)
     user = services.authenticate(body.username, body.password)
     if user is None:
-        services.log_failed_login(body.username, via="api")
+        services.record_failed_login(body.username, via="api", address=request.remote_addr)
+        keep_changes()  # the failed login stays in the audit trail
         return error_response(401, "invalid_credentials", _("Wrong username or password."))
-    token = services.issue_token(user)
-    return jsonify({"token": token, "user": serializers.user(user)}), 201
+    row, token = services.api_login(user, address=request.remote_addr)
+    return jsonify(
+        {
+            "token": token,
+            "expires_at": serializers.iso(row.expires_at),
+            "user": serializers.user(user),
+        }
+    ), 201
 
 
 @bp.delete("/tokens/current")
 def revoke_current_token():
     services.revoke_token(g.actor, g.api_token)
     return "", 204
+
+
+@bp.post("/users/<int:uid>/revoke-tokens")
+def revoke_user_tokens(uid: int):
+    permissions.require(permissions.can_manage_accounts(g.actor))
+    user = db.session.get(User, uid)
+    if user is None:
+        raise NotFound(_("There is no such user."))
+    count = sessions.revoke_user_tokens(g.actor, user)
+    return jsonify({"user": serializers.user(user), "revoked": count})
 
 
 @bp.get("/me")

@@ -8,8 +8,10 @@ from flask import Blueprint, g, request
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
-from ..auth.services import user_for_token
+from ..auth import sessions
+from ..auth.services import password_change_message
 from ..errors import DomainError
+from ..transaction import keep_bookkeeping
 from .errors import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -17,6 +19,8 @@ security_log = logging.getLogger("feedback.security")
 
 # Endpoints reachable without a bearer token.
 PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi"}
+# What a person whose password the administrator chose may still do with a token.
+OPEN_WHILE_MUST_CHANGE = {"api.me", "api.revoke_current_token"}
 
 
 @bp.before_request
@@ -32,12 +36,16 @@ def authenticate():
             "unauthorized",
             _("Authentication is required: send 'Authorization: Bearer <token>'."),
         )
-    user = user_for_token(token.strip())
-    if user is None:
+    row = sessions.token_row(token.strip())
+    if row is None:
         security_log.warning("api_bad_token path=%s", request.path)
         return error_response(401, "unauthorized", _("The token is invalid, revoked or expired."))
-    g.actor = user
+    if sessions.touch_token(row):
+        keep_bookkeeping()
+    g.actor = row.user
     g.api_token = token.strip()
+    if row.user.must_change_password and request.endpoint not in OPEN_WHILE_MUST_CHANGE:
+        return error_response(403, "password_change_required", password_change_message())
     return None
 
 

@@ -27,6 +27,7 @@ def _edition(edition, *, with_text: bool = False) -> dict:
         "approved_at": serializers.iso(edition.approved_at),
         "approved_by": serializers.person(edition.approved_by),
         "submitted_at": serializers.iso(edition.submitted_at),
+        "submitted_by": serializers.person(edition.submitted_by),
     }
     if with_text:
         data["sections"] = [

@@ -16,6 +16,15 @@ from .blueprint import bp
 ERROR = {"$ref": "#/components/schemas/Error"}
 OBJECT = {"type": "object", "additionalProperties": True}
 LIST = {"type": "array", "items": OBJECT}
+TOKEN = {
+    "type": "object",
+    "required": ["token", "expires_at", "user"],
+    "properties": {
+        "token": {"type": "string"},
+        "expires_at": {"type": "string", "format": "date-time"},
+        "user": OBJECT,
+    },
+}
 
 
 def _op(
@@ -68,10 +77,12 @@ def _query(name: str, kind: str = "integer") -> dict:
 # (path, method) -> operation. Path parameters are added from the path itself.
 OPERATIONS: dict[tuple[str, str], dict] = {
     ("/tokens", "post"): _op(
-        "Exchange a username and password for a bearer token",
+        "Exchange a username and password for a bearer token; it expires at `expires_at` "
+        "(403 `password_change_required` while the administrator's password is unchanged)",
         schemas.TokenRequest,
         201,
-        errors=(400, 401, 429),
+        returns=TOKEN,
+        errors=(400, 401, 403, 429),
         public=True,
     ),
     ("/tokens/current", "delete"): _op("Revoke the token of this request", ok=204, errors=(401,)),
@@ -85,7 +96,14 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ),
     ("/users", "get"): _op("List users (admin)", returns=LIST, errors=(401, 403)),
     ("/users", "post"): _op(
-        "Create a user (admin)", schemas.UserCreate, 201, errors=(400, 401, 403, 409, 422)
+        "Create a user (admin); they choose their own password at first login",
+        schemas.UserCreate,
+        201,
+        errors=(400, 401, 403, 409, 422),
+    ),
+    ("/users/{uid}/revoke-tokens", "post"): _op(
+        'Revoke every API token of a user (admin): `{"user", "revoked"}`',
+        errors=(401, 403, 404),
     ),
     ("/reports", "get"): _op("List reports", returns=LIST, errors=(401,)),
     ("/reports", "post"): _op(

@@ -33,6 +33,8 @@ def user(u) -> dict:
         "active": u.active,
         "email": u.email,
         "mail_frequency": u.mail_frequency,
+        "must_change_password": u.must_change_password,
+        "last_login_at": iso(u.last_login_at),
     }
 
 

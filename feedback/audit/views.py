@@ -26,11 +26,13 @@ def trail():
         "action": request.args.get("action") or None,
     }
     include_drafts = permissions.can_see_draft_events(current_user)
+    accounts = permissions.can_read_account_audit(current_user)
     events = queries.events(
         **filters,
         before_id=request.args.get("before", type=whole_number),
         limit=limit + 1,
         include_drafts=include_drafts,
+        with_account_events=accounts,
     )
     more = len(events) > limit
     events = events[:limit]
@@ -41,5 +43,5 @@ def trail():
         more=more,
         filters=filters,
         users=users,
-        actions=queries.actions(include_drafts=include_drafts),
+        actions=queries.actions(include_drafts=include_drafts, with_account_events=accounts),
     )

@@ -12,8 +12,8 @@ from ..errors import NotFound
 from ..extensions import db
 from ..formtools import choices
 from ..transaction import attempt
-from . import services
-from .forms import DepartmentForm, UserForm
+from . import services, sessions
+from .forms import ConfirmForm, DepartmentForm, UserForm
 from .models import Department, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -132,4 +132,23 @@ def edit_user(uid: int):
             flash(_("User %(username)s saved.", username=user.username), "success")
             return redirect(url_for(".users"))
         form.form_errors.append(error.message)
-    return render_template("admin/user_edit.html", user=user, form=form)
+    return render_template(
+        "admin/user_edit.html",
+        user=user,
+        form=form,
+        sessions=sessions.sessions_of(user),
+        tokens=sessions.tokens_of(user),
+        action_form=ConfirmForm(),
+    )
+
+
+@bp.post("/users/<int:uid>/revoke-tokens")
+def revoke_tokens(uid: int):
+    user = db.session.get(User, uid) or _not_found()
+    if ConfirmForm().validate_on_submit():
+        count = sessions.revoke_user_tokens(current_user, user)
+        flash(
+            _("%(n)d API tokens of %(username)s revoked.", n=count, username=user.username),
+            "success",
+        )
+    return redirect(url_for(".edit_user", uid=uid))

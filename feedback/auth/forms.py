@@ -46,8 +46,11 @@ class UserForm(FlaskForm):
     department = SelectField(_l("Department"), coerce=int, validate_choice=False)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
+    # Checked by the service (a missing one is "each notification").
     mail_frequency = SelectField(
-        _l("E-mail notifications"), choices=choices(LABELS["mail_frequency"].items())
+        _l("E-mail notifications"),
+        choices=choices(LABELS["mail_frequency"].items()),
+        validate_choice=False,
     )
     active = BooleanField(_l("Active"), default=True)
 
@@ -57,3 +60,7 @@ class MailPreferencesForm(FlaskForm):
         _l("How do you want to receive notifications by e-mail?"),
         choices=choices(LABELS["mail_frequency"].items()),
     )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

@@ -1,81 +1,108 @@
-"""Account use cases: log in, manage departments and users, issue API tokens."""
+"""Account use cases: log in, manage departments and users, passwords, API tokens."""
 
 from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import permissions
 from ..audit.services import record
-from ..errors import InvalidInput, InvalidTransition, NotFound
+from ..errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PasswordChangeRequired,
+    PermissionDenied,
+)
 from ..extensions import db
-from ..models_base import utcnow
 from ..validation import clean_email, clean_line
-from .models import ApiToken, Department, MailFrequency, Role, User, hash_token
+from . import passwords, sessions
+from .models import (
+    ApiToken,
+    Department,
+    LoginSession,
+    MailFrequency,
+    Role,
+    TokenSource,
+    User,
+    hash_token,
+)
 
 security_log = logging.getLogger("feedback.security")
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
-MIN_PASSWORD = 8
-MAX_PASSWORD = 256
-
-_COMMON_PASSWORDS = frozenset(
-    (Path(__file__).with_name("common_passwords.txt")).read_text().split()
-)
-# Checking a password against this hash when the user does not exist keeps the
-# time of a failed login the same whether or not the username exists.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 
 def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password, or None. A hash made the old way
+    (scrypt) or with older parameters is replaced by today's argon2id on success."""
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        passwords.waste_a_verification(password)
         return None
     if not user.check_password(password) or not user.active:
         return None
+    if passwords.needs_rehash(user.password_hash):
+        user.set_password(password)
     return user
 
 
-def log_failed_login(username: str, *, via: str) -> None:
+def record_failed_login(username: str, *, via: str, address: str | None) -> None:
+    """A log line and an audit event for a failed login: the username tried, never the
+    password. The caller keeps the event although it answers 401."""
+    tried = (username or "")[:64]
     # repr() keeps a hostile username from forging log lines.
-    security_log.warning("login_failed via=%s username=%r", via, username[:64])
+    security_log.warning("login_failed via=%s username=%r address=%s", via, tried, address)
+    user = db.session.scalar(select(User).where(User.username == tried.strip().lower()))
+    record(
+        None,
+        "user.login_failed",
+        object_type="user",
+        object_id=user.id if user is not None else None,
+        username=tried,
+        via=via,
+        address=address,
+    )
 
 
-def check_password_policy(password: str) -> None:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise InvalidInput(
-            _("The password must have at least %(n)d characters.", n=MIN_PASSWORD),
-            details={"field": "password"},
-        )
-    if len(password) > MAX_PASSWORD:
-        raise InvalidInput(
-            _("The password must have at most %(n)d characters.", n=MAX_PASSWORD),
-            details={"field": "password"},
-        )
-    if password.lower() in _COMMON_PASSWORDS:
-        raise InvalidInput(
-            _("This password is too common; choose another."), details={"field": "password"}
-        )
+def api_login(user: User, *, address: str | None) -> tuple[ApiToken, str]:
+    """A login through POST /api/v1/tokens: a new token, and the login on record. Someone
+    who must first choose their own password gets no token (403)."""
+    if user.must_change_password:
+        raise PasswordChangeRequired(password_change_message())
+    sessions.note_login(user, via="api", address=address)
+    return sessions.issue_token(user, address=address)
 
 
-def log_out(user: User) -> None:
-    """End every browser session of ``user`` (cookies carry the rotated token)."""
-    user.rotate_session()
-    record(user, "user.logout", user, object_type="user")
+def password_change_message() -> str:
+    return _(
+        "Your password was set by an administrator: log in on the website and choose your "
+        "own password before using the API."
+    )
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def check_password_policy(password, user: User | None = None, *, username="", name="") -> None:
+    if user is not None:
+        username, name = user.username, user.name
+    passwords.check_policy(password, user_inputs=(str(username or ""), str(name or "")))
+
+
+def change_password(user: User, current: str, new: str, *, keep: LoginSession | None = None):
+    """The person chooses a new password: every other session and every token ends."""
     if not user.check_password(current):
         raise InvalidInput(_("The current password is wrong."), details={"field": "current"})
-    check_password_policy(new)
+    if new == current:
+        raise InvalidInput(
+            _("Choose a password different from the current one."), details={"field": "new"}
+        )
+    check_password_policy(new, user)
     user.set_password(new)
+    user.must_change_password = False
+    sessions.end_everything(user, keep=keep)
     record(user, "user.password_changed", user, object_type="user")
 
 
@@ -163,10 +190,19 @@ def create_user(
     department: Department | None = None,
     email=None,
     mail_frequency=None,
+    must_change_password: bool | None = None,
+    skip_password_policy: bool = False,
 ) -> User:
-    """Create an account; ``actor`` is None only for the command line."""
+    """Create an account; ``actor`` is None only for the command line and the demo.
+
+    An account an administrator creates must choose its own password at first login
+    (``must_change_password`` defaults to whether an administrator acts). Only the demo
+    loader skips the password policy, to keep its documented password.
+    """
     if actor is not None:
         permissions.require(permissions.can_manage_accounts(actor))
+    if skip_password_policy and actor is not None:
+        raise PermissionDenied()
     username = clean_line(username, _("Username"), max_chars=64).lower()
     if not USERNAME_RE.match(username):
         raise InvalidInput(
@@ -179,19 +215,41 @@ def create_user(
             details={"field": "username"},
         )
     role = _check_role(role, department)
-    check_password_policy(password)
+    name = clean_line(name, _("Name"))
+    if not skip_password_policy:
+        check_password_policy(password, username=username, name=name)
     user = User(
         username=username,
-        name=clean_line(name, _("Name")),
+        name=name,
         role=role.value,
         department=department,
         email=clean_email(email, _("E-mail"), "email"),
         mail_frequency=check_mail_frequency(mail_frequency or MailFrequency.IMMEDIATE).value,
     )
     user.set_password(password)
+    user.must_change_password = (
+        actor is not None if must_change_password is None else must_change_password
+    )
     db.session.add(user)
     record(actor, "user.created", user, object_type="user", username=username, role=role.value)
+    if role is Role.CHAIR:
+        _announce_chair(actor, user)
     return user
+
+
+def _announce_chair(actor: User | None, user: User) -> None:
+    """A new chair account can approve editions: every other chair hears of it at once,
+    and the audit trail marks it with its own action."""
+    from ..notifications.services import chairs, notify
+
+    record(actor, "user.chair_granted", user, object_type="user", username=user.username)
+    notify(
+        [c for c in chairs() if c.id != user.id],
+        "chair_granted",
+        username=user.username,
+        name=user.name,
+        by=actor.name if actor is not None else "",
+    )
 
 
 def update_user(
@@ -215,22 +273,17 @@ def update_user(
         if cleaned != user.email:
             user.email = changes["email"] = cleaned
     if role is not None:
-        new_role = _check_role(role, department)
-        if user.id == actor.id and new_role is not Role.ADMIN:
-            raise InvalidTransition(_("You cannot remove your own administrator role."))
-        if new_role.value != user.role or department is not user.department:
-            user.role = new_role.value
-            user.department = department
-            changes.update(role=new_role.value, department=department.code if department else None)
-            # A changed role takes effect now: end the sessions that carry the old one.
-            user.rotate_session()
+        changes.update(_change_role(actor, user, role, department))
     if active is not None and active != user.active:
         if user.id == actor.id and not active:
             raise InvalidTransition(_("You cannot deactivate your own account."))
         user.active = active
-        user.rotate_session()
+        # Deactivation ends every session and token; reactivation brings none back.
+        sessions.end_everything(user)
         changes["active"] = active
     record(actor, "user.updated", user, object_type="user", **changes)
+    if changes.get("role") == Role.CHAIR.value:
+        _announce_chair(actor, user)
     return user
 
 
@@ -254,40 +307,51 @@ def set_mail_frequency(actor: User, user: User, frequency) -> User:
     return user
 
 
+def _change_role(actor: User, user: User, role, department: Department | None) -> dict:
+    new_role = _check_role(role, department)
+    if user.id == actor.id and new_role is not Role.ADMIN:
+        raise InvalidTransition(_("You cannot remove your own administrator role."))
+    if new_role.value == user.role and department is user.department:
+        return {}
+    user.role = new_role.value
+    user.department = department
+    # A changed role takes effect now: end the sessions that carry the old one.
+    sessions.end_sessions(user)
+    return {"role": new_role.value, "department": department.code if department else None}
+
+
 def reset_password(actor: User, user: User, password) -> None:
+    """The administrator sets a password: every session and token of the person ends, and
+    they must choose their own password at their next login."""
     permissions.require(permissions.can_manage_accounts(actor))
-    check_password_policy(password)
+    check_password_policy(password, user)
     user.set_password(password)
+    user.must_change_password = user.id != actor.id
+    sessions.end_everything(user)
     record(actor, "user.password_reset", user, object_type="user")
 
 
-# API tokens -----------------------------------------------------------------
+# API tokens (the bearer-token API's view of auth.sessions) ---------------------------
 
 
-def issue_token(user: User, actor: User | None = None) -> str:
+def issue_token(
+    user: User,
+    actor: User | None = None,
+    *,
+    days: int | None = None,
+    source: TokenSource = TokenSource.LOGIN,
+) -> str:
     """Issue a new bearer token for ``user`` and return it (shown once, stored hashed)."""
-    if not user.active:
-        raise InvalidTransition(_("This account is deactivated."))
-    token_row, token = ApiToken.issue(user)
-    db.session.add(token_row)
-    record(actor or user, "token.issued", token_row, object_type="api_token", user=user.username)
+    _row, token = sessions.issue_token(user, actor, days=days, source=source)
     return token
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
-        )
-    )
-    if row is None or not row.user.active:
-        return None
-    return row.user
+    return sessions.user_for_token(token)
 
 
 def revoke_token(user: User, token: str) -> None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is None or row.user_id != user.id:
         raise NotFound(_("No such token."))
-    row.revoked_at = utcnow()
-    record(user, "token.revoked", row, object_type="api_token")
+    sessions.revoke_token_row(user, row)

@@ -1,15 +1,19 @@
-"""Login throttling keys and limits, shared by the login page and POST /api/v1/tokens.
+"""Login throttling, one budget for the login page and POST /api/v1/tokens.
 
-Two limits apply: failed attempts per (client address, username), which stops
+Two limits apply, each shared by both ways in (a guess on the page and a guess on the
+API spend the same budget): failed attempts per (client address, username), which stops
 password guessing on one account without letting anyone lock its owner out from
-elsewhere, and all attempts per client address, which stops spraying one
-password over many usernames.
+elsewhere, and all attempts per client address, which stops spraying one password over
+many usernames. Behind a reverse proxy the client address is the one it forwards
+(FEEDBACK_PROXY_HOPS).
 """
 
 from __future__ import annotations
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+
+from ..extensions import limiter
 
 
 def _username() -> str:
@@ -33,5 +37,18 @@ def per_address_limit() -> str:
 
 
 def failed(response) -> bool:
-    """Only failed attempts count against an account."""
-    return response.status_code not in (200, 201, 302, 303)
+    """Only failed attempts count against an account; a right password that may not be
+    used yet (403: choose your own password first) is not a guess."""
+    return response.status_code not in (200, 201, 302, 303, 403)
+
+
+# Shared limits are counted under their scope's name, not the endpoint's: the page and
+# the API draw on the same counters.
+per_address = limiter.shared_limit(per_address_limit, scope="login-address", methods=["POST"])
+per_account = limiter.shared_limit(
+    per_account_limit,
+    scope="login-account",
+    key_func=address_and_username,
+    methods=["POST"],
+    deduct_when=failed,
+)

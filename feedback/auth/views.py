@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,57 +19,76 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
-from ..transaction import attempt
-from . import services, throttle
+from ..transaction import attempt, keep_changes
+from . import services, sessions, throttle
 from .forms import LoginForm, LogoutForm, PasswordForm
 
 bp = Blueprint("auth", __name__)
 
+MAX_NEXT = 2000
+
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no '//' or '\\' tricks."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Only a path on this site: no scheme, no host, no '//' or '\\' tricks, and nothing
+    that cannot stand in a Location header (control characters, spaces, non-ASCII)."""
+    if not target or len(target) > MAX_NEXT or not target.startswith("/"):
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or "\\" in target:
+    if target.startswith(("//", "/\\")) or "\\" in target:
+        return None
+    if not target.isascii() or any(c.isspace() or not c.isprintable() for c in target):
+        return None
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc:
         return None
     return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(throttle.per_address_limit, methods=["POST"])
-@limiter.limit(
-    throttle.per_account_limit,
-    key_func=throttle.address_and_username,
-    methods=["POST"],
-    deduct_when=throttle.failed,
-)
+@throttle.per_address
+@throttle.per_account
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("reports.index"))
-    form = LoginForm(next=request.args.get("next", ""))
+    form = LoginForm(next=safe_next(request.args.get("next")) or "")
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
-            services.log_failed_login(form.username.data or "", via="page")
+            services.record_failed_login(
+                form.username.data or "", via="page", address=request.remote_addr
+            )
+            keep_changes()  # the failed login stays in the audit trail
             # One message whether the username exists or not.
             form.form_errors.append(_("Wrong username or password."))
             return render_template("auth/login.html", form=form), 401
-        session.clear()
-        login_user(user)
-        session.permanent = True
-        session["login_at"] = datetime.now(UTC).timestamp()
+        _start_session(user)
+        if user.must_change_password:  # the page says why
+            return redirect(url_for("auth.change_password"))
         return redirect(safe_next(form.next.data) or url_for("reports.index"))
     return render_template("auth/login.html", form=form)
+
+
+def _start_session(user) -> None:
+    session.clear()  # no session fixation: a fresh cookie for every login
+    sessions.start_session(
+        user,
+        address=request.remote_addr or "",
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    login_user(user)
+    session.permanent = True
+    session["login_at"] = datetime.now(UTC).timestamp()
 
 
 @bp.post("/logout")
 @login_required
 def logout():
     form = LogoutForm()
-    if form.validate_on_submit():
-        services.log_out(current_user._get_current_object())
+    row = g.get("login_session")
+    if form.validate_on_submit() and row is not None:
+        sessions.end_session(current_user._get_current_object(), row)
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -79,20 +99,24 @@ def logout():
 @login_required
 def change_password():
     form = PasswordForm()
+    user = current_user._get_current_object()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         _result, error = attempt(
-            lambda: services.change_password(user, form.current.data, form.new.data)
+            lambda: services.change_password(
+                user, form.current.data, form.new.data, keep=g.get("login_session")
+            )
         )
         if error is None:
-            # The session token rotated; keep this browser logged in with the new one.
-            login_user(user)
             flash(
-                _("Your password has been changed; other sessions have been logged out."), "success"
+                _(
+                    "Your password has been changed; your other sessions and your API tokens "
+                    "have been ended."
+                ),
+                "success",
             )
             return redirect(url_for("reports.index"))
         form.form_errors.append(error.message)
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, must_change=user.must_change_password)
 
 
 @bp.post("/language/<code>")

@@ -109,10 +109,20 @@ def department_leads(department_id: int) -> list[User]:
 
 
 def drafters() -> list[User]:
+    return _active_with_role(Role.DRAFTER)
+
+
+def chairs() -> list[User]:
+    return _active_with_role(Role.CHAIR)
+
+
+def administrators() -> list[User]:
+    return _active_with_role(Role.ADMIN)
+
+
+def _active_with_role(role: Role) -> list[User]:
     return list(
-        db.session.scalars(
-            select(User).where(User.role == Role.DRAFTER.value, User.active.is_(True))
-        )
+        db.session.scalars(select(User).where(User.role == role.value, User.active.is_(True)))
     )
 
 
@@ -134,8 +144,9 @@ def _deadline_message(kind: str, p: dict) -> str:
 def message(notification: Notification) -> str:
     """The notification's sentence, translated now (the reader's language may differ from the sender's)."""
     p = dict(notification.params)
-    if p.get("deadline"):
-        p["deadline"] = datetime_filter(datetime.fromisoformat(p["deadline"]))
+    for key in ("deadline", "expires_at"):
+        if p.get(key):
+            p[key] = datetime_filter(datetime.fromisoformat(p[key]))
     kind = notification.kind
     if kind in DEADLINE_KINDS:
         return _deadline_message(kind, p)
@@ -154,6 +165,28 @@ def message(notification: Notification) -> str:
         return _("The drafting team decided on your department's %(item)s: %(decision)s.", **p)
     if kind == "reply":
         return _("%(author)s replied to a comment of your department.", **p)
+    return _account_message(kind, p)
+
+
+def _account_message(kind: str, p: dict) -> str:
+    if kind == "chair_granted":
+        if p.get("by"):
+            return _(
+                "%(by)s gave %(name)s (%(username)s) the chair role: this account can approve "
+                "editions.",
+                **p,
+            )
+        return _(
+            "%(name)s (%(username)s) was given the chair role on the command line: this "
+            "account can approve editions.",
+            **p,
+        )
+    if kind == "token_expiring":
+        return _(
+            "The API token of %(username)s (an integration) expires on %(expires_at)s; issue "
+            "a new one with “flask users token %(username)s --expires-in DAYS”.",
+            **p,
+        )
     return kind
 
 
@@ -192,6 +225,7 @@ _TARGETS = {
     "section": ("reports.section", "sid"),
     "round": ("review.round_status", "round_id"),
     "suggestion": ("review.suggestion", "suggestion_id"),
+    "user": ("admin.edit_user", "uid"),
 }
 
 

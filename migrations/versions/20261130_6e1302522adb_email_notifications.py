@@ -120,6 +120,18 @@ def upgrade():
         )
         batch_op.add_column(sa.Column("digest_sent_on", sa.Date(), nullable=True))
 
+def _foreign_keys(on: bool):
+    """SQLite: foreign keys off around a rebuild of a table others refer to (SQLite's own
+    recipe); the pragma is ignored inside a transaction, so end it, switch, begin again."""
+    raw = op.get_bind().connection.dbapi_connection
+    raw.execute("COMMIT")
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    raw.execute("BEGIN")
+    if on:
+        problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+        assert not problems, problems
+
+
 def downgrade():
     with op.batch_alter_table("outgoing_mail", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outgoing_mail_user_id"))
@@ -129,11 +141,18 @@ def downgrade():
     op.drop_table("deadline_reminder")
 
     if op.get_bind().dialect.name == "sqlite":
-        # SQLite >= 3.35 drops a column in place; a batch rebuild would fail on the rows
-        # of other tables that point at user_account.
-        op.execute("ALTER TABLE user_account DROP COLUMN digest_sent_on")
-        op.execute("ALTER TABLE user_account DROP COLUMN mail_frequency")
-        op.execute("ALTER TABLE user_account DROP COLUMN email")
+        # A later migration rebuilt user_account with mail_frequency's CHECK inside it,
+        # which SQLite's in-place DROP COLUMN refuses: rebuild it again, with foreign keys
+        # off for the copy (the other tables point at user_account) and checked after.
+        _foreign_keys(False)
+        with op.batch_alter_table("user_account", schema=None) as batch_op:
+            batch_op.drop_constraint(
+                batch_op.f("ck_user_account_mail_frequency_known"), type_="check"
+            )
+            batch_op.drop_column("digest_sent_on")
+            batch_op.drop_column("mail_frequency")
+            batch_op.drop_column("email")
+        _foreign_keys(True)
     else:
         op.drop_constraint(
             op.f("ck_user_account_mail_frequency_known"), "user_account", type_="check"

@@ -18,7 +18,11 @@ def test_token_from_password_then_me(api, people):
         "active": True,
         "email": None,
         "mail_frequency": "immediate",
+        "must_change_password": False,
+        "last_login_at": me.json["last_login_at"],
     }
+    assert me.json["last_login_at"] is not None
+    assert response.json["expires_at"] > me.json["last_login_at"]
 
 
 def test_wrong_password_and_unknown_user_look_the_same(api, people):

@@ -6,6 +6,7 @@ The matrix must list every route the app has; a new route without a row fails
 
 import pytest
 
+from feedback.auth import sessions
 from feedback.consolidation import services as edition_services
 from feedback.extensions import db
 from feedback.reports import queries
@@ -25,6 +26,11 @@ MATRIX = [
     ("GET", "/", ALL),
     ("GET", "/account/password", ALL),
     ("GET", "/account/notifications", ALL),
+    ("GET", "/account", ALL),
+    ("POST", "/account/logout-everywhere", ALL),
+    # Only the owner ends a session or revokes a token there (the reviewer owns these).
+    ("POST", "/account/sessions/{own_session}/end", {"reviewer"}),
+    ("POST", "/account/tokens/{own_token}/revoke", {"reviewer"}),
     ("GET", "/reports/new", DRAFTER),
     ("GET", "/reports/{rid}", ALL),
     ("GET", "/reports/{rid}/settings", DRAFTER),
@@ -42,6 +48,7 @@ MATRIX = [
     ("GET", "/admin/departments/{did}", ADMIN),
     ("GET", "/admin/users", ADMIN),
     ("GET", "/admin/users/{uid}", ADMIN),
+    ("POST", "/admin/users/{uid}/revoke-tokens", ADMIN),
     ("GET", "/audit", AUDIT),
     ("GET", "/notifications", ALL),
     ("POST", "/notifications/read", ALL),
@@ -88,6 +95,8 @@ PLACEHOLDERS = {
     "{sid}": "<int:sid>",
     "{uid}": "<int:uid>",
     "{did}": "<int:did>",
+    "{own_session}": "<int:session_id>",
+    "{own_token}": "<int:token_id>",
     "{round}": "<int:round_id>",
     "{draft_comment}": "<int:comment_id>",
     "{submitted_comment}": "<int:comment_id>",
@@ -116,6 +125,8 @@ def world(people, report):
         people.reviewer, target, base_version=1, text="Bản nháp đề xuất."
     )
     edition = edition_services.issue_edition(people.drafter, report)
+    sessions.start_session(people.reviewer, address="10.0.0.5", user_agent="Firefox")
+    own_token, _secret = sessions.issue_token(people.reviewer)
     db.session.commit()
     return {
         "rid": report.id,
@@ -128,6 +139,8 @@ def world(people, report):
         "draft_suggestion": draft_suggestion.id,
         "submitted_suggestion": submitted_suggestion.id,
         "edition": edition.number,
+        "own_session": sessions.sessions_of(people.reviewer)[0].id,
+        "own_token": own_token.id,
     }
 
 
