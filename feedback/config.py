@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,15 @@ def database_url(url: str) -> str:
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def base_url(value: str | None) -> str:
+    """``FEEDBACK_BASE_URL`` without its trailing slash; "" when unset. Anything but an
+    http(s) address with a host stops the app at start, not in a document later."""
+    value = (value or "").strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value, re.IGNORECASE):
+        raise RuntimeError(f"FEEDBACK_BASE_URL must be an http(s) address, not {value!r}")
+    return value
 
 
 class Config:
@@ -50,6 +60,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     FEEDBACK_LOGIN_LIMIT = os.environ.get("FEEDBACK_LOGIN_LIMIT", "10 per minute")
     FEEDBACK_LOGIN_IP_LIMIT = os.environ.get("FEEDBACK_LOGIN_IP_LIMIT", "50 per minute")
+
+    # The site's public address (https://gopy.quangninh.gov.vn): the only source of
+    # absolute links in exports, documents and e-mails; the Host header never is.
+    FEEDBACK_BASE_URL = base_url(os.environ.get("FEEDBACK_BASE_URL"))
 
     FEEDBACK_DEADLINE_WARNING_HOURS = _env_int("FEEDBACK_DEADLINE_WARNING_HOURS", 48)
     FEEDBACK_PAGE_SIZE = 50

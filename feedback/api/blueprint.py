@@ -10,7 +10,10 @@ from pydantic import ValidationError
 
 from ..auth.services import user_for_token
 from ..errors import DomainError
+from ..idempotency import claim_api_key
+from ..validation import INT_MAX, number_out_of_range
 from .errors import error_response
+from .schemas import OUT_OF_RANGE, UNSTORABLE_MOMENT
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 security_log = logging.getLogger("feedback.security")
@@ -38,7 +41,7 @@ def authenticate():
         return error_response(401, "unauthorized", _("The token is invalid, revoked or expired."))
     g.actor = user
     g.api_token = token.strip()
-    return None
+    return claim_api_key(user)
 
 
 @bp.errorhandler(DomainError)
@@ -52,12 +55,33 @@ def domain_error(error: DomainError):
 
 @bp.errorhandler(ValidationError)
 def validation_error(error: ValidationError):
-    fields = {
-        ".".join(str(p) for p in item["loc"]) or "body": item["msg"] for item in error.errors()
-    }
+    items = error.errors()
+    fields = {".".join(str(p) for p in item["loc"]) or "body": item["msg"] for item in items}
+    if all(item["type"] in (OUT_OF_RANGE, UNSTORABLE_MOMENT) for item in items):
+        # Well-formed, but a value no column can hold: 422 naming the field.
+        first = items[0]
+        return error_response(
+            422, "invalid", _value_message(first), {"field": _field(first), "fields": fields}
+        )
     return error_response(
         400,
         "malformed",
         _("The request body does not have the expected fields and types."),
         {"fields": fields},
     )
+
+
+def _field(item) -> str:
+    """The body field an error is about: ``also`` for ``("also", 3)``."""
+    return next((str(p) for p in item["loc"] if isinstance(p, str)), "body")
+
+
+def _value_message(item) -> str:
+    field = _field(item)
+    if item["type"] == UNSTORABLE_MOMENT:
+        return _(
+            "%(field)s is too far in the past or in the future.",
+            field=field,
+        )
+    ctx = item.get("ctx") or {}
+    return number_out_of_range(field, ctx.get("minimum", 1), ctx.get("maximum", INT_MAX)).message

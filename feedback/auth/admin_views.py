@@ -62,6 +62,11 @@ def _not_found():
     raise NotFound()
 
 
+def _status(form) -> int:
+    """A form sent back with its errors is a 422; shown for the first time, a 200."""
+    return 422 if form.is_submitted() and form.errors else 200
+
+
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
     form.department.choices = choices(
@@ -94,7 +99,7 @@ def users():
             return redirect(url_for(".users"))
         form.form_errors.append(error.message)
     all_users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/users.html", users=all_users, form=form)
+    return render_template("admin/users.html", users=all_users, form=form), _status(form)
 
 
 @bp.route("/users/<int:uid>", methods=["GET", "POST"])
@@ -124,4 +129,4 @@ def edit_user(uid: int):
             flash(_("User %(username)s saved.", username=user.username), "success")
             return redirect(url_for(".users"))
         form.form_errors.append(error.message)
-    return render_template("admin/user_edit.html", user=user, form=form)
+    return render_template("admin/user_edit.html", user=user, form=form), _status(form)
