@@ -153,3 +153,52 @@ def test_issue_edition_posted_twice_makes_one_edition(client, auth, people, repo
     assert client.post(action, data=data).status_code == 302
     assert client.post(action, data=data).status_code == 302
     assert _count(Edition) == 1
+
+
+def test_copies_of_one_request_racing_each_other_have_one_effect(app, reviewer, report):
+    """Six copies sent at once (a client retrying on a timeout): one comment; every copy
+    answers with it (SQLite queues writers; on PostgreSQL the claim's unique index makes
+    the others wait, then replay)."""
+    import threading
+
+    url = f"/api/v1/reports/{report.id}/comments"
+    headers = {"Authorization": f"Bearer {reviewer.token}", "Idempotency-Key": "dong-thoi"}
+    db.session.commit()
+    barrier, answers = threading.Barrier(6), []
+
+    def send():
+        client = app.test_client()
+        barrier.wait()
+        answers.append(client.post(url, json={"body": "Gửi một lần."}, headers=headers))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(answers) == 6
+    assert {a.status_code for a in answers} <= {201, 409}, [a.status_code for a in answers]
+    created = [a.json["id"] for a in answers if a.status_code == 201]
+    assert created and len(set(created)) == 1
+    db.session.expire_all()
+    assert _count(Comment) == 1
+
+
+def test_a_refused_decision_keeps_its_form_token(client, auth, people, report):
+    """A use case refused on a page that answers with a redirect and a message (resolve
+    "explained" without a reason) did nothing: the same form again is tried again."""
+    from feedback.review import consultation
+    from feedback.review import services as review_services
+
+    round_ = open_round(people, report)
+    comment = review_services.add_comment(people.reviewer, section(report), body="Ý kiến.")
+    consultation.submit_response(people.lead, round_)
+    db.session.commit()
+    auth.login("drafter")
+    data = {"form_token": "mot-lan-duy-nhat", "disposition": "explained", "response": ""}
+    for _ in range(2):
+        response = client.post(f"/comments/{comment.id}/resolve", data=data)
+        assert response.status_code == 302
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "đã được gửi" not in page
+    assert _count(IdempotencyKey) == 0
