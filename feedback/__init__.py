@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from .config import Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .http import StrictRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    app.request_class = StrictRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_object(Config(app.instance_path))
     if isinstance(config, Mapping):
@@ -42,10 +44,11 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
-    from . import cli, transaction, web
+    from . import cli, idempotency, transaction, web
 
     transaction.init_app(app)
     web.init_app(app)
+    idempotency.init_app(app)  # after the commit point's hooks: its answer is recorded first
     cli.init_app(app)
     return app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,15 @@ def database_url(url: str) -> str:
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def base_url(value: str | None) -> str:
+    """``FEEDBACK_BASE_URL`` without its trailing slash; "" when unset. Anything but an
+    http(s) address with a host stops the app at start, not in a document later."""
+    value = (value or "").strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value, re.IGNORECASE):
+        raise RuntimeError(f"FEEDBACK_BASE_URL must be an http(s) address, not {value!r}")
+    return value
 
 
 class Config:
@@ -63,14 +73,15 @@ class Config:
     FEEDBACK_TOKEN_WARNING_DAYS = 14
     # Trusted reverse proxies in front of the app (X-Forwarded-For / -Proto), see ProxyFix.
     FEEDBACK_PROXY_HOPS = _env_int("FEEDBACK_PROXY_HOPS", 0)
+    # The site's public address (https://gopy.quangninh.gov.vn): the only source of
+    # absolute links in exports, documents and e-mails; the Host header never is.
+    FEEDBACK_BASE_URL = base_url(os.environ.get("FEEDBACK_BASE_URL"))
 
     FEEDBACK_DEADLINE_WARNING_HOURS = _env_int("FEEDBACK_DEADLINE_WARNING_HOURS", 48)
     FEEDBACK_PAGE_SIZE = 50
     # The review queue shows whole sections, about this many items per page.
     FEEDBACK_QUEUE_PAGE_ITEMS = _env_int("FEEDBACK_QUEUE_PAGE_ITEMS", 200)
 
-    # Links in e-mails start with this (e.g. https://gopy.example.gov.vn); unset: no links.
-    FEEDBACK_BASE_URL = os.environ.get("FEEDBACK_BASE_URL", "").rstrip("/")
     # E-mail: without a host nothing is sent and the outbox keeps every mail until one is set.
     FEEDBACK_SMTP_HOST = os.environ.get("FEEDBACK_SMTP_HOST", "")
     FEEDBACK_SMTP_PORT = _env_int("FEEDBACK_SMTP_PORT", 0)  # 0: 587, 465 (ssl) or 25 (none)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from .markup import xml_safe
 from .richtext import diff, render
 
 # Bump when the HTML a diff renders to changes, so stored renderings are rebuilt.
@@ -16,5 +17,6 @@ RENDERER_VERSION = 1
 
 
 def tracked_html(old: str, new: str) -> Markup:
-    """The changes from ``old`` to ``new`` (Markdown section texts) as safe HTML."""
-    return Markup(render.render_html(diff.diff(old or "", new or "")))
+    """The changes from ``old`` to ``new`` (Markdown section texts) as safe HTML, without
+    any character XML forbids (what Python-Markdown leaks stops here, as in markup)."""
+    return Markup(xml_safe(render.render_html(diff.diff(old or "", new or ""))))

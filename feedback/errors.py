@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 
 class DomainError(Exception):
     """Base of the errors a service raises when a request cannot be carried out.
 
     ``message`` is a sentence a person understands (already translated by the
-    service through lazy_gettext or gettext); ``code`` is the machine code of the
-    API error envelope.
+    service through lazy_gettext or gettext); without one, each kind has its own
+    sentence (``default_message``), translated when the error is raised. ``code`` is
+    the machine code of the API error envelope, never shown as a message.
     """
 
     status = 400
     code = "bad_request"
+    default_message = _l("The request could not be carried out.")
 
     def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
-        super().__init__(message or self.code)
-        self.message = message or self.code
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
         self.details = details or {}
 
 
@@ -27,6 +31,7 @@ class MalformedInput(DomainError):
 
     status = 400
     code = "malformed"
+    default_message = _l("The request is malformed and could not be read.")
 
 
 class InvalidInput(DomainError):
@@ -34,11 +39,13 @@ class InvalidInput(DomainError):
 
     status = 422
     code = "invalid"
+    default_message = _l("What you sent is not valid.")
 
 
 class PermissionDenied(DomainError):
     status = 403
     code = "forbidden"
+    default_message = _l("You are not allowed to do this.")
 
 
 class PasswordChangeRequired(PermissionDenied):
@@ -52,6 +59,7 @@ class NotFound(DomainError):
 
     status = 404
     code = "not_found"
+    default_message = _l("This does not exist, or you may not see it.")
 
 
 class InvalidTransition(DomainError):
@@ -59,6 +67,7 @@ class InvalidTransition(DomainError):
 
     status = 409
     code = "invalid_state"
+    default_message = _l("This cannot be done in the current state; reload the page to see it.")
 
 
 class StaleVersion(DomainError):
@@ -66,6 +75,7 @@ class StaleVersion(DomainError):
 
     status = 409
     code = "stale_version"
+    default_message = _l("Someone changed the text in the meantime; reload it and try again.")
 
 
 class MergeConflict(DomainError):
@@ -73,8 +83,10 @@ class MergeConflict(DomainError):
 
     status = 409
     code = "merge_conflict"
+    default_message = _l("The suggestion does not apply cleanly to the section's current text.")
 
 
 class TooLarge(DomainError):
     status = 413
     code = "too_large"
+    default_message = _l("What you sent is too large.")

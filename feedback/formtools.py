@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from flask import flash
-from wtforms import SelectChoice
+from wtforms import Field, SelectChoice, SelectMultipleField
+from wtforms.widgets import HiddenInput, TextInput
 
+from .errors import InvalidInput
 from .transaction import attempt
+from .validation import bounded_int
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -25,3 +28,77 @@ def run_and_flash(run: Callable[[], object], success: str) -> bool:
         return False
     flash(success, "success")
     return True
+
+
+# Numbers in forms ----------------------------------------------------------------------
+
+
+class WholeNumberField(Field):
+    """A whole number an INTEGER column can hold (ids, version numbers, positions).
+
+    Anything else (text, a fraction, 2^31 and beyond) is a form error naming the field,
+    so the number never reaches the database driver to overflow there. Empty is None.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, *, minimum: int = 1, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.minimum = minimum
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and str(valuelist[0]).strip():
+            try:
+                self.data = bounded_int(valuelist[0], str(self.label.text), minimum=self.minimum)
+            except InvalidInput as error:
+                raise ValueError(error.message) from None
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+
+class HiddenWholeNumberField(WholeNumberField):
+    widget = HiddenInput()
+
+
+class WholeNumbersField(SelectMultipleField):
+    """Several ids (checkboxes or repeated hidden inputs), each held as WholeNumberField
+    holds one; no choices are checked (the use case checks what the ids name)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, validate_choice=False, **kwargs)
+
+    def process_formdata(self, valuelist):
+        name = str(self.label.text)
+        try:
+            self.data = [bounded_int(value, name) for value in valuelist]
+        except InvalidInput as error:
+            self.data = []
+            raise ValueError(error.message) from None
+
+
+def refusal(form, fallback: str | None = None) -> InvalidInput:
+    """Why a submitted form was refused, as a 422 the error page shows: a number's own
+    sentence (it names its field) first, else ``fallback``, else the first error."""
+    numbers = [
+        error
+        for field in form
+        if isinstance(field, WholeNumberField | WholeNumbersField)
+        for error in field.errors
+    ]
+    if numbers:
+        return InvalidInput(numbers[0])
+    if fallback:
+        return InvalidInput(fallback)
+    others = [f"{field.label.text}: {error}" for field in form for error in field.errors]
+    return InvalidInput(others[0] if others else None)
+
+
+def show_hidden_errors(form) -> int:
+    """Put the errors of hidden fields (not drawn next to any input) among the form's
+    own errors; the status a page with this form answers (422 when it has errors)."""
+    for field in form:
+        if isinstance(field.widget, HiddenInput) and field.name != "csrf_token":
+            form.form_errors.extend(field.errors)
+    return 422 if form.errors or form.form_errors else 200

@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from . import markup, permissions
+from . import caching, markup, permissions
 from .auth import sessions
 from .database import begin_writes_immediately
 from .errors import DomainError, MalformedInput
@@ -88,7 +88,7 @@ def _request_guards(app: Flask) -> None:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             values += [*request.form.keys(), *request.form.values()]
             if request.is_json or request.blueprint == "api":
-                values.append(request.get_json(silent=True, force=True))
+                values.append(request.json_body())
         found = unstorable_character(values)
         if found is not None:
             raise MalformedInput(
@@ -146,13 +146,7 @@ def _response_headers(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config.get("FEEDBACK_ENV") == "production":
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if (
-            request.blueprint != "api"
-            and response.mimetype == "text/html"
-            and getattr(g, "_login_user", None) is not None
-        ):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+        return caching.apply_rule(response, request.endpoint)
 
 
 def _error_pages(app: Flask) -> None:

@@ -11,8 +11,11 @@ from pydantic import ValidationError
 from ..auth import sessions
 from ..auth.services import password_change_message
 from ..errors import DomainError
+from ..idempotency import claim_api_key
 from ..transaction import keep_bookkeeping
+from ..validation import INT_MAX, number_out_of_range
 from .errors import error_response
+from .schemas import OUT_OF_RANGE, UNSTORABLE_MOMENT
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 security_log = logging.getLogger("feedback.security")
@@ -46,7 +49,7 @@ def authenticate():
     g.api_token = token.strip()
     if row.user.must_change_password and request.endpoint not in OPEN_WHILE_MUST_CHANGE:
         return error_response(403, "password_change_required", password_change_message())
-    return None
+    return claim_api_key(row.user)
 
 
 @bp.errorhandler(DomainError)
@@ -60,12 +63,33 @@ def domain_error(error: DomainError):
 
 @bp.errorhandler(ValidationError)
 def validation_error(error: ValidationError):
-    fields = {
-        ".".join(str(p) for p in item["loc"]) or "body": item["msg"] for item in error.errors()
-    }
+    items = error.errors()
+    fields = {".".join(str(p) for p in item["loc"]) or "body": item["msg"] for item in items}
+    if all(item["type"] in (OUT_OF_RANGE, UNSTORABLE_MOMENT) for item in items):
+        # Well-formed, but a value no column can hold: 422 naming the field.
+        first = items[0]
+        return error_response(
+            422, "invalid", _value_message(first), {"field": _field(first), "fields": fields}
+        )
     return error_response(
         400,
         "malformed",
         _("The request body does not have the expected fields and types."),
         {"fields": fields},
     )
+
+
+def _field(item) -> str:
+    """The body field an error is about: ``also`` for ``("also", 3)``."""
+    return next((str(p) for p in item["loc"] if isinstance(p, str)), "body")
+
+
+def _value_message(item) -> str:
+    field = _field(item)
+    if item["type"] == UNSTORABLE_MOMENT:
+        return _(
+            "%(field)s is too far in the past or in the future.",
+            field=field,
+        )
+    ctx = item.get("ctx") or {}
+    return number_out_of_range(field, ctx.get("minimum", 1), ctx.get("maximum", INT_MAX)).message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, request
 
-from .. import permissions
+from .. import caching, permissions
 from ..audit import queries as audit_queries
 from ..consolidation import dispositions, documents, exports, queries, services
 from ..reports import queries as report_queries
@@ -72,7 +72,8 @@ def issue_edition(rid: int):
 @bp.get("/reports/<int:rid>/editions/<int:n>")
 def get_edition(rid: int, n: int):
     _read()
-    return jsonify(_edition(queries.get_edition(report_queries.get_report(rid), n), with_text=True))
+    edition = queries.get_edition(report_queries.get_report(rid), n)
+    return caching.immutable(None, lambda: jsonify(_edition(edition, with_text=True)))
 
 
 @bp.post("/reports/<int:rid>/editions/<int:n>/approve")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import jsonify
 from pydantic import BaseModel
 
+from ..validation import INT_MAX
 from . import schemas
 from .blueprint import bp
 
@@ -66,8 +67,24 @@ def _path_param(name: str) -> dict:
         "name": name,
         "in": "path",
         "required": True,
-        "schema": {"type": "integer", "minimum": 1},
+        "schema": {"type": "integer", "minimum": 1, "maximum": INT_MAX},
     }
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retried POST safe: the first request with a key is carried out and its "
+        "response (status and body) kept for 24 hours for your account; the same key "
+        "again gets that response back with the header `Idempotent-Replayed: true`, "
+        "without doing anything twice. The same key with a different method, path or "
+        "body is refused with 422. A request that failed (4xx other than a recorded "
+        "conflict, or 5xx) keeps nothing, so it can be retried with the same key."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
 
 
 def _query(name: str, kind: str = "integer") -> dict:
@@ -341,6 +358,12 @@ def build_spec() -> dict:
         names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
         if names:
             op["parameters"] = [_path_param(n) for n in names] + op.get("parameters", [])
+        if method == "post" and op.get("security") != []:
+            op["parameters"] = [*op.get("parameters", []), IDEMPOTENCY_KEY]
+            op["responses"] = {
+                **op["responses"],
+                "422": {"description": "Error", "content": {"application/json": {"schema": ERROR}}},
+            }
         paths.setdefault(path, {})[method] = op
         body = op.get("requestBody")
         if body:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify
 
-from .. import permissions, textdiff
+from .. import caching, permissions, textdiff
 from ..diffview import tracked_html
 from ..reports import queries, services
 from . import serializers
@@ -131,8 +131,8 @@ def list_versions(sid: int):
 
 @bp.get("/sections/<int:sid>/versions/<int:n>")
 def get_version(sid: int, n: int):
-    section = _section(sid)
-    return jsonify(serializers.version(queries.get_version(section, n), with_text=True))
+    version = queries.get_version(_section(sid), n)
+    return caching.immutable(None, lambda: jsonify(serializers.version(version, with_text=True)))
 
 
 @bp.get("/sections/<int:sid>/diff")

@@ -2,20 +2,64 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from ..validation import INT_MAX
+
+# Error types the blueprint answers with 422 (well-formed, but a value no column holds).
+OUT_OF_RANGE = "out_of_range"
+UNSTORABLE_MOMENT = "unstorable_moment"
 
 
 def _aware(value: datetime) -> datetime:
-    """A time without an offset is read in Vietnam's time zone (UTC+7)."""
-    from zoneinfo import ZoneInfo
-
-    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    """A time without an offset is read in Vietnam's time zone (UTC+7); the result is in
+    UTC. Year 9999 at -05:00 or year 1 at +07:00 has no UTC moment (OverflowError)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError(UNSTORABLE_MOMENT, "this moment cannot be stored") from None
 
 
 AwareOrLocalDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+def _whole_number(minimum: int):
+    """A whole number an INTEGER column holds (PostgreSQL's is 32-bit): anything outside
+    [minimum, 2^31-1] is refused at the boundary with the field's name (422), never
+    passed on to overflow in the database driver. The bounds are published in the
+    OpenAPI description."""
+
+    def check(value: int) -> int:
+        if not minimum <= value <= INT_MAX:
+            raise PydanticCustomError(
+                OUT_OF_RANGE,
+                "must be from {minimum} to {maximum}",
+                {"minimum": minimum, "maximum": INT_MAX},
+            )
+        return value
+
+    schema = {"type": "integer", "minimum": minimum, "maximum": INT_MAX}
+    return Annotated[StrictInt, AfterValidator(check), WithJsonSchema(schema)]
+
+
+Id = _whole_number(1)  # a row id
+VersionNumber = _whole_number(1)  # a section version, numbered from 1
+Offset = _whole_number(0)  # a position in a text
 
 
 class Body(BaseModel):
@@ -54,20 +98,20 @@ class ReportCreate(Body):
 class SectionCreate(Body):
     heading: str
     text: str = ""
-    parent_id: StrictInt | None = None
-    after_id: StrictInt | None = None
+    parent_id: Id | None = None
+    after_id: Id | None = None
 
 
 class SectionUpdate(Body):
     text: str
-    base_version: StrictInt
+    base_version: VersionNumber
     heading: str | None = None
     reason: str | None = None
 
 
 class SectionRestore(Body):
-    version: StrictInt
-    base_version: StrictInt
+    version: VersionNumber
+    base_version: VersionNumber
 
 
 class ReportUpdate(Body):
@@ -87,8 +131,8 @@ class CommentCreate(Body):
     body: str
     kind: str | None = None
     quote: str | None = None
-    quote_start: StrictInt | None = None
-    base_version: StrictInt | None = None
+    quote_start: Offset | None = None
+    base_version: VersionNumber | None = None
 
 
 class ReportCommentCreate(Body):
@@ -102,7 +146,7 @@ class CommentUpdate(Body):
 
 
 class SuggestionCreate(Body):
-    base_version: StrictInt
+    base_version: VersionNumber
     text: str
     rationale: str = ""
 
@@ -125,7 +169,7 @@ class ResponseSubmit(Body):
 class AcceptRequest(Body):
     note: str | None = None
     text: str | None = None
-    expected_version: StrictInt | None = None
+    expected_version: VersionNumber | None = None
 
 
 class RejectRequest(Body):
@@ -135,8 +179,8 @@ class RejectRequest(Body):
 class ResolveRequest(Body):
     disposition: str
     response: str | None = None
-    absorbed_version: StrictInt | None = None
-    also: list[StrictInt] = Field(default_factory=list, max_length=200)
+    absorbed_version: VersionNumber | None = None
+    also: list[Id] = Field(default_factory=list, max_length=200)
 
 
 class ReopenRequest(Body):
@@ -144,7 +188,7 @@ class ReopenRequest(Body):
 
 
 class BulkAccept(Body):
-    ids: list[StrictInt] = Field(min_length=1, max_length=200)
+    ids: list[Id] = Field(min_length=1, max_length=200)
 
 
 class EditionCreate(Body):

@@ -16,17 +16,9 @@ M = TypeVar("M", bound=BaseModel)
 
 def parse(model: type[M]) -> M:
     """Validate the JSON body against ``model``; fields nobody may set are ignored."""
-    raw = request.get_data(cache=True)
-    if not raw.strip():
+    data = request.json_body()
+    if data is None:
         data = {}
-    else:
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise MalformedInput(_("The request body is not valid UTF-8.")) from None
-        data = request.get_json(silent=True, force=True)
-        if data is None:
-            raise MalformedInput(_("The request body is not valid JSON."))
     if not isinstance(data, dict):
         raise MalformedInput(_("The request body must be a JSON object."))
     return model.model_validate(data)

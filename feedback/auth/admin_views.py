@@ -66,6 +66,11 @@ def _not_found():
     raise NotFound()
 
 
+def _status(form) -> int:
+    """A form sent back with its errors is a 422; shown for the first time, a 200."""
+    return 422 if form.is_submitted() and form.errors else 200
+
+
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
     form.department.choices = choices(
@@ -100,7 +105,7 @@ def users():
             return redirect(url_for(".users"))
         form.form_errors.append(error.message)
     all_users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/users.html", users=all_users, form=form)
+    return render_template("admin/users.html", users=all_users, form=form), _status(form)
 
 
 @bp.route("/users/<int:uid>", methods=["GET", "POST"])
@@ -139,7 +144,7 @@ def edit_user(uid: int):
         sessions=sessions.sessions_of(user),
         tokens=sessions.tokens_of(user),
         action_form=ConfirmForm(),
-    )
+    ), _status(form)
 
 
 @bp.post("/users/<int:uid>/revoke-tokens")

@@ -15,7 +15,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..formtools import choices
+from ..idempotency import OnceForm
 from ..labels import LABELS
+from ..validation import whole_number
 
 
 class LoginForm(FlaskForm):
@@ -28,22 +30,22 @@ class LogoutForm(FlaskForm):
     pass
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(OnceForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(OnceForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     mailbox = StringField(_l("Official mailbox"), validators=[Optional(), Length(max=254)])
 
 
-class UserForm(FlaskForm):
+class UserForm(OnceForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=choices(LABELS["role"].items()))
-    department = SelectField(_l("Department"), coerce=int, validate_choice=False)
+    department = SelectField(_l("Department"), coerce=whole_number, validate_choice=False)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     # Checked by the service (a missing one is "each notification").

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Response, render_template, url_for
+from flask import Response, current_app, render_template, url_for
 from flask_babel import gettext as _
 
+from .. import caching
 from ..diffview import tracked_html
 from ..labels import label
 from . import documents, queries
@@ -24,8 +25,10 @@ def safe_filename(name: str, extension: str) -> str:
     return f"{ascii_name}.{extension}"
 
 
-def attachment(data: bytes | str, filename: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
+def attachment(data: bytes | str, filename: str, content_type: str) -> Response:
+    """A download. ``content_type`` is the whole header ("text/csv; charset=utf-8"): given
+    as a mimetype, werkzeug appended a second charset to text types."""
+    response = Response(data, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -88,11 +91,22 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
 
 
 EDITION_FORMATS = ("docx", "md", "html")
+# Part of every export's ETag: raise it when the documents' layout changes, so that
+# browsers holding an older rendering fetch the new one.
+EXPORT_LAYOUT = 1
 
 
-def edition_download(edition: Edition, changes_since: Edition | None, fmt: str) -> Response | str:
+def edition_download(edition: Edition, changes_since: Edition | None, fmt: str) -> Response:
     """The edition as a ``.docx`` or Markdown attachment, or the print-friendly HTML page
-    (``fmt`` one of EDITION_FORMATS); the changes since ``changes_since`` marked."""
+    (``fmt`` one of EDITION_FORMATS); the changes since ``changes_since`` marked. An
+    edition never changes but for its status, so the download is revalidated by ETag
+    (304 when the browser has it) instead of being built again."""
+    since = changes_since.id if changes_since is not None else None
+    key = ("edition", edition.id, edition.status, since, fmt, EXPORT_LAYOUT)
+    return caching.immutable(key, lambda: _edition_document(edition, changes_since, fmt))
+
+
+def _edition_document(edition: Edition, changes_since: Edition | None, fmt: str):
     doc = doc_edition(edition, changes_since)
     name = f"du-thao-lan-{edition.number}"
     if changes_since is not None:
@@ -122,8 +136,17 @@ def edition_download(edition: Edition, changes_since: Edition | None, fmt: str) 
 
 
 def row_link(row) -> str:
-    """The absolute address of the tracked diff a disposition row caused ("" if none)."""
+    """The address of the tracked diff a disposition row caused ("" if none): absolute
+    from ``FEEDBACK_BASE_URL`` when it is set, else a path. Never built from the
+    request's Host header, which whoever sends the request chooses."""
     if row.link is None:
         return ""
     sid, old, new = row.link
-    return url_for("reports.diff", sid=sid, _external=True, **{"from": old, "to": new})
+    path = url_for("reports.diff", sid=sid, **{"from": old, "to": new})
+    return absolute_url(path)
+
+
+def absolute_url(path: str) -> str:
+    """``path`` under ``FEEDBACK_BASE_URL``, or ``path`` itself when that is unset."""
+    base = (current_app.config.get("FEEDBACK_BASE_URL") or "").rstrip("/")
+    return base + path if base else path

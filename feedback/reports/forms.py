@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..formtools import HiddenWholeNumberField
+from ..idempotency import OnceForm
+from ..validation import whole_number
 
-class ReportImportForm(FlaskForm):
+
+class ReportImportForm(OnceForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=500)])
     markdown = TextAreaField(_l("Paste the draft in Markdown"), validators=[Optional()])
     file = FileField(
@@ -18,29 +21,29 @@ class ReportImportForm(FlaskForm):
     )
 
 
-class ReportSettingsForm(FlaskForm):
+class ReportSettingsForm(OnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
     departments_see_each_other = BooleanField(_l("Departments see each other's submitted feedback"))
 
 
-class SectionForm(FlaskForm):
+class SectionForm(OnceForm):
     heading = StringField(_l("Heading"), validators=[DataRequired(), Length(max=500)])
     text = TextAreaField(_l("Text (Markdown)"))
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
-    base_version = HiddenField(validators=[InputRequired()])
+    base_version = HiddenWholeNumberField(_l("Version edited"), validators=[InputRequired()])
 
 
-class NewSectionForm(FlaskForm):
+class NewSectionForm(OnceForm):
     heading = StringField(_l("Heading"), validators=[DataRequired(), Length(max=500)])
     text = TextAreaField(_l("Text (Markdown)"))
-    parent = SelectField(_l("Place under"), coerce=int, validate_choice=False)
-    after = SelectField(_l("After"), coerce=int, validate_choice=False)
+    parent = SelectField(_l("Place under"), coerce=whole_number, validate_choice=False)
+    after = SelectField(_l("After"), coerce=whole_number, validate_choice=False)
 
 
-class RestoreForm(FlaskForm):
-    number = IntegerField(validators=[InputRequired()])
-    base_version = IntegerField(validators=[InputRequired()])
+class RestoreForm(OnceForm):
+    number = HiddenWholeNumberField(_l("Version to restore"), validators=[InputRequired()])
+    base_version = HiddenWholeNumberField(_l("Current version"), validators=[InputRequired()])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(OnceForm):
     """A POST button with only a CSRF token (move, delete, restore)."""

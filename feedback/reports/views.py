@@ -9,12 +9,19 @@ from flask_login import current_user
 from .. import permissions, textdiff
 from ..diffview import tracked_html
 from ..errors import StaleVersion
-from ..formtools import choices, run_and_flash
+from ..formtools import choices, refusal, run_and_flash, show_hidden_errors
 from ..transaction import attempt
 from ..validation import whole_number
 from . import panels, queries, services
 from .blueprint import bp
-from .forms import ActionForm, NewSectionForm, ReportImportForm, ReportSettingsForm, SectionForm
+from .forms import (
+    ActionForm,
+    NewSectionForm,
+    ReportImportForm,
+    ReportSettingsForm,
+    RestoreForm,
+    SectionForm,
+)
 from .models import MAX_LEVEL
 
 
@@ -100,6 +107,7 @@ def new_section(rid: int):
     )
     if request.method == "GET":
         form.parent.data = request.args.get("parent", 0, type=whole_number)
+    status = 200
     if form.validate_on_submit():
         by_id = {e.section.id: e.section for e in entries}
         section, error = attempt(
@@ -116,7 +124,9 @@ def new_section(rid: int):
             flash(_("Section added."), "success")
             return redirect(url_for(".section", sid=section.id))
         form.form_errors.append(error.message)
-    return render_template("reports/section_new.html", report=report, form=form)
+    elif form.is_submitted():
+        status = show_hidden_errors(form)
+    return render_template("reports/section_new.html", report=report, form=form), status
 
 
 @bp.get("/sections/<int:sid>")
@@ -155,12 +165,14 @@ def edit_section(sid: int):
         form.heading.data = entry.version.heading
         form.text.data = entry.version.text
         form.base_version.data = section.current_version
-    if not form.validate_on_submit():
-        return render_template("reports/section_edit.html", section=section, entry=entry, form=form)
-    try:
-        base_version = int(form.base_version.data)
-    except ValueError:
-        abort(400)
+    valid = form.validate_on_submit()
+    if form.is_submitted() and form.base_version.errors:
+        raise refusal(form)
+    if not valid:
+        return render_template(
+            "reports/section_edit.html", section=section, entry=entry, form=form
+        ), (422 if form.errors else 200)
+    base_version = form.base_version.data
     version, error = attempt(
         lambda: services.save_section(
             current_user,
@@ -284,10 +296,10 @@ def undelete_section(sid: int):
 
 @bp.post("/sections/<int:sid>/restore")
 def restore_version(sid: int):
-    number = request.form.get("number", type=whole_number)
-    base_version = request.form.get("base_version", type=whole_number)
-    if number is None or base_version is None:
-        abort(400)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        raise refusal(form)
+    number, base_version = form.number.data, form.base_version.data
     return _action(
         sid,
         lambda s: services.restore_version(

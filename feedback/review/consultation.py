@@ -6,7 +6,7 @@ changes state, flushes and records an audit event; the request commits.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -37,13 +37,33 @@ from .models import (
 # Rounds ---------------------------------------------------------------------------
 
 
-def _check_deadline(deadline) -> None:
+# A consultation round lasts days or weeks; a deadline further ahead than this is a
+# typing mistake (year 2205 for 2025), refused rather than silently kept open for years.
+DEADLINE_HORIZON = timedelta(days=731)
+
+
+def _check_deadline(deadline) -> datetime:
+    """The deadline in UTC, if it is a moment in the next two years."""
     if not isinstance(deadline, datetime) or deadline.tzinfo is None:
         raise InvalidInput(
             _("The deadline must be a date and time."), details={"field": "deadline"}
         )
-    if deadline <= utcnow():
+    now = utcnow()
+    try:
+        deadline = deadline.astimezone(UTC)
+    except OverflowError:  # year 1 at +07:00, year 9999 at -05:00: no UTC moment
+        raise _deadline_too_far() from None
+    if deadline <= now:
         raise InvalidInput(_("The deadline must be in the future."), details={"field": "deadline"})
+    if deadline > now + DEADLINE_HORIZON:
+        raise _deadline_too_far()
+    return deadline
+
+
+def _deadline_too_far() -> InvalidInput:
+    return InvalidInput(
+        _("The deadline must be within two years from now."), details={"field": "deadline"}
+    )
 
 
 def _invited_departments(department_codes) -> list[Department]:
@@ -72,7 +92,7 @@ def open_round(
 ) -> Round:
     """Open a consultation round; records the version every section is at."""
     permissions.require(permissions.can_manage_rounds(actor, report))
-    _check_deadline(deadline)
+    deadline = _check_deadline(deadline)
     departments = _invited_departments(department_codes)
     if rounds.find_open_round(report.id) is not None:
         raise InvalidTransition(_("A round is already open on this report; close it first."))

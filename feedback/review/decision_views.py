@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from ..auth.models import Department
 from ..auth.views import safe_next
 from ..diffview import tracked_html
 from ..extensions import db
-from ..formtools import run_and_flash
+from ..formtools import refusal, run_and_flash
 from ..labels import LABELS
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
@@ -116,7 +116,7 @@ def _decider_form(form_class):
     permissions.require(permissions.can_decide(current_user))
     form = form_class()
     if not form.validate_on_submit():
-        abort(400)
+        raise refusal(form)
     return form
 
 
@@ -124,10 +124,13 @@ def _decider_form(form_class):
 def accept(suggestion_id: int):
     item = visibility.get_suggestion(suggestion_id, current_user)
     form = _decider_form(AcceptForm)
-    expected = whole_number_or_400(form.expected_version.data)
     outcome, error = attempt(
         lambda: decisions.accept_suggestion(
-            current_user, item, text=form.text.data, note=form.note.data, expected_version=expected
+            current_user,
+            item,
+            text=form.text.data,
+            note=form.note.data,
+            expected_version=form.expected_version.data,
         )
     )
     if error is not None:
@@ -143,13 +146,6 @@ def accept(suggestion_id: int):
         "success",
     )
     return redirect(safe_next(request.form.get("next")) or url_for(".queue", rid=item.report_id))
-
-
-def whole_number_or_400(value) -> int:
-    try:
-        return whole_number(value)
-    except (TypeError, ValueError):
-        abort(400)
 
 
 @bp.post("/suggestions/<int:suggestion_id>/reject")
@@ -245,12 +241,8 @@ def resolve(comment_id: int):
     permissions.require(permissions.can_decide(current_user) or permissions.is_chair(current_user))
     form = ResolveForm()
     if not form.validate_on_submit():
-        abort(400)
-    try:
-        absorbed = int(form.absorbed_version.data) if form.absorbed_version.data else None
-    except ValueError:
-        flash(_("The version must be a number."), "error")
-        return _comment_back(comment)
+        raise refusal(form)
+    absorbed = form.absorbed_version.data
     others = [
         visibility.get_comment(i, current_user) for i in form.also.data or [] if i != comment.id
     ]

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from .. import permissions
 from ..errors import DomainError, InvalidInput
-from ..formtools import run_and_flash
+from ..formtools import refusal, run_and_flash
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..transaction import attempt
@@ -18,13 +18,6 @@ from .decision_views import decision_context
 from .forms import CommentEditForm, CommentForm, ReplyForm, SuggestionForm
 from .links import comment_target
 from .models import Comment
-
-
-def _optional_int(value) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        abort(400)
 
 
 def _comment_error(error: DomainError, target: str):
@@ -53,7 +46,7 @@ def add_comment(sid: int):
     form = CommentForm()
     target = url_for("reports.section", sid=sid)
     if not form.validate_on_submit():
-        return _comment_error(InvalidInput(_("Write a comment first.")), target)
+        return _comment_error(refusal(form, _("Write a comment first.")), target)
     comment, error = attempt(
         lambda: services.add_comment(
             current_user,
@@ -61,8 +54,8 @@ def add_comment(sid: int):
             body=form.body.data,
             kind=form.kind.data,
             quote=form.quote.data,
-            base_version=_optional_int(form.base_version.data),
-            quote_start=_optional_int(form.quote_start.data),
+            base_version=form.base_version.data,
+            quote_start=form.quote_start.data,
         )
     )
     if error is not None:
@@ -86,7 +79,7 @@ def add_report_comment(rid: int):
     form = CommentForm()
     target = url_for("reports.report", rid=rid)
     if not form.validate_on_submit():
-        return _comment_error(InvalidInput(_("Write a comment first.")), target)
+        return _comment_error(refusal(form, _("Write a comment first.")), target)
     comment, error = attempt(
         lambda: services.add_report_comment(
             current_user, report, body=form.body.data, kind=form.kind.data
@@ -163,13 +156,6 @@ def reply(comment_id: int):
 # Suggestions --------------------------------------------------------------------------
 
 
-def _base_number(form) -> int:
-    try:
-        return int(form.base_version.data)
-    except (TypeError, ValueError):
-        abort(400)
-
-
 def _suggestion_form_page(section, form, *, suggestion=None, base=None, preview=None, status=200):
     return render_template(
         "review/suggest.html",
@@ -195,9 +181,12 @@ def suggest(sid: int):
     if request.method == "GET":
         form.text.data = section.current.text
         form.base_version.data = section.current_version
-    if not form.validate_on_submit():
-        return _suggestion_form_page(section, form)
-    base = report_queries.get_version(section, _base_number(form))
+    valid = form.validate_on_submit()
+    if form.is_submitted() and form.base_version.errors:
+        raise refusal(form)
+    if not valid:
+        return _suggestion_form_page(section, form, status=422 if form.errors else 200)
+    base = report_queries.get_version(section, form.base_version.data)
     if form.preview.data:
         preview, error = attempt(lambda: services.preview_suggestion(base, form.text.data))
     else:
@@ -246,8 +235,12 @@ def edit_suggestion(suggestion_id: int):
     form = SuggestionForm(obj=item)
     if request.method == "GET":
         form.base_version.data = item.base_version
-    if not form.validate_on_submit():
-        return _suggestion_form_page(item.section, form, suggestion=item, base=base)
+    valid = form.validate_on_submit()
+    if form.is_submitted() and form.base_version.errors:
+        raise refusal(form)
+    if not valid:
+        status = 422 if form.errors else 200
+        return _suggestion_form_page(item.section, form, suggestion=item, base=base, status=status)
     if form.preview.data:
         preview, error = attempt(lambda: services.preview_suggestion(base, form.text.data))
     else:

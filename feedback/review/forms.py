@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,7 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..formtools import choices
+from ..formtools import HiddenWholeNumberField, WholeNumberField, WholeNumbersField, choices
+from ..idempotency import OnceForm
 from ..labels import LABELS
 
 
@@ -27,7 +26,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RoundForm(FlaskForm):
+class RoundForm(OnceForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     deadline = DateTimeLocalField(
         _l("Deadline (Vietnam time)"),
@@ -41,34 +40,34 @@ class RoundForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(OnceForm):
     kind = SelectField(
         _l("Kind"), choices=choices(LABELS["comment_kind"].items()), default="general"
     )
     body = TextAreaField(_l("Comment"), validators=[DataRequired()])
     quote = TextAreaField(_l("Passage commented on (optional)"), validators=[Optional()])
-    quote_start = HiddenField()
-    base_version = HiddenField()
+    quote_start = HiddenWholeNumberField(_l("Position of the passage"), minimum=0)
+    base_version = HiddenWholeNumberField(_l("Version commented on"))
 
 
-class CommentEditForm(FlaskForm):
+class CommentEditForm(OnceForm):
     kind = SelectField(_l("Kind"), choices=choices(LABELS["comment_kind"].items()))
     body = TextAreaField(_l("Comment"), validators=[DataRequired()])
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(OnceForm):
     body = TextAreaField(_l("Reply"), validators=[DataRequired()])
 
 
-class SuggestionForm(FlaskForm):
+class SuggestionForm(OnceForm):
     text = TextAreaField(_l("Proposed text (Markdown)"))
     rationale = TextAreaField(_l("Rationale"), validators=[Optional()])
-    base_version = HiddenField(validators=[InputRequired()])
+    base_version = HiddenWholeNumberField(_l("Version proposed on"), validators=[InputRequired()])
     preview = SubmitField(_l("Preview the changes"))
     save = SubmitField(_l("Save as draft"))
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(OnceForm):
     dispatch_number = StringField(
         _l("Official dispatch number (số công văn)"), validators=[Optional(), Length(max=100)]
     )
@@ -77,34 +76,32 @@ class ResponseForm(FlaskForm):
     no_comments = SubmitField(_l("No comments: we agree with the draft"))
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(OnceForm):
     note = StringField(
         _l("Note to the department (optional)"), validators=[Optional(), Length(max=2000)]
     )
     text = TextAreaField(
         _l("Text to accept (edit it to accept with changes)"), validators=[Optional()]
     )
-    expected_version = HiddenField(validators=[InputRequired()])
+    expected_version = HiddenWholeNumberField(
+        _l("Version the text was written on"), validators=[InputRequired()]
+    )
 
 
-class RejectForm(FlaskForm):
+class RejectForm(OnceForm):
     reason = TextAreaField(_l("Reason (required; the department sees it)"), validators=[Optional()])
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(OnceForm):
     disposition = SelectField(_l("Answer"), choices=choices(LABELS["disposition"].items()))
     response = TextAreaField(_l("Response to the department"), validators=[Optional()])
-    absorbed_version = StringField(
-        _l("Absorbed in version (optional)"), validators=[Optional(), Length(max=10)]
-    )
-    also = SelectMultipleField(_l("Same answer for"), coerce=int, validate_choice=False)
+    absorbed_version = WholeNumberField(_l("Absorbed in version (optional)"))
+    also = WholeNumbersField(_l("Same answer for"))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(OnceForm):
     note = StringField(_l("Why reopen? (optional)"), validators=[Optional(), Length(max=2000)])
 
 
-class BulkAcceptForm(FlaskForm):
-    ids = SelectMultipleField(
-        _l("Suggestions to accept, in this order"), coerce=int, validate_choice=False
-    )
+class BulkAcceptForm(OnceForm):
+    ids = WholeNumbersField(_l("Suggestions to accept, in this order"))

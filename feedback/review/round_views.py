@@ -13,7 +13,7 @@ from .. import permissions
 from ..auth.models import Department
 from ..extensions import db
 from ..formtools import choices, run_and_flash
-from ..i18n import local_to_utc, utc_to_local
+from ..i18n import local_zone, utc_to_local
 from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
@@ -44,7 +44,7 @@ def new_round(rid: int):
             lambda: consultation.open_round(
                 current_user,
                 report,
-                deadline=local_to_utc(form.deadline.data),
+                deadline=form.deadline.data.replace(tzinfo=local_zone()),
                 department_codes=form.departments.data,
                 title=form.title.data,
                 note=form.note.data,

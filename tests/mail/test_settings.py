@@ -65,7 +65,7 @@ def test_the_administrator_sets_addresses_and_mailboxes(client, auth, people):
             "mail_frequency": "daily",
         },
     )
-    assert refused.status_code == 200
+    assert refused.status_code == 422  # sent back with the reason
     assert "không phải là địa chỉ thư điện tử hợp lệ" in refused.get_data(as_text=True)
     db.session.refresh(people.reviewer)
     assert (people.reviewer.name, people.reviewer.mail_frequency) == ("Đinh Văn An", "none")

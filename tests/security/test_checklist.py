@@ -478,12 +478,23 @@ def test_nul_and_invalid_utf8(client, auth, people, report, api):
         f"/sections/{section(report).id}/comments", data={"body": "a\x00b", "kind": "general"}
     )
     assert response.status_code == 400
-    raw = client.post(
-        f"/sections/{section(report).id}/comments",
-        data=b"body=%FF%FE&kind=general",
-        content_type="application/x-www-form-urlencoded",
+    # Invalid UTF-8 in a form, percent-encoded or raw, url-encoded or multipart: 400 as
+    # the API does (werkzeug used to keep "%FF%FE" as literal text, and to turn raw bytes
+    # in a multipart part into U+FFFD).
+    url = f"/sections/{section(report).id}/comments"
+    for body in (b"body=%FF%FE&kind=general", b"body=\xff\xfe&kind=general"):
+        raw = client.post(url, data=body, content_type="application/x-www-form-urlencoded")
+        assert raw.status_code == 400
+        assert "UTF-8" in raw.get_data(as_text=True)
+    multipart = (
+        b'--B\r\nContent-Disposition: form-data; name="body"\r\n\r\n\xff\xfe\r\n'
+        b'--B\r\nContent-Disposition: form-data; name="kind"\r\n\r\ngeneral\r\n--B--\r\n'
     )
-    assert raw.status_code < 500
+    parts = client.post(url, data=multipart, content_type="multipart/form-data; boundary=B")
+    assert parts.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
+    fine = client.post(url, data={"body": "Ý kiến hợp lệ.", "kind": "general"})
+    assert fine.status_code == 302
     token_client = api.as_(people.reviewer)
     bad = token_client.client.post(
         f"/api/v1/sections/{section(report).id}/comments",

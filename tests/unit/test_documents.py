@@ -491,7 +491,8 @@ def test_dispositions_table_follows_the_standard_form():
     quote = third[3].paragraphs[0]
     assert quote.text == f"“{GROWTH}”" and quote.runs[0].italic
     assert third[3].paragraphs[1].text == "Số liệu chưa khớp với niên giám thống kê."
-    assert third[4].text == "Chấp nhận có chỉnh sửa\n/reports/1/sections/4"
+    # A path leads nowhere in a document read away from the site: left out (issue 11).
+    assert third[4].text == "Chấp nhận có chỉnh sửa"
     assert second[2].text == "Sở Xây dựng"
 
 
@@ -605,3 +606,24 @@ def test_libreoffice_converts_the_tracked_edition_to_pdf(tmp_path):
     for expected in ("Tốc độ tăng trưởng GRDP", "cao hơn bình quân cả nước", "Môi trường"):
         assert expected in text
     assert re.search(r"GRDP bình quân\s+12%\s+Không đạt", text)
+
+
+def test_hostile_markdown_never_breaks_the_word_writer():
+    """Issue 11: Python-Markdown leaked "\\x02...\\x03" into the HTML of a link title with
+    quotes and an escape; lxml refused it and the .docx was a 500 for good."""
+    leaking = '[l](m "`__alert(1)** alert(1)\\_ ![i](j "x" onerror="y\\\\'
+    hostile_rows = [
+        DispositionRow(
+            group="I.2. Kinh tế\x03",
+            who="Sở Tài chính\x02",
+            dispatch="",
+            content=leaking,
+            quote="trích\x0bdẫn",
+            kind="comment",
+            decision="Giải trình",
+            response=leaking,
+        )
+    ]
+    document = read(dispositions_docx(table(rows=hostile_rows, title="Bảng\x03")))
+    assert "Sở Tài chính" in document.tables[0].rows[1].cells[2].text
+    read(documents.edition_docx(edition(note=leaking)))

@@ -1,8 +1,10 @@
 """User Markdown is rendered safely: no script, handler or dangerous URL survives."""
 
+import re
+
 import pytest
 
-from feedback.markup import render
+from feedback.markup import WORK_BUDGET, markdown_work, render
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -41,3 +43,37 @@ def test_safe_links_keep_their_href():
     html = render("[Cổng thông tin](https://example.gov.vn/a?b=1)")
     assert 'href="https://example.gov.vn/a?b=1"' in html
     assert "noopener" in html
+
+
+# Issue 11: what Python-Markdown leaks, and its worst case.
+
+LEAKING = [
+    '[l](m "`__alert(1)** alert(1)\\_',  # a link title with quotes and an escape
+    '![i](j "alert(1)\\\\',  # an image title
+    '} onerror=!_*""**!*<b>',
+    "alert(1)[l](m \" onerror= <img src=x onerror=alert(1)>'**'\\*",
+]
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@pytest.mark.parametrize("text", LEAKING)
+def test_no_character_xml_forbids_reaches_the_html(text):
+    html = render(text)
+    assert not XML_FORBIDDEN.search(html), repr(html)
+    assert "klzzwxh" not in html and "wzxhzdk" not in html
+
+
+def test_unclosed_and_deeply_nested_openers_are_shown_as_plain_text():
+    for text in ("[" * 10_000, "[" * 5_000 + "a" + "]" * 5_000, "[a](" * 5_000, "<a " * 5_000):
+        assert markdown_work(text) > WORK_BUDGET
+        html = render(text)
+        assert html.startswith("<p>") and "<a" not in html.replace("&lt;a", "")
+
+
+def test_ordinary_text_is_far_below_the_budget():
+    report = (
+        'Theo [Nghị quyết số 12](https://quangninh.gov.vn "Nghị quyết") (năm 2020), GRDP '
+        "tăng 10,7% [sic; xem `bảng [1]`] và <https://thongke.gov.vn>.\n\n" * 400
+    )
+    assert markdown_work(report) < WORK_BUDGET / 10
+    assert '<a href="https://quangninh.gov.vn"' in render(report)

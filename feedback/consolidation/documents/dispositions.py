@@ -123,12 +123,10 @@ def _response_cell(writer: Writer, cell: _Cell, row: DispositionRow) -> None:
         add_run(flow.paragraph(), decision, BOLD)
     writer.markdown(flow, row.response)
     link = one_line(row.link)
-    if link:
-        paragraph = flow.paragraph()
-        if re.match(r"https?://", link, re.IGNORECASE):
-            writer.hyperlink(paragraph, link, link)
-        else:  # relative or odd: printed, not clickable
-            add_run(paragraph, link)
+    # Only an absolute address is a link in a document read away from the site; a path
+    # (no FEEDBACK_BASE_URL configured) leads nowhere there, so it is left out.
+    if re.match(r"https?://", link, re.IGNORECASE):
+        writer.hyperlink(flow.paragraph(), link, link)
 
 
 def _set_widths(grid: Table) -> None:

@@ -115,6 +115,12 @@ def clean(text: str | None) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def xml_text(text: str | None) -> str:
+    """``text`` without the characters XML 1.0 forbids (lxml refuses them): the last
+    guard of every run and property the Word writer sets."""
+    return _XML_INVALID.sub("", text) if text else ""
+
+
 def one_line(text: str | None) -> str:
     return " ".join(clean(text).split())
 

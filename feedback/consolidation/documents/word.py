@@ -18,7 +18,7 @@ from docx.table import _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from .model import aware
+from .model import aware, xml_text
 
 _FONT = "Times New Roman"  # has every Vietnamese glyph; the font of official documents
 _CODE_FONT = "Courier New"
@@ -92,8 +92,8 @@ def save(document: DocxDocument) -> bytes:
 
 def core_properties(document: DocxDocument, title: str, author: str, when: datetime) -> None:
     props = document.core_properties
-    props.title = title[:255]
-    props.author = props.last_modified_by = author[:255]
+    props.title = xml_text(title)[:255]
+    props.author = props.last_modified_by = xml_text(author)[:255]
     props.language = "vi-VN"
     props.revision = 1
     # core.xml wants naive UTC.
@@ -111,6 +111,7 @@ def centred(
 ) -> Paragraph:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    text = xml_text(text)
     if text:
         run = paragraph.add_run(text)
         run.bold, run.italic = bold or None, italic or None
@@ -216,7 +217,8 @@ def add_run(
         r_pr.extend(props)
         r.append(r_pr)
     text_tag = "w:delText" if deleted else "w:t"
-    for piece in _RUN_SPLIT.split(text):
+    # Every text run passes here: nothing XML forbids reaches lxml, whatever the caller.
+    for piece in _RUN_SPLIT.split(xml_text(text)):
         if piece == "\t":
             r.append(OxmlElement("w:tab"))
         elif piece == "\n":
