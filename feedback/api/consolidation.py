@@ -6,7 +6,7 @@ from flask import g, jsonify, request
 
 from .. import caching, permissions
 from ..audit import queries as audit_queries
-from ..consolidation import dispositions, documents, exports, queries, services
+from ..consolidation import dispositions, exports, queries, services
 from ..reports import queries as report_queries
 from . import serializers
 from .blueprint import bp
@@ -96,7 +96,7 @@ def _export(rid: int, n: int, fmt: str):
     edition = queries.get_edition(report, n)
     since = query_int("changes_since", None, minimum=1)
     changes_since = queries.get_edition(report, since) if since else None
-    return exports.edition_download(edition, changes_since, fmt)
+    return exports.edition_download(g.actor, edition, changes_since, fmt)
 
 
 @bp.get("/reports/<int:rid>/editions/<int:n>/export.docx")
@@ -174,22 +174,12 @@ def disposition_table(rid: int):
 
 @bp.get("/reports/<int:rid>/dispositions.csv")
 def disposition_csv(rid: int):
-    data = dispositions.export_table(_table(rid), exports.row_link)
-    return exports.attachment(
-        documents.dispositions_csv(data).encode("utf-8"),
-        exports.safe_filename("bang-tong-hop-y-kien", "csv"),
-        "text/csv; charset=utf-8",
-    )
+    return exports.disposition_download(g.actor, _table(rid), "csv")
 
 
 @bp.get("/reports/<int:rid>/dispositions.docx")
 def disposition_docx(rid: int):
-    data = dispositions.export_table(_table(rid), exports.row_link)
-    return exports.attachment(
-        documents.dispositions_docx(data),
-        exports.safe_filename("bang-tong-hop-y-kien", "docx"),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    return exports.disposition_download(g.actor, _table(rid), "docx")
 
 
 @bp.get("/reports/<int:rid>/audit")

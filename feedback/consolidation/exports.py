@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import unicodedata
 
@@ -11,9 +13,10 @@ from flask_babel import gettext as _
 from .. import caching
 from ..diffview import tracked_html
 from ..labels import label
-from . import documents, queries
+from . import dispositions, documents, queries
 from .models import Edition
 
+export_log = logging.getLogger("feedback.exports")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -96,11 +99,34 @@ EDITION_FORMATS = ("docx", "md", "html")
 EXPORT_LAYOUT = 1
 
 
-def edition_download(edition: Edition, changes_since: Edition | None, fmt: str) -> Response:
+def log_export(actor, document: str, report_id: int, fmt: str, **details) -> None:
+    """One structured log line per export (who, which report, edition, format): exports
+    are GET requests, which write nothing to the database, so they are logged instead."""
+    line = {
+        "event": "export",
+        "document": document,
+        "user": getattr(actor, "username", None),
+        "user_id": getattr(actor, "id", None),
+        "report": report_id,
+        "format": fmt,
+        **details,
+    }
+    export_log.info(json.dumps(line, ensure_ascii=False, sort_keys=True))
+
+
+def edition_download(actor, edition: Edition, changes_since: Edition | None, fmt: str) -> Response:
     """The edition as a ``.docx`` or Markdown attachment, or the print-friendly HTML page
     (``fmt`` one of EDITION_FORMATS); the changes since ``changes_since`` marked. An
     edition never changes but for its status, so the download is revalidated by ETag
     (304 when the browser has it) instead of being built again."""
+    log_export(
+        actor,
+        "edition",
+        edition.report_id,
+        fmt,
+        edition=edition.number,
+        changes_since=changes_since.number if changes_since is not None else None,
+    )
     since = changes_since.id if changes_since is not None else None
     key = ("edition", edition.id, edition.status, since, fmt, EXPORT_LAYOUT)
     return caching.immutable(key, lambda: _edition_document(edition, changes_since, fmt))
@@ -132,6 +158,31 @@ def _edition_document(edition: Edition, changes_since: Edition | None, fmt: str)
         }
     return render_template(
         "consolidation/print.html", doc=doc, report=edition.report, edition=edition, diffs=diffs
+    )
+
+
+DISPOSITION_FORMATS = ("csv", "docx")
+
+
+def disposition_download(actor, table, fmt: str) -> Response:
+    """The consolidation table as CSV (for Excel) or landscape .docx (``fmt``)."""
+    log_export(
+        actor,
+        "dispositions",
+        table.report.id,
+        fmt,
+        round=table.round.number if table.round is not None else None,
+    )
+    data = dispositions.export_table(table, row_link)
+    name = safe_filename("bang-tong-hop-y-kien", fmt)
+    if fmt == "csv":
+        return attachment(
+            documents.dispositions_csv(data).encode("utf-8"), name, "text/csv; charset=utf-8"
+        )
+    return attachment(
+        documents.dispositions_docx(data),
+        name,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
 
 

@@ -13,7 +13,7 @@ from ..reports.forms import ActionForm
 from ..review import rounds as review_rounds
 from ..transaction import attempt
 from ..validation import whole_number
-from . import dispositions, documents, exports, queries, services
+from . import dispositions, exports, queries, services
 from .blueprint import bp
 from .forms import EditionForm
 
@@ -141,7 +141,7 @@ def export(rid: int, n: int, fmt: str):
     changes_since = queries.get_edition(report, since) if since else None
     if fmt not in exports.EDITION_FORMATS:
         abort(404)
-    return exports.edition_download(edition, changes_since, fmt)
+    return exports.edition_download(current_user, edition, changes_since, fmt)
 
 
 def _dispositions_table(report):
@@ -165,16 +165,6 @@ def disposition_table(rid: int):
 def disposition_export(rid: int, fmt: str):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_dispositions(current_user, report))
-    data = dispositions.export_table(_dispositions_table(report), exports.row_link)
-    name = exports.safe_filename("bang-tong-hop-y-kien", fmt if fmt in ("csv", "docx") else "bin")
-    if fmt == "csv":
-        return exports.attachment(
-            documents.dispositions_csv(data).encode("utf-8"), name, "text/csv; charset=utf-8"
-        )
-    if fmt == "docx":
-        return exports.attachment(
-            documents.dispositions_docx(data),
-            name,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-    abort(404)
+    if fmt not in exports.DISPOSITION_FORMATS:
+        abort(404)
+    return exports.disposition_download(current_user, _dispositions_table(report), fmt)

@@ -586,3 +586,66 @@ def test_mail_cannot_be_given_extra_recipients_or_headers(app, api, people, monk
     assert received.recipients == ["lan@stc.quangninh.gov.vn"]
     assert received.message["Bcc"] is None
     assert [a.addr_spec for a in received.message["To"].addresses] == ["lan@stc.quangninh.gov.vn"]
+
+
+def test_every_export_is_a_structured_log_line(client, auth, api, people, report, caplog):
+    """Exports are GETs, which write nothing to the database: each one (page or API,
+    edition or consolidation table) is logged with who, which report, edition, format."""
+    import json
+
+    from feedback.consolidation import services as editions
+
+    editions.issue_edition(people.drafter, report)
+    db.session.commit()
+    caplog.set_level(logging.INFO, logger="feedback.exports")
+    auth.login("chair")
+    assert client.get(f"/reports/{report.id}/editions/1/export.docx").status_code == 200
+    assert client.get(f"/reports/{report.id}/dispositions.csv").status_code == 200
+    drafter = api.as_(people.drafter)
+    assert drafter.get(f"/reports/{report.id}/editions/1/export.md").status_code == 200
+    assert drafter.get(f"/reports/{report.id}/dispositions.docx").status_code == 200
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "feedback.exports"]
+    assert [(x["user"], x["document"], x["format"], x.get("edition")) for x in lines] == [
+        ("chair", "edition", "docx", 1),
+        ("chair", "dispositions", "csv", None),
+        ("drafter", "edition", "md", 1),
+        ("drafter", "dispositions", "docx", None),
+    ]
+    assert all(x["report"] == report.id for x in lines)
+
+
+def test_one_answer_for_comments_of_two_reports_is_refused(api, people, report):
+    """The resolve call's `also` list may not reach into another report: 422, and no
+    comment of either report is answered."""
+    other = factories.report(people.drafter, title="Báo cáo khác")
+    db.session.commit()
+    here = services.add_comment(people.drafter, section(report), body="Ý kiến ở báo cáo này.")
+    there = services.add_comment(people.drafter, section(other), body="Ý kiến ở báo cáo khác.")
+    db.session.commit()
+    response = api.as_(people.drafter).post(
+        f"/comments/{here.id}/resolve",
+        json={"disposition": "noted", "response": "", "also": [there.id]},
+    )
+    assert response.status_code == 422 and response.json["error"]["details"]["field"] == "also"
+    db.session.expire_all()
+    assert here.disposition is None and there.disposition is None
+
+
+def test_a_suggestion_or_its_preview_is_held_to_the_section_limit(client, auth, api, app, people, report):
+    """A proposed text (saved or only previewed) longer than a section may be is a 413 with
+    a message, before any diff is made."""
+    open_round(people, report)
+    target = section(report, 2)
+    too_long = "Số liệu " * (app.config["FEEDBACK_MAX_SECTION_CHARS"] // 8 + 10)
+    response = api.as_(people.reviewer).post(
+        f"/sections/{target.id}/suggestions",
+        json={"base_version": 1, "text": too_long, "rationale": "Dài."},
+    )
+    assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
+    auth.login("stc.reviewer")
+    page = client.post(
+        f"/sections/{target.id}/suggest",
+        data={"text": too_long, "base_version": "1", "preview": "1"},
+    )
+    assert page.status_code == 413
+    assert "quá dài" in page.get_data(as_text=True)
