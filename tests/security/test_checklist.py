@@ -631,7 +631,9 @@ def test_one_answer_for_comments_of_two_reports_is_refused(api, people, report):
     assert here.disposition is None and there.disposition is None
 
 
-def test_a_suggestion_or_its_preview_is_held_to_the_section_limit(client, auth, api, app, people, report):
+def test_a_suggestion_or_its_preview_is_held_to_the_section_limit(
+    client, auth, api, app, people, report
+):
     """A proposed text (saved or only previewed) longer than a section may be is a 413 with
     a message, before any diff is made."""
     open_round(people, report)
