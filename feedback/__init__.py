@@ -187,6 +187,11 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     app.context_processor(unread_count_processor)
-    panels.register(app, report=review_panels.report_panel, section=review_panels.section_panel)
+    panels.register(
+        app,
+        report=review_panels.report_panel,
+        section=review_panels.section_panel,
+        home=review_panels.home_panel,
+    )
     _register_deferred_work()
     api_reports.register_report_field(app, api_review.current_round_field)

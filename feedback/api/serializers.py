@@ -182,6 +182,10 @@ def comment(c, anchor=None) -> dict:
         "submitted_at": iso(c.submitted_at),
         "decided_at": iso(c.decided_at),
         "decided_by": person(c.decided_by),
+        "answered_by": ("chair" if c.answered_by_chair else "drafting_team")
+        if c.is_answered
+        else None,
+        "escalation_note": c.escalation.note if c.escalation else None,
         "replies": [reply(r) for r in c.replies],
     }
 

@@ -66,7 +66,7 @@ def login():
         _start_session(user)
         if user.must_change_password:  # the page says why
             return redirect(url_for("auth.change_password"))
-        return redirect(safe_next(form.next.data) or url_for("reports.index"))
+        return redirect(safe_next(form.next.data) or url_for("reports.start"))
     return render_template("auth/login.html", form=form)
 
 

@@ -41,11 +41,13 @@ def absolute_url(endpoint: str, **values) -> str | None:
     base = current_app.config.get("FEEDBACK_BASE_URL") or ""
     if not base:
         return None
+    anchor = values.pop("_anchor", None)
     parts = urlsplit(base.rstrip("/"))
     adapter = current_app.url_map.bind(
         parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
     )
-    return adapter.build(endpoint, values, force_external=True)
+    address = adapter.build(endpoint, values, force_external=True)
+    return f"{address}#{anchor}" if anchor else address
 
 
 def subject_line(sentence: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from ..auth.models import Department, MailFrequency, Role, User
 from ..extensions import db
 from ..i18n import datetime_filter
+from ..labels import label
 from ..models_base import utcnow
 from . import mail
 from .models import Notification
@@ -162,10 +163,53 @@ def message(notification: Notification) -> str:
             **p,
         )
     if kind == "decision":
-        return _("The drafting team decided on your department's %(item)s: %(decision)s.", **p)
+        return _decision_message(p)
+    if kind == "escalated":
+        return _escalated_message(p)
     if kind == "reply":
         return _("%(author)s replied to a comment of your department.", **p)
     return _account_message(kind, p)
+
+
+def _decision_message(p: dict) -> str:
+    """A decision on a department's feedback, in the reader's language: stored as codes
+    (item type and id, decision, who decided), translated when shown."""
+    if "item_type" not in p:  # notices stored before codes: their words as written then
+        return _("The drafting team decided on your department's %(item)s: %(decision)s.", **p)
+    kind = p["item_type"]
+    item = (
+        _("suggestion #%(id)d", id=p["item_id"])
+        if kind == "suggestion"
+        else _("comment #%(id)d", id=p["item_id"])
+    )
+    labels = "suggestion_status" if kind == "suggestion" else "disposition"
+    decision = label(labels, p["decision"])
+    if p.get("by") == "chair":
+        return _(
+            "The chair answered your department's %(item)s: %(decision)s.",
+            item=item,
+            decision=decision,
+        )
+    return _(
+        "The drafting team decided on your department's %(item)s: %(decision)s.",
+        item=item,
+        decision=decision,
+    )
+
+
+def _escalated_message(p: dict) -> str:
+    if p.get("department"):
+        return _(
+            "The drafting team asks for your answer on comment #%(id)d of %(department)s on “%(report)s”.",
+            id=p["comment"],
+            department=p["department"],
+            report=p["report"],
+        )
+    return _(
+        "The drafting team asks for your answer on comment #%(id)d on “%(report)s”.",
+        id=p["comment"],
+        report=p["report"],
+    )
 
 
 def _account_message(kind: str, p: dict) -> str:
@@ -229,21 +273,30 @@ _TARGETS = {
 }
 
 
-def url(notification: Notification) -> str | None:
-    """The page a notification leads to; links are stored as "kind:id" so that
-    services never need a request to build URLs."""
-    kind, _sep, ident = (notification.link or "").partition(":")
+def _target(notification: Notification) -> tuple[str, dict] | None:
+    """(endpoint, arguments) of a link stored as "kind:id" or "kind:id#anchor" (services
+    never need a request to build URLs)."""
+    link, _hash, anchor = (notification.link or "").partition("#")
+    kind, _sep, ident = link.partition(":")
     if kind not in _TARGETS or not ident.isdigit():
         return None
     endpoint, arg = _TARGETS[kind]
-    return url_for(endpoint, **{arg: int(ident)})
+    arguments = {arg: int(ident)}
+    if anchor.isalnum():
+        arguments["_anchor"] = anchor
+    return endpoint, arguments
+
+
+def url(notification: Notification) -> str | None:
+    """The page a notification leads to (the place on it, for a comment)."""
+    target = _target(notification)
+    return url_for(target[0], **target[1]) if target else None
 
 
 def external_url(notification: Notification) -> str | None:
     """The full address of the page a notification leads to, for e-mails (None without
     FEEDBACK_BASE_URL)."""
-    kind, _sep, ident = (notification.link or "").partition(":")
-    if kind not in _TARGETS or not ident.isdigit():
+    target = _target(notification)
+    if target is None:
         return mail.absolute_url("notifications.index")
-    endpoint, arg = _TARGETS[kind]
-    return mail.absolute_url(endpoint, **{arg: int(ident)})
+    return mail.absolute_url(target[0], **target[1])

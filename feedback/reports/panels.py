@@ -15,15 +15,21 @@ Panel = Callable[[object, object], tuple[str, dict] | None]
 _KEY = "feedback.panels"
 
 
-def register(app: Flask, *, report: Panel | None = None, section: Panel | None = None) -> None:
-    panels = app.extensions.setdefault(_KEY, {"report": [], "section": []})
-    if report is not None:
-        panels["report"].append(report)
-    if section is not None:
-        panels["section"].append(section)
+def register(
+    app: Flask,
+    *,
+    report: Panel | None = None,
+    section: Panel | None = None,
+    home: Panel | None = None,
+) -> None:
+    panels = app.extensions.setdefault(_KEY, {"report": [], "section": [], "home": []})
+    for kind, panel in (("report", report), ("section", section), ("home", home)):
+        if panel is not None:
+            panels[kind].append(panel)
 
 
 def render(kind: str, obj, user) -> list[tuple[str, dict]]:
-    """The panels of a "report" or "section" page, in registration order."""
+    """The panels of a "report" or "section" page, or of the "home" page (whose object
+    is the list of reports), in registration order."""
     providers = current_app.extensions.get(_KEY, {}).get(kind, [])
     return [p for p in (provider(obj, user) for provider in providers) if p]

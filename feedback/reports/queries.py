@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 from ..errors import NotFound
 from ..extensions import db
 from .importer import to_roman
-from .models import Numbering, Report, Section, SectionVersion
+from .models import Numbering, Report, ReportStatus, Section, SectionVersion
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,16 @@ class OutlineEntry:
 
 def list_reports() -> list[Report]:
     return list(db.session.scalars(select(Report).order_by(Report.created_at.desc(), Report.id)))
+
+
+def reports_in_consultation() -> list[Report]:
+    return list(
+        db.session.scalars(
+            select(Report)
+            .where(Report.status == ReportStatus.CONSULTATION.value)
+            .order_by(Report.created_at.desc(), Report.id)
+        )
+    )
 
 
 def get_report(report_id: int) -> Report:

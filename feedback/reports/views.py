@@ -27,7 +27,24 @@ from .models import MAX_LEVEL
 
 @bp.get("/")
 def index():
-    return render_template("reports/index.html", reports=queries.list_reports())
+    reports = queries.list_reports()
+    return render_template(
+        "reports/index.html",
+        reports=reports,
+        home_panels=panels.render("home", reports, current_user),
+    )
+
+
+@bp.get("/start")
+def start():
+    """Where a person begins the day after logging in: the chair on the dashboard of the
+    report in consultation (when there is exactly one), everyone else on the report list,
+    which says what waits for them."""
+    if permissions.is_chair(current_user):
+        consulted = queries.reports_in_consultation()
+        if len(consulted) == 1:
+            return redirect(url_for("dashboard.dashboard", rid=consulted[0].id))
+    return redirect(url_for(".index"))
 
 
 @bp.route("/reports/new", methods=["GET", "POST"])

@@ -228,7 +228,15 @@ def accept_in_order(sid: int):
             "warning",
         )
         return redirect(url_for(".merge", suggestion_id=outcome.conflict.suggestion.id))
-    return redirect(url_for(".queue", rid=section.report_id, section=sid))
+    return _queue_after_accepting(section)
+
+
+def _queue_after_accepting(section):
+    """Back to the section's part of the queue while it holds anything open; otherwise
+    the whole queue (never an empty filtered view)."""
+    if queue.open_counts(section.report)["section"].get(section.id):
+        return redirect(url_for(".queue", rid=section.report_id, section=section.id))
+    return redirect(url_for(".queue", rid=section.report_id))
 
 
 def _comment_back(comment):

@@ -99,19 +99,43 @@ def _history(
     )
 
 
-def _notify_department(item, what: str, decision: str) -> None:
+def _comment_link(comment: Comment) -> str:
+    """Where a notice about a comment leads: the comment in its context."""
+    where = f"section:{comment.section_id}" if comment.section_id else f"report:{comment.report_id}"
+    return f"{where}#c{comment.id}"
+
+
+def _notify_department(actor, item, decision: str) -> None:
+    """Tell the item's department (the author and the lead by e-mail). Stored as codes,
+    so each reader reads it in their own language; credited to the chair when the chair
+    answered."""
     if item.department_id:
+        is_suggestion = isinstance(item, Suggestion)
         notifications.notify(
             notifications.department_users(item.department_id),
             "decision",
             mail_to=[item.author, *notifications.department_leads(item.department_id)],
-            link=f"suggestion:{item.id}"
-            if isinstance(item, Suggestion)
-            else (f"section:{item.section_id}" if item.section_id else f"report:{item.report_id}"),
+            link=f"suggestion:{item.id}" if is_suggestion else _comment_link(item),
             report_id=item.report_id,
-            item=what,
-            decision=decision,
+            item_type="suggestion" if is_suggestion else "comment",
+            item_id=item.id,
+            decision=str(decision),
+            by="chair" if permissions.is_chair(actor) else "drafting_team",
         )
+
+
+def _notify_chairs(comment: Comment) -> None:
+    """An escalated comment waits for the chair: every chair is told (and mailed), with a
+    link to the comment in its context, where it can be answered."""
+    notifications.notify(
+        notifications.chairs(),
+        "escalated",
+        link=_comment_link(comment),
+        report_id=comment.report_id,
+        comment=comment.id,
+        department=comment.department.name if comment.department else None,
+        report=comment.report.title,
+    )
 
 
 @dataclass(frozen=True)
@@ -239,11 +263,7 @@ def accept_suggestion(
         new_text, with_edits = proposal.text, False
     version = _accepted_version(actor, suggestion, section, current, new_text, with_edits)
     _mark_accepted(actor, suggestion, version, new_text, note, with_edits)
-    _notify_department(
-        suggestion,
-        _("suggestion #%(id)d", id=suggestion.id),
-        label("suggestion_status", SuggestionStatus.ACCEPTED),
-    )
+    _notify_department(actor, suggestion, SuggestionStatus.ACCEPTED.value)
     record(
         actor,
         "suggestion.accepted",
@@ -273,11 +293,7 @@ def reject_suggestion(actor, suggestion: Suggestion, *, reason) -> Suggestion:
     suggestion.decision_note = reason
     suggestion.conflict_version = None
     _history(actor, suggestion, DecisionAction.REJECTED, reason)
-    _notify_department(
-        suggestion,
-        _("suggestion #%(id)d", id=suggestion.id),
-        label("suggestion_status", SuggestionStatus.REJECTED),
-    )
+    _notify_department(actor, suggestion, SuggestionStatus.REJECTED.value)
     record(actor, "suggestion.rejected", suggestion, reason=reason)
     return suggestion
 
@@ -398,9 +414,9 @@ def resolve_comment(
     comment.decided_by_id, comment.decided_at = actor_id, utcnow()
     comment.absorbed_version = absorbed_version
     _history(actor, comment, DecisionAction(disposition.value), response, absorbed_version)
-    _notify_department(
-        comment, _("comment #%(id)d", id=comment.id), label("disposition", disposition)
-    )
+    _notify_department(actor, comment, disposition.value)
+    if disposition is Disposition.ESCALATED:
+        _notify_chairs(comment)
     record(
         actor,
         "comment.resolved",

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import Department, User
+from ..auth.models import Department, Role, User
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_check, utcnow
 from ..reports.models import Report, Section
@@ -267,6 +267,19 @@ class Comment(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status == CommentStatus.WITHDRAWN
+
+    @property
+    def escalation(self) -> Decision | None:
+        """The drafting team's request to the chair, kept when the chair answers."""
+        return next(
+            (d for d in reversed(self.decisions) if d.action == DecisionAction.ESCALATED), None
+        )
+
+    @property
+    def answered_by_chair(self) -> bool:
+        return (
+            self.is_answered and self.decided_by is not None and self.decided_by.role == Role.CHAIR
+        )
 
     @hybrid_property
     def is_answered(self) -> bool:

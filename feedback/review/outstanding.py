@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..auth.models import Department, User
 from ..extensions import db
@@ -136,6 +136,13 @@ def undecided_comments(report: Report, *, escalated_only: bool = False, limit: i
         .limit(limit)
     )
     return db.session.execute(stmt).all()
+
+
+def escalated_count(report: Report) -> int:
+    """Comments escalated to the chair and not answered yet."""
+    return db.session.scalar(
+        select(func.count()).where(Comment.report_id == report.id, Comment.awaits_chair)
+    )
 
 
 def comment_item(row, report_id: int, departments: dict, people: dict) -> OutstandingItem:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import permissions
 from ..models_base import utcnow
-from . import anchors, queue, rounds, visibility
+from . import anchors, outstanding, queue, rounds, visibility
 from .forms import CommentForm, ReopenForm, ReplyForm, ResolveForm
 
 
@@ -38,6 +39,57 @@ def round_banner(report) -> dict:
 
 def _forms() -> dict:
     return {"reply_form": ReplyForm(), "resolve_form": ResolveForm(), "reopen_form": ReopenForm()}
+
+
+def _todo_for(report, user) -> list[tuple[str, str]]:
+    """(sentence, link) of what waits for ``user`` on ``report``."""
+    todo = []
+    if permissions.can_view_outstanding(user, report):
+        counts = queue.open_counts(report)
+        escalated = outstanding.escalated_count(report)
+        if permissions.is_chair(user) and escalated:
+            todo.append(
+                (
+                    ngettext(
+                        "%(num)d comment escalated to you",
+                        "%(num)d comments escalated to you",
+                        escalated,
+                    ),
+                    url_for("dashboard.dashboard", rid=report.id),
+                )
+            )
+        elif permissions.is_drafter(user) and counts["total"]:
+            todo.append(
+                (
+                    ngettext(
+                        "%(num)d item waits in the review queue",
+                        "%(num)d items wait in the review queue",
+                        counts["total"],
+                    ),
+                    url_for("review.queue", rid=report.id),
+                )
+            )
+    round_ = rounds.find_open_round(report.id)
+    if round_ is not None and permissions.in_department(user):
+        response = rounds.response_of(round_, user.department_id)
+        if response is not None and response.drafts:
+            sentence = ngettext(
+                "%(num)d draft of your department waits to be sent",
+                "%(num)d drafts of your department wait to be sent",
+                response.drafts,
+            )
+            if permissions.can_submit_response(
+                user, round_, invited=rounds.invited_department_ids(round_.id)
+            ):
+                todo.append((sentence, url_for("review.respond", round_id=round_.id)))
+            else:
+                todo.append((sentence, url_for("review.round_status", round_id=round_.id)))
+    return todo
+
+
+def home_panel(reports, user):
+    """What waits for the user on each report, on the report list."""
+    return "review/_home_todo.html", {"todo": {r.id: _todo_for(r, user) for r in reports}}
 
 
 def report_panel(report, user):

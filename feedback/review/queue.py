@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..reports.models import Report
 from .models import Comment, Round, Suggestion
+from .visibility import COMMENT_CARD
 
 QUEUE_STATUSES = ("open", "decided", "all")
 
@@ -90,11 +91,7 @@ def review_queue(
         comments = comments.where(in_page)
         suggestions = suggestions.where(Suggestion.section_id.in_(ids))
     comment_rows = db.session.scalars(
-        comments.options(
-            selectinload(Comment.author),
-            selectinload(Comment.department),
-            selectinload(Comment.replies),
-        ).order_by(Comment.section_id, Comment.id)
+        comments.options(*COMMENT_CARD).order_by(Comment.section_id, Comment.id)
     ).all()
     suggestion_rows = db.session.scalars(
         suggestions.options(

@@ -36,10 +36,13 @@ def visible_suggestions(user, report: Report):
     )
 
 
-_COMMENT_CARD = (
+# What a comment card shows, loaded with the comments (a query each, not one per card).
+COMMENT_CARD = (
     selectinload(Comment.replies),
     selectinload(Comment.author),
     selectinload(Comment.department),
+    selectinload(Comment.decided_by),
+    selectinload(Comment.decisions),
 )
 
 
@@ -47,7 +50,7 @@ def section_feedback(user, section) -> tuple[list[Comment], list[Suggestion]]:
     comments = db.session.scalars(
         visible_comments(user, section.report)
         .where(Comment.section_id == section.id)
-        .options(*_COMMENT_CARD)
+        .options(*COMMENT_CARD)
         .order_by(Comment.id)
     ).all()
     suggestions = db.session.scalars(
@@ -65,7 +68,7 @@ def report_comments(user, report: Report) -> list[Comment]:
         db.session.scalars(
             visible_comments(user, report)
             .where(Comment.section_id.is_(None))
-            .options(*_COMMENT_CARD)
+            .options(*COMMENT_CARD)
             .order_by(Comment.id)
         )
     )

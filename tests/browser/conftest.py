@@ -186,7 +186,9 @@ def login(page, username: str, password: str = "Demo@2025") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
+    # Each role begins its day where its work is: the chair on the dashboard of the
+    # report in consultation, everyone else on the report list.
+    page.wait_for_url(lambda url: not url.endswith("/login") and "/start" not in url)
 
 
 def logout(page) -> None:

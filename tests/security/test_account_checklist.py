@@ -380,7 +380,7 @@ def test_malformed_next_is_ignored(client, people, target):
     )
     assert response.status_code in (302, 400)
     if response.status_code == 302:
-        assert response.headers["Location"] == "/"
+        assert response.headers["Location"] == "/start"
 
 
 # -- A new chair is announced; an edition says who approved and submitted it.

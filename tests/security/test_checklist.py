@@ -421,7 +421,7 @@ def test_no_open_redirect(client, people, target):
     response = client.post(
         "/login", data={"username": "chair", "password": factories.PASSWORD, "next": target}
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/start"
 
 
 # -- 9. Headers and cookies.

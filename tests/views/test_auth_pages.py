@@ -86,7 +86,7 @@ def test_next_never_leaves_the_site(client, people, target):
         "/login?next=x", data={"username": "chair", "password": factories.PASSWORD, "next": target}
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/start"  # where each role begins its day
 
 
 def test_next_inside_the_site_is_followed(client, people):

@@ -24,6 +24,7 @@ PARTICIPANTS = {"drafter", "chair", "lead", "reviewer"}
 # (method, url template, roles allowed). Placeholders: rid, sid, uid, did.
 MATRIX = [
     ("GET", "/", ALL),
+    ("GET", "/start", ALL),
     ("GET", "/account/password", ALL),
     ("GET", "/account/notifications", ALL),
     ("GET", "/account", ALL),

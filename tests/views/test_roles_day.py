@@ -1,0 +1,138 @@
+"""Each role's day (issue 12): the chair is told of escalations and credited, home pages
+say what waits, the bulk accept lands on a non-empty queue, the restore button works."""
+
+import html
+from html.parser import HTMLParser
+
+from sqlalchemy import select
+
+from feedback.extensions import db
+from feedback.notifications import services as notices
+from feedback.notifications.models import Notification
+from feedback.reports import services as report_services
+from feedback.review import consultation, decisions, services
+
+from ..review_helpers import open_round, section
+
+
+def _submitted_comment(people, report, body="Đề nghị làm rõ nguồn số liệu vốn đầu tư."):
+    round_ = open_round(people, report)
+    comment = services.add_comment(people.reviewer, section(report, 2), body=body)
+    consultation.submit_response(people.lead, round_)
+    db.session.commit()
+    return round_, comment
+
+
+def test_an_escalation_reaches_the_chair_who_answers_it_in_place_and_is_credited(
+    client, auth, people, report
+):
+    _round, comment = _submitted_comment(people, report)
+    decisions.resolve_comment(
+        people.drafter, comment, disposition="escalated", response="Xin ý kiến Chủ tịch về số liệu."
+    )
+    db.session.commit()
+    told = db.session.scalar(
+        select(Notification).where(
+            Notification.user_id == people.chair.id, Notification.kind == "escalated"
+        )
+    )
+    assert told is not None
+    auth.login("chair")
+    inbox = client.get("/notifications").get_data(as_text=True)
+    link = f"/sections/{comment.section_id}#c{comment.id}"
+    assert link in inbox and f"#{comment.id}" in notices.message(told)
+    page = client.get(f"/sections/{comment.section_id}").get_data(as_text=True)
+    assert f'action="/comments/{comment.id}/resolve"' in page  # answered where it is read
+    client.post(
+        f"/comments/{comment.id}/resolve",
+        data={"disposition": "absorbed", "response": "Tiếp thu, bổ sung nguồn Cục Thống kê."},
+    )
+    page = client.get(f"/sections/{comment.section_id}").get_data(as_text=True)
+    assert "Chủ tịch:</strong> Tiếp thu, bổ sung nguồn Cục Thống kê." in page
+    assert "Xin ý kiến Chủ tịch về số liệu." in page  # the team's note is kept
+    answer = db.session.scalar(
+        select(Notification)
+        .where(Notification.user_id == people.reviewer.id, Notification.kind == "decision")
+        .order_by(Notification.id.desc())
+    )
+    assert "Chủ tịch" in notices.message(answer)
+
+
+def test_decision_notices_read_in_the_readers_language(client, auth, people, report):
+    _round, comment = _submitted_comment(people, report)
+    decisions.resolve_comment(people.drafter, comment, disposition="noted")
+    db.session.commit()
+    auth.login("stc.reviewer")
+    assert "Tổ soạn thảo" in client.get("/notifications").get_data(as_text=True)
+    client.post("/language/en", data={"next": "/"})
+    english = client.get("/notifications").get_data(as_text=True)
+    assert f"The drafting team decided on your department's comment #{comment.id}: noted." in (
+        html.unescape(english)
+    )
+
+
+def test_home_pages_say_what_waits_for_each_role(client, auth, people, report):
+    round_ = open_round(people, report)
+    services.add_comment(people.reviewer, section(report, 2), body="Bản nháp thứ nhất.")
+    services.add_comment(people.reviewer, section(report, 3), body="Bản nháp thứ hai.")
+    db.session.commit()
+    auth.login("stc.lead")
+    home = client.get("/").get_data(as_text=True)
+    assert "2 bản nháp của đơn vị" in home and f"/rounds/{round_.id}/respond" in home
+    auth.logout()
+    consultation.submit_response(people.lead, round_)
+    db.session.commit()
+    auth.login("drafter")
+    assert "2 mục đang chờ" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login("chair")
+    landing = client.get("/start")
+    assert landing.headers["Location"] == f"/reports/{report.id}/dashboard"
+
+
+def test_a_bulk_accept_never_lands_on_an_empty_filtered_queue(client, auth, people, report):
+    target = section(report, 2)
+    round_ = open_round(people, report)
+    only = services.add_suggestion(
+        people.reviewer, target, base_version=1, text=target.current.text + " Bổ sung."
+    )
+    consultation.submit_response(people.lead, round_)
+    db.session.commit()
+    auth.login("drafter")
+    response = client.post(f"/sections/{target.id}/accept-suggestions", data={"ids": [only.id]})
+    assert response.headers["Location"] == f"/reports/{report.id}/review"
+
+
+class _Nesting(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.depth, self.nested, self.forms = 0, False, {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.nested |= self.depth > 0
+            self.depth += 1
+            if attrs.get("id"):
+                self.forms[attrs["id"]] = attrs.get("action")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.depth -= 1
+
+
+def test_restore_buttons_submit_their_own_form_not_the_compare_form(client, auth, people, report):
+    target = section(report, 2)
+    report_services.save_section(people.drafter, target, text="Bản sửa thứ hai.", base_version=1)
+    db.session.commit()
+    auth.login("drafter")
+    page = client.get(f"/sections/{target.id}/history").get_data(as_text=True)
+    parser = _Nesting()
+    parser.feed(page)
+    assert not parser.nested
+    assert parser.forms["restore-1"] == f"/sections/{target.id}/restore"
+    assert 'form="restore-1"' in page
+    response = client.post(f"/sections/{target.id}/restore", data={"number": 1, "base_version": 2})
+    assert response.status_code == 302
+    db.session.refresh(target)
+    assert target.current_version == 3 and target.current.text == section(report, 2).current.text
