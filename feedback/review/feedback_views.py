@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions
+from ..auth.views import safe_next
 from ..errors import DomainError, InvalidInput
 from ..formtools import run_and_flash
 from ..reports import queries as report_queries
@@ -25,6 +26,12 @@ def _optional_int(value) -> int | None:
         return int(value) if value else None
     except ValueError:
         abort(400)
+
+
+def _passage(form) -> tuple[int, int] | None:
+    """(start, end) of a passage selected on the rendered page, when one was."""
+    start, end = _optional_int(form.passage_start.data), _optional_int(form.passage_end.data)
+    return (start, end) if start is not None and end is not None else None
 
 
 def _comment_error(error: DomainError, target: str):
@@ -63,6 +70,7 @@ def add_comment(sid: int):
             quote=form.quote.data,
             base_version=_optional_int(form.base_version.data),
             quote_start=_optional_int(form.quote_start.data),
+            passage=_passage(form),
         )
     )
     if error is not None:
@@ -73,6 +81,9 @@ def add_comment(sid: int):
             "Comment saved as a draft of your department; it is sent when your lead submits the response."
         ),
     )
+    back = safe_next(request.form.get("next"))
+    if back:
+        return redirect(f"{back.split('#')[0]}#c{comment.id}")
     return redirect(url_for("reports.section", sid=sid, _anchor=f"c{comment.id}"))
 
 

@@ -49,6 +49,9 @@ class CommentForm(FlaskForm):
     quote = TextAreaField(_l("Passage commented on (optional)"), validators=[Optional()])
     quote_start = HiddenField()
     base_version = HiddenField()
+    # A selection on the rendered page: offsets in the text the page showed (passages.js).
+    passage_start = HiddenField()
+    passage_end = HiddenField()
 
 
 class CommentEditForm(FlaskForm):
