@@ -55,6 +55,8 @@ class Config:
     FEEDBACK_PAGE_SIZE = 50
     # The review queue shows whole sections, about this many items per page.
     FEEDBACK_QUEUE_PAGE_ITEMS = _env_int("FEEDBACK_QUEUE_PAGE_ITEMS", 200)
+    # The editor's live tracked changes, per user (it asks once typing pauses).
+    FEEDBACK_PREVIEW_LIMIT = os.environ.get("FEEDBACK_PREVIEW_LIMIT", "120 per minute")
 
     # Links in e-mails start with this (e.g. https://gopy.example.gov.vn); unset: no links.
     FEEDBACK_BASE_URL = os.environ.get("FEEDBACK_BASE_URL", "").rstrip("/")
