@@ -42,31 +42,32 @@ function codeSpan(text) {
   return fence + pad + text + pad + fence;
 }
 
-// Inline content as pieces of [text, marks]: whitespace at the edge of a marked run is
-// moved out of it ("** x**" would not read as bold), code runs are joined.
+// Inline content as pieces of {text, marks}: whitespace at the edge of a marked run is
+// moved out of the marks that open or close there ("** x**" would not read as bold), code
+// runs are joined.
 function pieces(fragment) {
   const out = [];
   fragment.forEach((node) => {
-    const text = node.isText ? node.text : null;
-    out.push({ node, text, marks: node.marks.filter((m) => m.type.name !== "code"),
-      code: node.marks.some((m) => m.type.name === "code") });
+    out.push({
+      node,
+      text: node.isText ? node.text : null,
+      marks: node.marks.filter((m) => m.type.name !== "code"),
+      code: node.marks.some((m) => m.type.name === "code"),
+    });
   });
+  const shared = (marks, other) => marks.filter((mark) => other && mark.isInSet(other.marks));
   const split = [];
-  for (const piece of out) {
+  out.forEach((piece, k) => {
     if (piece.text === null || piece.code || !piece.marks.length) {
       split.push(piece);
-      continue;
+      return;
     }
     const [, lead, core, trail] = piece.text.match(/^(\s*)([\s\S]*?)(\s*)$/);
-    if (lead) split.push({ ...piece, text: lead, marks: [] });
+    if (lead) split.push({ ...piece, text: lead, marks: shared(piece.marks, out[k - 1]) });
     if (core) split.push({ ...piece, text: core });
-    if (trail) split.push({ ...piece, text: trail, marks: [] });
-  }
+    if (trail) split.push({ ...piece, text: trail, marks: shared(piece.marks, out[k + 1]) });
+  });
   return split;
-}
-
-function sameMark(a, b) {
-  return a.eq(b);
 }
 
 function markdownInline(fragment, inTable) {
@@ -76,7 +77,7 @@ function markdownInline(fragment, inTable) {
   for (let k = 0; k < items.length; k++) {
     const piece = items[k];
     let keep = 0;
-    while (keep < open.length && keep < piece.marks.length && sameMark(open[keep], piece.marks[keep])) keep++;
+    while (keep < open.length && keep < piece.marks.length && open[keep].eq(piece.marks[keep])) keep++;
     for (let j = open.length - 1; j >= keep; j--) out += DELIMITERS[open[j].type.name].close(open[j]);
     for (let j = keep; j < piece.marks.length; j++) out += DELIMITERS[piece.marks[j].type.name].open(piece.marks[j]);
     open = piece.marks;
