@@ -7,7 +7,7 @@ WORKERS ?= 2
 export FLASK_APP := wsgi
 CATALOG := feedback/translations/vi/LC_MESSAGES/messages
 
-.PHONY: install install-test run serve migrate demo test test-fast lint format translations messages bench bench-diff bench-load clean
+.PHONY: install install-test run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load clean
 
 install: $(VENV)/.installed translations
 
@@ -31,6 +31,11 @@ $(CATALOG).mo: $(CATALOG).po $(VENV)/.installed
 messages: install-test
 	$(BIN)/pybabel -q extract --ignore-dirs '.* __pycache__' -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o feedback/translations/messages.pot .
 	$(BIN)/pybabel -q update -N --no-wrap -i feedback/translations/messages.pot -d feedback/translations -D messages
+
+# The in-place editor's bundle (feedback/static/editor.js, editor.css), built from the
+# lock file in assets/. Needs Node and npm; nothing else does (the bundle is committed).
+assets:
+	cd assets && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 
 migrate: install
 	$(BIN)/flask db upgrade

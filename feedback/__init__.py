@@ -150,7 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports import panels
     from .reports import views as report_views
     from .reports.blueprint import bp as reports_bp
-    from .review import decision_views, feedback_views, round_views
+    from .review import decision_views, editor_views, feedback_views, round_views
     from .review import panels as review_panels
     from .review.blueprint import bp as review_bp
     from .search.views import bp as search_bp
@@ -162,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
         round_views,
         feedback_views,
         decision_views,
+        editor_views,
         consolidation_views,
         api_accounts,
         api_consolidation,

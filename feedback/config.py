@@ -81,6 +81,8 @@ class Config:
     FEEDBACK_PAGE_SIZE = 50
     # The review queue shows whole sections, about this many items per page.
     FEEDBACK_QUEUE_PAGE_ITEMS = _env_int("FEEDBACK_QUEUE_PAGE_ITEMS", 200)
+    # The editor's live tracked changes, per user (it asks once typing pauses).
+    FEEDBACK_PREVIEW_LIMIT = os.environ.get("FEEDBACK_PREVIEW_LIMIT", "120 per minute")
 
     # E-mail: without a host nothing is sent and the outbox keeps every mail until one is set.
     FEEDBACK_SMTP_HOST = os.environ.get("FEEDBACK_SMTP_HOST", "")

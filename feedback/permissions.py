@@ -120,6 +120,12 @@ def can_suggest(user, section, *, invited: Collection[int]) -> bool:
     return not section.is_deleted and _invited(user, invited)
 
 
+def can_write_section_text(user, section, *, invited: Collection[int]) -> bool:
+    """Write new text for a section in the editor (and see its tracked changes while
+    typing): propose a revision, or, for the drafting team, edit it or accept with edits."""
+    return can_suggest(user, section, invited=invited) or can_edit_section(user, section)
+
+
 def _own_department(user, item) -> bool:
     return (
         in_department(user)

@@ -21,6 +21,7 @@ from .errors import DomainError, MalformedInput
 from .extensions import db
 from .i18n import date_filter, datetime_filter
 from .labels import LABELS, label, version_reason
+from .richtext.editordoc import editor_doc
 from .transaction import keep_bookkeeping
 from .validation import unstorable_character
 
@@ -65,6 +66,8 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["reason"] = lambda v: version_reason(v.reason_code, v.reason_params)
     app.jinja_env.globals["LABELS"] = LABELS
+    app.jinja_env.globals["editor_doc"] = editor_doc
+    app.jinja_env.globals["editor_messages"] = _editor_messages
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.add_extension("jinja2.ext.do")
     if app.config.get("FEEDBACK_STRICT_TEMPLATES"):
@@ -72,6 +75,28 @@ def _template_helpers(app: Flask) -> None:
         from jinja2 import StrictUndefined
 
         app.jinja_env.undefined = StrictUndefined
+
+
+def _editor_messages() -> dict[str, str]:
+    """The in-place editor's words (assets/editor), in the reader's language."""
+    return {
+        "toolbar": _("Formatting"),
+        "undo": _("Undo"),
+        "redo": _("Redo"),
+        "bold": _("Bold"),
+        "italic": _("Italic"),
+        "bullets": _("Bulleted list"),
+        "numbers": _("Numbered list"),
+        "outdent": _("Out of the list"),
+        "row": _("Add a row"),
+        "deleteRow": _("Delete the row"),
+        "column": _("Add a column"),
+        "deleteColumn": _("Delete the column"),
+        "readonly": _("This part is kept as it is; it cannot be edited here."),
+        "discard": _("Discard your changes to the text?"),
+        "previewFailed": _("The tracked changes cannot be shown right now; your text is kept."),
+        "noChanges": _("No changes yet."),
+    }
 
 
 def _request_guards(app: Flask) -> None:
@@ -100,7 +125,10 @@ def _request_guards(app: Flask) -> None:
 
     @app.before_request
     def _writes_take_the_lock_first():
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        view = app.view_functions.get(request.endpoint or "")
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(
+            view, "writes_nothing", False
+        ):
             begin_writes_immediately()
 
     @app.teardown_request

@@ -258,7 +258,7 @@ def _comment_row(maker: _RowMaker, c: Comment) -> Row:
     return maker.row(
         c,
         "comment",
-        quote=c.quote or "",
+        quote=c.quote_shown or c.quote or "",
         content=c.body,
         decision=label("disposition", c.disposition) if c.disposition else _("not yet answered"),
         decision_code=c.disposition or "open",

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions
+from ..auth.views import safe_next
 from ..errors import DomainError, InvalidInput
 from ..formtools import refusal, run_and_flash
 from ..reports import queries as report_queries
@@ -18,6 +19,12 @@ from .decision_views import decision_context
 from .forms import CommentEditForm, CommentForm, ReplyForm, SuggestionForm
 from .links import comment_target
 from .models import Comment
+
+
+def _passage(form) -> tuple[int, int] | None:
+    """(start, end) of a passage selected on the rendered page, when one was."""
+    start, end = form.passage_start.data, form.passage_end.data
+    return (start, end) if start is not None and end is not None else None
 
 
 def _comment_error(error: DomainError, target: str):
@@ -56,6 +63,7 @@ def add_comment(sid: int):
             quote=form.quote.data,
             base_version=form.base_version.data,
             quote_start=form.quote_start.data,
+            passage=_passage(form),
         )
     )
     if error is not None:
@@ -66,6 +74,9 @@ def add_comment(sid: int):
             "Comment saved as a draft of your department; it is sent when your lead submits the response."
         ),
     )
+    back = safe_next(request.form.get("next"))
+    if back:
+        return redirect(f"{back.split('#')[0]}#c{comment.id}")
     return redirect(url_for("reports.section", sid=sid, _anchor=f"c{comment.id}"))
 
 

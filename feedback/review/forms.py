@@ -48,6 +48,9 @@ class CommentForm(OnceForm):
     quote = TextAreaField(_l("Passage commented on (optional)"), validators=[Optional()])
     quote_start = HiddenWholeNumberField(_l("Position of the passage"), minimum=0)
     base_version = HiddenWholeNumberField(_l("Version commented on"))
+    # A selection on the rendered page: offsets in the text the page showed (passages.js).
+    passage_start = HiddenWholeNumberField(_l("Start of the selected passage"), minimum=0)
+    passage_end = HiddenWholeNumberField(_l("End of the selected passage"), minimum=0)
 
 
 class CommentEditForm(OnceForm):

@@ -200,6 +200,9 @@ class Comment(db.Model):
     quote_prefix: Mapped[str | None] = mapped_column(Text)
     quote_suffix: Mapped[str | None] = mapped_column(Text)
     quote_start: Mapped[int | None]
+    # The quoted passage as the reader saw it: the stored quote may hold Markdown
+    # ("**48,5**", a link's address, a table's "|").
+    quote_shown: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=CommentStatus.DRAFT.value)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))

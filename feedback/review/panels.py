@@ -11,7 +11,7 @@ from flask_login import current_user
 from .. import permissions
 from ..models_base import utcnow
 from . import anchors, outstanding, queue, rounds, visibility
-from .forms import CommentForm, ReopenForm, ReplyForm, ResolveForm
+from .forms import CommentForm, ReopenForm, ReplyForm, ResolveForm, SuggestionForm
 
 
 def round_banner(report) -> dict:
@@ -92,29 +92,78 @@ def home_panel(reports, user):
     return "review/_home_todo.html", {"todo": {r.id: _todo_for(r, user) for r in reports}}
 
 
+def _passage_url(user, section, invited) -> str | None:
+    """Where a passage selected in the section's text is commented on, if the user may."""
+    if permissions.can_comment(user, section.report, section, invited=invited):
+        return url_for("review.add_comment", sid=section.id)
+    return None
+
+
+def _in_margin(comments, section) -> list[tuple[object, anchors.Passage]]:
+    """(comment, passage) for the report page's margin beside a section, in text order;
+    the passages no longer found last."""
+    notes = []
+    for comment in comments:
+        found = anchors.passage(comment, section.current.text, section.current_version)
+        if found is not None:
+            notes.append((comment, found))
+    return sorted(notes, key=lambda n: (n[1].rendered or (float("inf"),), n[0].id))
+
+
 def report_panel(report, user):
     banner = round_banner(report)
+    by_section: dict[int, list] = {}
+    for comment in visibility.passage_comments(user, report):
+        by_section.setdefault(comment.section_id, []).append(comment)
+    sections = {c[0].section_id: c[0].section for c in by_section.values()}
     return "review/_report_panel.html", {
         "banner": banner,
         "invited": banner["invited"],
         "general_comments": visibility.report_comments(user, report),
         "comment_form": CommentForm(kind="structure"),
+        "passage_form": CommentForm(),
         "section_badges": visibility.feedback_counts_by_section(user, report),
+        # The report page's margins (reports/report.html includes notes_template).
+        "notes_template": "review/_passage_notes.html",
+        "passages": {
+            sid: _in_margin(comments, sections[sid])
+            for sid, comments in by_section.items()
+            if not sections[sid].is_deleted
+        },
+        "passage_urls": _PassageUrls(user, report, banner["invited"]),
         **_forms(),
     }
+
+
+class _PassageUrls:
+    """section id -> where a passage of it is commented on (None if the user may not)."""
+
+    def __init__(self, user, report, invited) -> None:
+        self.user, self.report, self.invited = user, report, invited
+
+    def get(self, section):
+        return _passage_url(self.user, section, self.invited)
 
 
 def section_panel(section, user):
     comments, suggestions = visibility.section_feedback(user, section)
     banner = round_banner(section.report)
     outstanding = [c for c in comments if c.is_outstanding]
+    found = anchors.anchors_on(comments, section)
+
+    def in_text_order(comment) -> tuple:
+        passage = found.get(comment.id)
+        return (passage.rendered if passage and passage.rendered else (float("inf"),), comment.id)
+
     return "review/_section_panel.html", {
         "banner": banner,
         "invited": banner["invited"],
-        "comments": comments,
+        "comments": sorted(comments, key=in_text_order),
         "suggestions": suggestions,
-        "anchors": anchors.anchors_on(comments, section),
+        "anchors": found,
         "comment_form": CommentForm(base_version=section.current_version),
+        "suggest_form": SuggestionForm(base_version=section.current_version),
+        "passage_url": _passage_url(user, section, banner["invited"]),
         "groups": {c.id: g for g in queue.passage_groups(outstanding) for c in g},
         **_forms(),
     }

@@ -11,7 +11,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import permissions, textdiff
+from .. import markup, permissions, textdiff
 from ..audit.services import record
 from ..diffview import tracked_html
 from ..errors import InvalidInput
@@ -22,6 +22,7 @@ from ..reports import queries as report_queries
 from ..reports.models import Report, Section, SectionVersion
 from ..reports.services import clean_section_text
 from ..richtext.blocks import canonical
+from ..richtext.offsets import text_map
 from ..validation import clean_text
 from . import previews, rounds
 from .models import (
@@ -85,6 +86,54 @@ def _locate_quote(text: str, quote: str, hint: int | None) -> textdiff.Anchor:
     return textdiff.make_anchor(text, start, end)
 
 
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _locate_passage(text: str, passage, seen: str | None) -> textdiff.Anchor | None:
+    """A passage selected on the rendered page, as (start, end) in what the page showed,
+    anchored in the version's Markdown through the offset map. ``seen`` is the selected
+    text: when the page showed something else there, the passage is not this one."""
+    shown = text_map(text, markup.render)
+    start, end = passage
+    if not 0 <= start < end <= len(shown.rendered):
+        return None
+    if seen is not None and _collapsed(shown.rendered[start:end]) != _collapsed(seen):
+        return None
+    span = shown.to_source(start, end)
+    return textdiff.make_anchor(text, *span) if span is not None else None
+
+
+def _anchor(comment: Comment, version: SectionVersion, quote, quote_start, passage) -> None:
+    """Tie the comment to a passage of the version: one selected on the page
+    (``passage``), or a quote found in the stored text (near ``quote_start``)."""
+    seen = clean_text(quote, _("Quote"), max_chars=MAX_QUOTE) if quote else None
+    if passage is not None:
+        anchor = _locate_passage(version.text, passage, seen)
+    elif seen and seen.strip():
+        hint = quote_start if isinstance(quote_start, int) else None
+        anchor = _locate_quote(version.text, seen, hint)
+    else:
+        return
+    if anchor is None:
+        raise InvalidInput(
+            _("The quoted passage is not in version %(n)d of this section.", n=version.number),
+            details={"field": "quote"},
+        )
+    if len(anchor.quote) > MAX_QUOTE:
+        raise InvalidInput(
+            _(
+                "The passage is too long to comment on; select at most %(n)d characters.",
+                n=MAX_QUOTE,
+            ),
+            details={"field": "quote"},
+        )
+    comment.quote, comment.quote_prefix = anchor.quote, anchor.prefix
+    comment.quote_suffix, comment.quote_start = anchor.suffix, anchor.start
+    end = anchor.start + len(anchor.quote)
+    comment.quote_shown = text_map(version.text, markup.render).shown(anchor.start, end) or None
+
+
 def _initial_state(actor) -> tuple[str, datetime | None, int | None]:
     """Department feedback starts as a draft; the drafting team's and chair's is published at once."""
     if permissions.in_department(actor):
@@ -93,9 +142,19 @@ def _initial_state(actor) -> tuple[str, datetime | None, int | None]:
 
 
 def add_comment(
-    actor, section: Section, *, body, kind=None, quote=None, base_version=None, quote_start=None
+    actor,
+    section: Section,
+    *,
+    body,
+    kind=None,
+    quote=None,
+    base_version=None,
+    quote_start=None,
+    passage: tuple[int, int] | None = None,
 ) -> Comment:
-    """Comment on a section, optionally on a quoted passage of one of its versions."""
+    """Comment on a section, optionally on a passage of one of its versions: a quote of
+    its text (near ``quote_start``), or ``passage``, (start, end) of a selection in the
+    text the page showed, with ``quote`` what was selected."""
     if section.is_deleted:
         raise InvalidInput(_("This section has been deleted."))
     permissions.require(
@@ -114,22 +173,7 @@ def add_comment(
         body=body,
         base_version=version.number,
     )
-    if quote:
-        quote = clean_text(quote, _("Quote"), max_chars=MAX_QUOTE)
-        if quote.strip():
-            anchor = _locate_quote(
-                version.text, quote, quote_start if isinstance(quote_start, int) else None
-            )
-            if anchor is None:
-                raise InvalidInput(
-                    _(
-                        "The quoted passage is not in version %(n)d of this section.",
-                        n=version.number,
-                    ),
-                    details={"field": "quote"},
-                )
-            comment.quote, comment.quote_prefix = anchor.quote, anchor.prefix
-            comment.quote_suffix, comment.quote_start = anchor.suffix, anchor.start
+    _anchor(comment, version, quote, quote_start, passage)
     comment.status, comment.submitted_at, comment.department_id = _initial_state(actor)
     db.session.add(comment)
     record(actor, "comment.created", comment, section=section.id, status=comment.status)
@@ -241,6 +285,12 @@ def preview_suggestion(base: SectionVersion, text) -> str:
     """The tracked changes a proposed text makes to its base version, before it is saved:
     held to the same size limit as a saved suggestion (413 past it)."""
     return tracked_html(base.text, clean_section_text(text, _("Proposed text")))
+
+
+def preview_changes(section: Section, base_version, text) -> str:
+    """The tracked changes ``text`` makes to version ``base_version`` of the section (the
+    current one when not given), as the in-place editor shows them while someone types."""
+    return preview_suggestion(_version_of(section, base_version), text)
 
 
 def suggestion_diff_html(suggestion: Suggestion) -> str | None:

@@ -12,7 +12,7 @@ from ..auth.models import Role
 from ..errors import NotFound
 from ..extensions import db
 from ..reports.models import Report
-from .models import Comment, Suggestion
+from .models import Comment, CommentStatus, Suggestion
 
 
 def _visible(model, user, report: Report) -> ColumnElement[bool]:
@@ -69,6 +69,22 @@ def report_comments(user, report: Report) -> list[Comment]:
             visible_comments(user, report)
             .where(Comment.section_id.is_(None))
             .options(*COMMENT_CARD)
+            .order_by(Comment.id)
+        )
+    )
+
+
+def passage_comments(user, report: Report) -> list[Comment]:
+    """Comments on a passage of a section (not withdrawn), for the report's margins."""
+    return list(
+        db.session.scalars(
+            visible_comments(user, report)
+            .where(
+                Comment.section_id.is_not(None),
+                Comment.quote.is_not(None),
+                Comment.status != CommentStatus.WITHDRAWN.value,
+            )
+            .options(selectinload(Comment.author), selectinload(Comment.department))
             .order_by(Comment.id)
         )
     )

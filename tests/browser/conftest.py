@@ -144,12 +144,18 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, request):
-    """A fresh browser context; the test fails on any JavaScript error or console error."""
-    context = browser.new_context(
-        base_url=live_server["url"], locale="vi-VN", accept_downloads=True
-    )
+# Any Content-Security-Policy violation becomes a console error, which fails the test.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
+
+
+def _watched_page(context, request):
+    """A page of ``context`` that records JavaScript errors, console errors and CSP
+    violations (the test fails on any)."""
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     errors: list[str] = []
     page.on(
@@ -162,6 +168,29 @@ def page(browser, live_server, request):
     )
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
     page.shots = Screenshots(page, request.node.name)
+    return page, errors
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser context; the test fails on any JavaScript error, console error or
+    Content-Security-Policy violation."""
+    context = browser.new_context(
+        base_url=live_server["url"], locale="vi-VN", accept_downloads=True
+    )
+    page, errors = _watched_page(context, request)
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+@pytest.fixture
+def page_without_javascript(browser, live_server, request):
+    """A browser context with JavaScript off: the pages must still work."""
+    context = browser.new_context(
+        base_url=live_server["url"], locale="vi-VN", java_script_enabled=False
+    )
+    page, errors = _watched_page(context, request)
     yield page
     context.close()
     assert errors == [], errors
@@ -173,11 +202,12 @@ class Screenshots:
         self.prefix = test_name
         self.n = 0
 
-    def __call__(self, name: str) -> None:
+    def __call__(self, name: str, full_page: bool = True) -> None:
+        """The whole page, or (``full_page=False``) what the window shows now."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.n += 1
         self.page.screenshot(
-            path=str(ARTIFACTS / f"{self.prefix}-{self.n:02d}-{name}.png"), full_page=True
+            path=str(ARTIFACTS / f"{self.prefix}-{self.n:02d}-{name}.png"), full_page=full_page
         )
 
 

@@ -8,7 +8,7 @@ import docx
 from playwright.sync_api import expect
 
 from .conftest import login, logout
-from .helpers import LiveApi
+from .helpers import LiveApi, type_over
 
 ECONOMY = "Phát triển kinh tế, chuyển dịch cơ cấu kinh tế"
 INVEST = "Huy động nguồn lực đầu tư, phát triển kết cấu hạ tầng"
@@ -55,14 +55,17 @@ def test_department_reviewer_drafts_and_the_lead_submits(page):
     expect(comment.locator("blockquote.quote")).to_contain_text("Tổng vốn đầu tư toàn xã hội")
     expect(comment.locator(".badge.warn")).to_be_visible()  # a draft, only the department sees it
 
-    page.locator("a[href$='/suggest']").click()
-    text = page.locator("textarea[name=text]")
-    text.fill(text.input_value().replace("286 nghìn tỷ đồng", "286,4 nghìn tỷ đồng"))
-    page.fill("textarea[name=rationale]", "Theo số liệu quyết toán của Sở Giao thông vận tải.")
-    page.click("button[name=preview], input[name=preview]")
-    expect(page.locator(".diff ins")).to_contain_text(",4")
+    # "Đề xuất sửa đổi": the text becomes an editor in suggesting mode, in place.
+    page.get_by_role("link", name="Đề xuất sửa đổi").click()
+    editor = "#inplace-suggest .rich-editor"
+    type_over(page, editor, "286 nghìn tỷ đồng", "286,4 nghìn tỷ đồng")
+    page.fill(
+        "#inplace-suggest textarea[name=rationale]",
+        "Theo số liệu quyết toán của Sở Giao thông vận tải.",
+    )
+    expect(page.locator("#inplace-changes ins")).to_contain_text(",4")
     page.shots("suggestion-preview")
-    page.click("input[name=save], button[name=save]")
+    page.click("#inplace-suggest button[name=save]")
     # A figure is one unit of the tracked changes: the whole number is replaced.
     expect(page.locator(".diff ins").first).to_have_text("286,4")
     expect(page.locator(".diff del").first).to_have_text("286")
@@ -172,8 +175,12 @@ def test_drafting_team_accepts_rejects_and_merges(page, live_server):
     page.locator(f"a[href$='/suggestions/{clash['id']}/merge']").click()
     expect(page.locator("mark.clash").first).to_be_visible()
     page.shots("merge")
-    merged = page.locator("textarea[name=text]")
-    merged.fill(merged.input_value().replace("đạt 97,3%", "đạt 97,3% (bao phủ gần như toàn dân)"))
+    type_over(
+        page,
+        "form[action$='/accept'] .rich-editor",
+        "đạt 97,3%",
+        "đạt 97,3% (bao phủ gần như toàn dân)",
+    )
     page.fill("input[name=note]", "Kết hợp ý kiến Sở Y tế và Sở LĐ-TB&XH.")
     page.click("form[action$='/accept'] button[type=submit]")
     expect(page.locator(".flash-success")).to_be_visible()

@@ -390,6 +390,7 @@ def test_stored_xss_is_neutralised_everywhere(client, auth, people, report, api)
         f"/sections/{target.id}",
         f"/suggestions/{suggestion.id}",
         f"/sections/{target.id}/diff?from=1&to=2",
+        f"/sections/{target.id}/edit",
         f"/reports/{report.id}/review",
         f"/reports/{report.id}/dispositions",
         f"/reports/{report.id}/editions/1",
@@ -651,3 +652,27 @@ def test_a_suggestion_or_its_preview_is_held_to_the_section_limit(
     )
     assert page.status_code == 413
     assert "quá dài" in page.get_data(as_text=True)
+
+
+# -- The in-place editor's live tracked changes.
+
+
+def test_live_tracked_changes_are_throttled_and_carry_no_script(app, database_url, people, report):
+    from .conftest import make_app
+
+    throttled = make_app(
+        database_url, RATELIMIT_ENABLED=True, FEEDBACK_PREVIEW_LIMIT="3 per minute"
+    )
+    open_round(people, report)
+    target = section(report)
+    url = f"/sections/{target.id}/tracked-changes"
+    reviewer, colleague = throttled.test_client(), throttled.test_client()
+    for client, username in ((reviewer, "stc.reviewer"), (colleague, "stc.lead")):
+        client.post("/login", data={"username": username, "password": factories.PASSWORD})
+    body = {"base_version": 1, "text": target.current.text + "\n\n" + PAYLOAD}
+    answers = [reviewer.post(url, json=body) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    html = answers[0].get_json()["html"]
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+    # Counted per user: a colleague typing at the same address is not held up.
+    assert colleague.post(url, json=body).status_code == 200

@@ -66,6 +66,7 @@ MATRIX = [
     ("POST", "/comments/{submitted_comment}/withdraw", DEPARTMENT),
     ("POST", "/comments/{submitted_comment}/replies", PARTICIPANTS),
     ("GET", "/sections/{sid}/suggest", DEPARTMENT),
+    ("POST", "/sections/{sid}/tracked-changes", DRAFTER | DEPARTMENT),
     ("GET", "/suggestions/{submitted_suggestion}", ALL),
     ("GET", "/suggestions/{draft_suggestion}", DEPARTMENT),
     ("GET", "/suggestions/{draft_suggestion}/edit", DEPARTMENT),
