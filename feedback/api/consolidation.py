@@ -6,7 +6,7 @@ from flask import g, jsonify, request
 
 from .. import caching, permissions
 from ..audit import queries as audit_queries
-from ..consolidation import dispositions, exports, queries, services
+from ..consolidation import approval, dispositions, exports, queries, services
 from ..reports import queries as report_queries
 from . import serializers
 from .blueprint import bp
@@ -78,9 +78,15 @@ def get_edition(rid: int, n: int):
 
 @bp.post("/reports/<int:rid>/editions/<int:n>/approve")
 def approve_edition(rid: int, n: int):
+    """Approves as asked, and says what argued for waiting (``warnings``)."""
     edition = queries.get_edition(report_queries.get_report(rid), n)
+    warnings = approval.approval_warnings(edition)
     services.approve_edition(g.actor, edition)
-    return jsonify(_edition(edition))
+    data = _edition(edition)
+    data["warnings"] = [
+        {"code": w.code, "message": w.message, "details": w.details} for w in warnings
+    ]
+    return jsonify(data)
 
 
 @bp.post("/reports/<int:rid>/editions/<int:n>/submit")

@@ -13,7 +13,7 @@ from ..reports.forms import ActionForm
 from ..review import rounds as review_rounds
 from ..transaction import attempt
 from ..validation import whole_number
-from . import dispositions, exports, queries, services
+from . import approval, dispositions, exports, queries, services
 from .blueprint import bp
 from .forms import EditionForm
 
@@ -114,6 +114,23 @@ def _edition_action(rid: int, n: int, run, message: str):
         abort(400)
     run_and_flash(lambda: run(edition), message)
     return redirect(url_for(".edition", rid=rid, n=n))
+
+
+@bp.get("/reports/<int:rid>/editions/<int:n>/approve")
+def confirm_approval(rid: int, n: int):
+    """Approving is one deliberate step: this page says what argues for waiting (an open
+    round, departments that have not answered, undecided items, a text that moved on)
+    and asks the chair to confirm. It works without JavaScript."""
+    report = report_queries.get_report(rid)
+    edition = queries.get_edition(report, n)
+    permissions.require(permissions.can_approve_edition(current_user, edition))
+    return render_template(
+        "consolidation/approve.html",
+        report=report,
+        edition=edition,
+        warnings=approval.approval_warnings(edition),
+        action_form=ActionForm(),
+    )
 
 
 @bp.post("/reports/<int:rid>/editions/<int:n>/approve")

@@ -203,6 +203,10 @@ def test_chair_follows_outstanding_approves_and_downloads(page, live_server):
 
     page.goto("/reports/1/editions/1")
     page.on("dialog", lambda dialog: dialog.accept())
+    page.click("a[href$='/editions/1/approve']")
+    # The confirmation page says what argues for waiting: the demo's round is open.
+    expect(page.locator("ul.warnings li[data-code=round_open]")).to_be_visible()
+    page.shots("approve-confirmation")
     page.click("form[action$='/approve'] button")
     expect(page.locator(".flash-success")).to_be_visible()
     page.click("form[action$='/submit'] button")

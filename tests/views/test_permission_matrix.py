@@ -86,6 +86,7 @@ MATRIX = [
     ("GET", "/reports/{rid}/editions/{edition}", ALL),
     ("GET", "/reports/{rid}/editions/{edition}/compare", ALL),
     ("GET", "/reports/{rid}/editions/{edition}/export.docx", ALL),
+    ("GET", "/reports/{rid}/editions/{edition}/approve", {"chair"}),
     ("POST", "/reports/{rid}/editions/{edition}/approve", {"chair"}),
     ("POST", "/reports/{rid}/editions/{edition}/submit", {"chair"}),
     ("GET", "/reports/{rid}/dispositions", {"drafter", "chair"}),

@@ -136,3 +136,28 @@ def test_restore_buttons_submit_their_own_form_not_the_compare_form(client, auth
     assert response.status_code == 302
     db.session.refresh(target)
     assert target.current_version == 3 and target.current.text == section(report, 2).current.text
+
+
+def test_approval_asks_for_confirmation_and_says_what_argues_for_waiting(
+    client, auth, api, people, report
+):
+    from feedback.consolidation import services as editions
+    from feedback.consolidation.models import Edition
+
+    round_, comment = _submitted_comment(people, report)
+    editions.issue_edition(people.drafter, report)
+    db.session.commit()
+    auth.login("chair")
+    edition_page = client.get(f"/reports/{report.id}/editions/1").get_data(as_text=True)
+    assert f'href="/reports/{report.id}/editions/1/approve"' in edition_page
+    confirm = client.get(f"/reports/{report.id}/editions/1/approve").get_data(as_text=True)
+    assert 'data-code="round_open"' in confirm and 'data-code="outstanding"' in confirm
+    assert 'data-code="departments_pending"' in confirm  # Sở Công Thương has not answered
+    assert db.session.scalar(select(Edition.status)) == "issued"  # the page changed nothing
+    body = api.as_(people.chair).post(f"/reports/{report.id}/editions/1/approve").json
+    assert body["status"] == "approved"
+    assert {w["code"] for w in body["warnings"]} == {
+        "round_open",
+        "departments_pending",
+        "outstanding",
+    }
