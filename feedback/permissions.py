@@ -172,6 +172,23 @@ def can_reply(user, comment) -> bool:
     )
 
 
+def can_see_reply(user, reply) -> bool:
+    """A reply is seen where its comment is; a draft reply only by its department.
+    (``review.visibility.visible_replies`` holds its SQL twin.)"""
+    if not can_see_feedback(user, reply.comment):
+        return False
+    return not reply.is_draft or _own_department(user, reply)
+
+
+def can_publish_reply(user, reply, round_, *, invited: Collection[int]) -> bool:
+    """Send a draft reply on its own: its department's lead, while the round is open."""
+    return (
+        reply.is_draft
+        and _own_department(user, reply)
+        and can_submit_response(user, round_, invited=invited)
+    )
+
+
 def can_submit_response(user, round_, *, invited: Collection[int]) -> bool:
     """Submit the department's official response: its lead, while the round (to which
     the departments ``invited`` are invited) is open."""

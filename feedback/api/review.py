@@ -111,7 +111,7 @@ def _comment_json(comment: Comment) -> dict:
     if comment.section_id and comment.quote:
         section = comment.section
         anchor = anchors.anchor_status(comment, section.current.text, section.current_version)
-    return serializers.comment(comment, anchor)
+    return serializers.comment(comment, anchor, viewer=g.actor)
 
 
 def _suggestion_json(suggestion: Suggestion) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .. import markup
+from .. import markup, permissions
 from ..labels import version_reason
 
 
@@ -146,13 +146,18 @@ def reply(r) -> dict:
     return {
         "id": r.id,
         "author": person(r.author),
+        "department": department(r.department),
+        "status": r.status,
         "body": r.body,
         "html": markup.render(r.body),
         "created_at": iso(r.created_at),
+        "submitted_at": iso(r.submitted_at),
     }
 
 
-def comment(c, anchor=None) -> dict:
+def comment(c, anchor=None, viewer=None) -> dict:
+    """A comment with the replies ``viewer`` may see (another department's draft replies
+    never leave it)."""
     return {
         "id": c.id,
         "report_id": c.report_id,
@@ -186,7 +191,9 @@ def comment(c, anchor=None) -> dict:
         if c.is_answered
         else None,
         "escalation_note": c.escalation.note if c.escalation else None,
-        "replies": [reply(r) for r in c.replies],
+        "replies": [
+            reply(r) for r in c.replies if viewer is None or permissions.can_see_reply(viewer, r)
+        ],
     }
 
 

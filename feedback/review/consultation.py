@@ -23,9 +23,11 @@ from ..reports import queries as report_queries
 from ..reports.models import Report, ReportStatus
 from ..reports.services import SECTION_PREVIEWS
 from ..validation import clean_line, clean_text
-from . import rounds, visibility
+from . import rounds, services, visibility
 from .models import (
     CommentStatus,
+    Reply,
+    ReplyStatus,
     ResponseStatus,
     Round,
     RoundDepartment,
@@ -210,6 +212,46 @@ def _publish(items, round_: Round, submission: Submission, published_status: str
         item.submitted_at = submission.submitted_at
 
 
+def _publish_replies(actor, replies, submission: Submission) -> None:
+    for reply in replies:
+        reply.status, reply.submission_id = ReplyStatus.SUBMITTED.value, submission.id
+        reply.submitted_at = submission.submitted_at
+        services.notify_reply(actor, reply)
+
+
+def _publish_all(actor, round_, submission, comments, suggestions, replies) -> None:
+    _publish(comments, round_, submission, CommentStatus.SUBMITTED.value)
+    _publish(suggestions, round_, submission, SuggestionStatus.PENDING.value)
+    _publish_replies(actor, replies, submission)
+    for suggestion in suggestions:  # made on an older version: the drafters need a preview
+        deferred.defer(db.session, SECTION_PREVIEWS, suggestion.section_id)
+
+
+def publish_reply(actor, reply: Reply) -> Reply:
+    """The lead sends one draft reply of the department on its own, once the department
+    has sent its response in the open round (before that, the response sends it)."""
+    round_ = rounds.find_open_round(reply.comment.report_id)
+    if round_ is None:
+        raise InvalidTransition(
+            _("No consultation round is open: the reply stays a draft of your department.")
+        )
+    permissions.require(
+        permissions.can_publish_reply(
+            actor, reply, round_, invited=rounds.invited_department_ids(round_.id)
+        ),
+        _("Only the department's lead sends its replies."),
+    )
+    response = rounds.response_of(round_, actor.department_id)
+    submission = response.submissions[-1] if response and response.submissions else None
+    if submission is None:
+        raise InvalidTransition(
+            _("Send this reply with your department's response (it is among its drafts).")
+        )
+    _publish_replies(actor, [reply], submission)
+    record(actor, "reply.published", reply, object_type="reply", comment=reply.comment_id)
+    return reply
+
+
 def submit_response(
     actor,
     round_: Round,
@@ -231,7 +273,8 @@ def submit_response(
         or None
     )
     comments, suggestions = visibility.department_drafts(round_.report, actor.department_id)
-    _check_answer(actor, round_, no_comments, len(comments) + len(suggestions))
+    replies = visibility.department_reply_drafts(round_.report, actor.department_id)
+    _check_answer(actor, round_, no_comments, len(comments) + len(suggestions) + len(replies))
     now = utcnow()
     submission = Submission(
         round_id=round_.id,
@@ -247,10 +290,7 @@ def submit_response(
     )
     db.session.add(submission)
     db.session.flush()
-    _publish(comments, round_, submission, CommentStatus.SUBMITTED.value)
-    _publish(suggestions, round_, submission, SuggestionStatus.PENDING.value)
-    for suggestion in suggestions:  # made on an older version: the drafters need a preview
-        deferred.defer(db.session, SECTION_PREVIEWS, suggestion.section_id)
+    _publish_all(actor, round_, submission, comments, suggestions, replies)
     report = round_.report
     notifications.notify(
         notifications.drafters(),
@@ -274,6 +314,7 @@ def submit_response(
         late=submission.late,
         comments=len(comments),
         suggestions=len(suggestions),
+        replies=len(replies),
         dispatch_number=dispatch_number,
     )
     return submission

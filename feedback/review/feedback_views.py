@@ -13,7 +13,7 @@ from ..formtools import refusal, run_and_flash
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..transaction import attempt
-from . import rounds, services, visibility
+from . import consultation, rounds, services, visibility
 from .blueprint import bp
 from .decision_views import decision_context
 from .forms import CommentEditForm, CommentForm, ReplyForm, SuggestionForm
@@ -121,10 +121,34 @@ def edit_comment(comment_id: int):
 
 
 def _item_action(item, run, message: str, target: str):
+    """A one-button action on a piece of feedback; back to ``next`` (a page of this
+    site, e.g. the response page the button was on) or ``target``."""
     if not ActionForm().validate_on_submit():
         abort(400)
     run_and_flash(lambda: run(item), message)
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or target)
+
+
+@bp.post("/replies/<int:reply_id>/delete")
+def delete_reply(reply_id: int):
+    reply = visibility.get_reply(reply_id, current_user)
+    return _item_action(
+        reply,
+        lambda r: services.delete_reply(current_user, r),
+        _("Draft reply deleted."),
+        comment_target(reply.comment),
+    )
+
+
+@bp.post("/replies/<int:reply_id>/publish")
+def publish_reply(reply_id: int):
+    reply = visibility.get_reply(reply_id, current_user)
+    return _item_action(
+        reply,
+        lambda r: consultation.publish_reply(current_user, r),
+        _("Reply sent."),
+        comment_target(reply.comment),
+    )
 
 
 @bp.post("/comments/<int:comment_id>/delete")

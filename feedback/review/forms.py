@@ -75,6 +75,16 @@ class ResponseForm(OnceForm):
         _l("Official dispatch number (số công văn)"), validators=[Optional(), Length(max=100)]
     )
     dispatch_date = DateField(_l("Dispatch date"), validators=[Optional()])
+    # The most important click of the department's day: it is confirmed, with or
+    # without JavaScript.
+    confirm = BooleanField(
+        _l("I confirm this is my department's official response"),
+        validators=[
+            DataRequired(
+                message=_l("Tick the confirmation: the response is sent in your department's name.")
+            )
+        ],
+    )
     submit_feedback = SubmitField(_l("Submit our feedback"))
     no_comments = SubmitField(_l("No comments: we agree with the draft"))
 

@@ -1,22 +1,22 @@
-"""Rounds, department responses, comments, replies and suggestions."""
+"""Comments, replies, suggestions and the history of decisions on them.
+
+Rounds and departments' answers are in ``round_models``; they are imported here too, so
+``review.models`` names every model of the consultation."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Date,
     ForeignKey,
     Index,
     String,
     Text,
-    UniqueConstraint,
     and_,
     or_,
-    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,6 +25,15 @@ from ..auth.models import Department, Role, User
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_check, utcnow
 from ..reports.models import Report, Section
+from .round_models import (  # noqa: F401 - re-exported: the consultation's models, in one place
+    DeadlineReminder,
+    ReminderKind,
+    ResponseStatus,
+    Round,
+    RoundDepartment,
+    RoundSection,
+    Submission,
+)
 
 
 class CommentKind(StrEnum):
@@ -65,102 +74,6 @@ class SuggestionStatus(StrEnum):
 DECIDED_SUGGESTION = (SuggestionStatus.ACCEPTED, SuggestionStatus.REJECTED)
 # What the consolidation table lists: everything departments submitted and did not withdraw.
 LISTED_SUGGESTION = (SuggestionStatus.PENDING, *DECIDED_SUGGESTION)
-
-
-class ResponseStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    DRAFTING = "drafting"
-    SUBMITTED = "submitted"
-    NO_COMMENTS = "no_comments"
-
-
-class Round(db.Model):
-    """A consultation round (đợt lấy ý kiến) on a report."""
-
-    __tablename__ = "round"
-    __table_args__ = (
-        UniqueConstraint("report_id", "number"),
-        CheckConstraint("(closed_at IS NULL) = (closed_by_id IS NULL)", name="closure_has_actor"),
-        # At most one open round per report, enforced by the database.
-        Index(
-            "uq_round_one_open_per_report",
-            "report_id",
-            unique=True,
-            sqlite_where=text("closed_at IS NULL"),
-            postgresql_where=text("closed_at IS NULL"),
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
-    number: Mapped[int]
-    title: Mapped[str] = mapped_column(String(300), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
-    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Vietnamese practice: a department that never answers is deemed to agree.
-    deemed_agree: Mapped[bool] = mapped_column(Boolean, default=True)
-    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    opened_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-
-    report: Mapped[Report] = relationship()
-    opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])
-    invitations: Mapped[list[RoundDepartment]] = relationship(
-        back_populates="round", cascade="all, delete-orphan"
-    )
-    section_versions: Mapped[list[RoundSection]] = relationship(cascade="all, delete-orphan")
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-    def is_past_deadline(self, now: datetime | None = None) -> bool:
-        return (now or utcnow()) > self.deadline
-
-
-class RoundDepartment(db.Model):
-    """A department invited to a round."""
-
-    __tablename__ = "round_department"
-
-    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
-
-    round: Mapped[Round] = relationship(back_populates="invitations")
-    department: Mapped[Department] = relationship(lazy="joined")  # an invitation names it
-
-
-class RoundSection(db.Model):
-    """The version each section was at when the round opened."""
-
-    __tablename__ = "round_section"
-
-    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
-    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), primary_key=True)
-    version: Mapped[int]
-
-
-class Submission(db.Model):
-    """One official response of a department in a round (it may send several)."""
-
-    __tablename__ = "submission"
-    __table_args__ = (Index("ix_submission_round_department", "round_id", "department_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
-    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    no_comments: Mapped[bool] = mapped_column(Boolean, default=False)
-    late: Mapped[bool] = mapped_column(Boolean, default=False)
-    dispatch_number: Mapped[str | None] = mapped_column(String(100))
-    dispatch_date: Mapped[date | None] = mapped_column(Date)
-    comment_count: Mapped[int] = mapped_column(default=0)
-    suggestion_count: Mapped[int] = mapped_column(default=0)
-
-    department: Mapped[Department] = relationship()
-    submitted_by: Mapped[User] = relationship()
 
 
 class Comment(db.Model):
@@ -295,17 +208,52 @@ class Comment(db.Model):
         return and_(cls.disposition.is_not(None), cls.disposition != Disposition.ESCALATED.value)
 
 
+class ReplyStatus(StrEnum):
+    """A department member's reply is a draft of the department until its lead sends it
+    (with the department's response, or on its own); the drafting team's and the chair's
+    are published at once."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
 class Reply(db.Model):
     __tablename__ = "reply"
+    __table_args__ = (
+        CheckConstraint(enum_check("status", [s.value for s in ReplyStatus]), name="status_known"),
+        CheckConstraint("status = 'draft' OR submitted_at IS NOT NULL", name="submission_has_time"),
+        CheckConstraint(
+            "department_id IS NOT NULL OR status <> 'draft'", name="only_departments_draft"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # The department that speaks (None: the drafting team or the chair).
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=ReplyStatus.SUBMITTED.value)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     comment: Mapped[Comment] = relationship(back_populates="replies")
     author: Mapped[User] = relationship()
+    department: Mapped[Department | None] = relationship()
+
+    @hybrid_property
+    def is_draft(self) -> bool:
+        return self.status == ReplyStatus.DRAFT
+
+    @is_draft.inplace.expression
+    @classmethod
+    def _is_draft(cls):
+        return cls.status == ReplyStatus.DRAFT.value
+
+    @property
+    def report_id(self) -> int:
+        return self.comment.report_id
 
 
 class Suggestion(db.Model):
@@ -454,29 +402,3 @@ class Decision(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User] = relationship()
-
-
-class ReminderKind(StrEnum):
-    """The two deadline reminders an invited department that has not answered gets."""
-
-    WARNING = "warning"  # FEEDBACK_DEADLINE_WARNING_HOURS before the deadline
-    DEADLINE_DAY = "deadline_day"  # the morning of the deadline's day
-
-
-class DeadlineReminder(db.Model):
-    """A deadline reminder made for a department in a round. The unique constraint makes
-    "each reminder once" a fact of the database, however many senders run at once."""
-
-    __tablename__ = "deadline_reminder"
-    __table_args__ = (
-        UniqueConstraint("round_id", "department_id", "kind", name="uq_deadline_reminder_once"),
-        CheckConstraint(enum_check("kind", [k.value for k in ReminderKind]), name="kind_known"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
-    kind: Mapped[str] = mapped_column(String(16))
-    # The reminder was due but a later one was due too (the sender was down): not sent.
-    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
-    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,7 +18,7 @@ from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..transaction import attempt
-from . import consultation, queue, rounds, visibility
+from . import consultation, previews, queue, rounds, visibility
 from .blueprint import bp
 from .forms import ResponseForm, RoundForm
 
@@ -147,7 +147,10 @@ def respond(round_id: int):
         form=form,
         comments=comments,
         suggestions=suggestions,
+        replies=visibility.department_reply_drafts(round_.report, current_user.department_id),
+        diffs={s.id: previews.diff_html(s) for s in suggestions},
         invited=invited,
+        action_form=ActionForm(),
         response=rounds.response_of(round_, current_user.department_id),
         sections={
             e.section.id: e for e in report_queries.outline(round_.report, include_deleted=True)

@@ -14,6 +14,7 @@ from ..reports.models import Report
 from ..request_cache import request_cached
 from .models import (
     Comment,
+    Reply,
     ResponseStatus,
     Round,
     RoundDepartment,
@@ -97,15 +98,24 @@ class DepartmentResponse:
 
 
 def draft_counts(report_id: int) -> dict[int, int]:
-    """Drafts (comments and suggestions) per department on a report."""
+    """Drafts (comments, suggestions and replies) per department on a report."""
     counts: dict[int, int] = {}
-    for model in (Comment, Suggestion):
-        rows = db.session.execute(
+    replies = (
+        select(Reply.department_id, func.count())
+        .join(Comment, Comment.id == Reply.comment_id)
+        .where(Comment.report_id == report_id, Reply.is_draft)
+        .group_by(Reply.department_id)
+    )
+    for statement in [
+        *(
             select(model.department_id, func.count())
             .where(model.report_id == report_id, model.is_draft)
             .group_by(model.department_id)
-        )
-        for department_id, n in rows:
+            for model in (Comment, Suggestion)
+        ),
+        replies,
+    ]:
+        for department_id, n in db.session.execute(statement):
             counts[department_id] = counts.get(department_id, 0) + n
     return counts
 

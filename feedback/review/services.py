@@ -30,6 +30,7 @@ from .models import (
     CommentKind,
     CommentStatus,
     Reply,
+    ReplyStatus,
     Suggestion,
     SuggestionStatus,
 )
@@ -222,6 +223,16 @@ def delete_comment(actor, comment: Comment) -> None:
     db.session.delete(comment)
 
 
+def delete_reply(actor, reply: Reply) -> None:
+    """Delete a draft reply (it was never seen outside the department)."""
+    permissions.require(
+        permissions.can_edit_feedback(actor, reply),
+        _("Only a draft of your department can be deleted."),
+    )
+    record(actor, "reply.deleted", reply, object_type="reply", comment=reply.comment_id)
+    db.session.delete(reply)
+
+
 def withdraw_comment(actor, comment: Comment) -> Comment:
     permissions.require(
         permissions.can_withdraw(actor, comment),
@@ -234,21 +245,18 @@ def withdraw_comment(actor, comment: Comment) -> Comment:
 
 
 def add_reply(actor, comment: Comment, *, body) -> Reply:
+    """A reply on a comment. A department member's is a draft of the department, sent by
+    its lead (with the response, or on its own); the drafting team's and the chair's are
+    published at once."""
     permissions.require(permissions.can_reply(actor, comment))
     reply = Reply(comment=comment, author_id=actor.id, body=_body(body, _("Reply")))
+    if permissions.in_department(actor):
+        reply.status, reply.department_id = ReplyStatus.DRAFT.value, actor.department_id
+    else:
+        reply.status, reply.submitted_at = ReplyStatus.SUBMITTED.value, utcnow()
     db.session.add(reply)
-    if (
-        comment.department_id
-        and comment.department_id != actor.department_id
-        and not comment.is_draft
-    ):
-        notifications.notify(
-            notifications.department_users(comment.department_id),
-            "reply",
-            link=_feedback_link(comment),
-            report_id=comment.report_id,
-            author=actor.name,
-        )
+    if not reply.is_draft:
+        notify_reply(actor, reply)
     record(
         actor,
         "reply.created",
@@ -258,6 +266,19 @@ def add_reply(actor, comment: Comment, *, body) -> Reply:
         comment=comment.id,
     )
     return reply
+
+
+def notify_reply(actor, reply: Reply) -> None:
+    """A published reply is news to the department whose comment it answers."""
+    comment = reply.comment
+    if comment.department_id and comment.department_id != reply.department_id:
+        notifications.notify(
+            notifications.department_users(comment.department_id),
+            "reply",
+            link=_feedback_link(comment),
+            report_id=comment.report_id,
+            author=actor.name,
+        )
 
 
 def _feedback_link(item) -> str:

@@ -12,7 +12,7 @@ from ..auth.models import Role
 from ..errors import NotFound
 from ..extensions import db
 from ..reports.models import Report
-from .models import Comment, CommentStatus, Suggestion
+from .models import Comment, CommentStatus, Reply, Suggestion
 
 
 def _visible(model, user, report: Report) -> ColumnElement[bool]:
@@ -103,6 +103,41 @@ def feedback_counts_by_section(user, report: Report) -> dict[int | None, int]:
     return counts
 
 
+def reply_visible(user):
+    """SQL twin of the reply half of permissions.can_see_reply (its comment aside)."""
+    role = Role(user.role)
+    own = Reply.department_id == user.department_id if role.in_department else false()
+    return or_(~Reply.is_draft, own)
+
+
+def visible_replies(user, report: Report):
+    """Replies the user may see: on comments they see; drafts only of their department."""
+    return (
+        select(Reply)
+        .join(Comment, Comment.id == Reply.comment_id)
+        .where(
+            Comment.report_id == report.id,
+            _visible(Comment, user, report),
+            reply_visible(user),
+        )
+    )
+
+
+def department_reply_drafts(report: Report, department_id: int) -> list[Reply]:
+    return list(
+        db.session.scalars(
+            select(Reply)
+            .join(Comment, Comment.id == Reply.comment_id)
+            .where(
+                Comment.report_id == report.id,
+                Reply.department_id == department_id,
+                Reply.is_draft,
+            )
+            .order_by(Comment.section_id, Reply.id)
+        )
+    )
+
+
 def department_drafts(report: Report, department_id: int) -> tuple[list[Comment], list[Suggestion]]:
     """A department's drafts on a report, in section order: what its lead submits."""
     comments, suggestions = (
@@ -128,6 +163,13 @@ def get_comment(comment_id: int, user) -> Comment:
     if comment is None or not permissions.can_see_feedback(user, comment):
         raise NotFound()
     return comment
+
+
+def get_reply(reply_id: int, user) -> Reply:
+    reply = db.session.get(Reply, reply_id)
+    if reply is None or not permissions.can_see_reply(user, reply):
+        raise NotFound()
+    return reply
 
 
 def get_suggestion(suggestion_id: int, user) -> Suggestion:

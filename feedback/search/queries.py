@@ -95,6 +95,7 @@ def _statements(user, report: Report, filters: Filters, match):
     replies = (
         visibility.visible_comments(user, report)
         .join(Reply, Reply.comment_id == Comment.id)
+        .where(visibility.reply_visible(user))
         .join(
             SearchEntry,
             and_(SearchEntry.type == EntryType.REPLY, SearchEntry.object_id == Reply.id),

@@ -61,3 +61,43 @@ def test_visibility_matrix(people, report, items, viewer, see_each_other):
     suggestions = set(db.session.scalars(visibility.visible_suggestions(user, report)))
     by_query = {name for name, item in items.items() if item in comments | suggestions}
     assert by_query == expected
+
+
+@pytest.fixture
+def replies(people, report, items):
+    """Replies on A's and B's published comments: the drafting team's (published), each
+    department's (drafts, one sent by A's lead), and one on A's draft comment."""
+    a, b = items["a_submitted"], items["b_submitted"]
+    created = {
+        "team_on_a": services.add_reply(people.drafter, a, body="Tổ soạn thảo trả lời."),
+        "a_draft_on_b": services.add_reply(people.reviewer, b, body="Sở A góp thêm (nháp)."),
+        "b_draft_on_a": services.add_reply(people.other_reviewer, a, body="Sở B (nháp)."),
+        "a_sent_on_a": services.add_reply(people.lead, a, body="Sở A đã gửi."),
+        "a_on_own_draft": services.add_reply(people.reviewer, items["a_draft"], body="Nháp."),
+    }
+    db.session.commit()
+    consultation.publish_reply(people.lead, created["a_sent_on_a"])
+    db.session.commit()
+    return created
+
+
+REPLIES_PUBLISHED = {"team_on_a", "a_sent_on_a"}
+EXPECTED_REPLIES = {
+    "reviewer": REPLIES_PUBLISHED | {"a_draft_on_b", "a_on_own_draft"},
+    "lead": REPLIES_PUBLISHED | {"a_draft_on_b", "a_on_own_draft"},
+    "other_reviewer": REPLIES_PUBLISHED | {"b_draft_on_a"},
+    "drafter": REPLIES_PUBLISHED,
+    "chair": REPLIES_PUBLISHED,
+    "admin": REPLIES_PUBLISHED,
+}
+
+
+@pytest.mark.parametrize("viewer", sorted(EXPECTED_REPLIES))
+def test_reply_visibility_matrix(people, report, replies, viewer):
+    """A department's draft replies are its own until its lead sends them; the
+    permission predicate and its SQL twin agree."""
+    user = getattr(people, viewer)
+    by_predicate = {n for n, r in replies.items() if permissions.can_see_reply(user, r)}
+    assert by_predicate == EXPECTED_REPLIES[viewer]
+    seen = set(db.session.scalars(visibility.visible_replies(user, report)))
+    assert {n for n, r in replies.items() if r in seen} == EXPECTED_REPLIES[viewer]

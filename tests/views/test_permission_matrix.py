@@ -63,6 +63,9 @@ MATRIX = [
     ("POST", "/reports/{rid}/comments", PARTICIPANTS),
     ("GET", "/comments/{draft_comment}/edit", DEPARTMENT),
     ("POST", "/comments/{draft_comment}/delete", DEPARTMENT),
+    ("POST", "/replies/{draft_reply}/delete", DEPARTMENT),
+    # Only the lead sends a draft reply on its own (the department has already answered).
+    ("POST", "/replies/{draft_reply}/publish", {"lead"}),
     ("POST", "/comments/{submitted_comment}/withdraw", DEPARTMENT),
     ("POST", "/comments/{submitted_comment}/replies", PARTICIPANTS),
     ("GET", "/sections/{sid}/suggest", DEPARTMENT),
@@ -104,6 +107,7 @@ PLACEHOLDERS = {
     "{draft_comment}": "<int:comment_id>",
     "{submitted_comment}": "<int:comment_id>",
     "{draft_suggestion}": "<int:suggestion_id>",
+    "{draft_reply}": "<int:reply_id>",
     "{submitted_suggestion}": "<int:suggestion_id>",
     "/versions/1": "/versions/<int:n>",
     "/move/down": "/move/<direction>",
@@ -127,6 +131,7 @@ def world(people, report):
     draft_suggestion = services.add_suggestion(
         people.reviewer, target, base_version=1, text="Bản nháp đề xuất."
     )
+    draft_reply = services.add_reply(people.reviewer, submitted_comment, body="Trả lời nháp.")
     edition = edition_services.issue_edition(people.drafter, report)
     sessions.start_session(people.reviewer, address="10.0.0.5", user_agent="Firefox")
     own_token, _secret = sessions.issue_token(people.reviewer)
@@ -140,6 +145,7 @@ def world(people, report):
         "draft_comment": draft_comment.id,
         "submitted_comment": submitted_comment.id,
         "draft_suggestion": draft_suggestion.id,
+        "draft_reply": draft_reply.id,
         "submitted_suggestion": submitted_suggestion.id,
         "edition": edition.number,
         "own_session": sessions.sessions_of(people.reviewer)[0].id,

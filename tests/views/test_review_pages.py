@@ -127,12 +127,17 @@ def test_lead_sends_the_response_and_the_status_page_shows_it(client, auth, peop
     assert "Góp ý A." in page
     response = client.post(
         f"/rounds/{round_.id}/respond",
-        data={"dispatch_number": "789/STC", "dispatch_date": "2019-12-11", "submit_feedback": "1"},
+        data={
+            "dispatch_number": "789/STC",
+            "dispatch_date": "2019-12-11",
+            "confirm": "y",
+            "submit_feedback": "1",
+        },
     )
     assert response.status_code == 302
     auth.logout()
     auth.login("sct.lead")
-    client.post(f"/rounds/{round_.id}/respond", data={"no_comments": "1"})
+    client.post(f"/rounds/{round_.id}/respond", data={"no_comments": "1", "confirm": "y"})
     auth.logout()
     auth.login("chair")
     status = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
@@ -147,7 +152,9 @@ def test_closed_round_refuses_the_response_clearly(client, auth, people, report)
     consultation.close_round(people.drafter, round_)
     db.session.commit()
     auth.login("stc.lead")
-    response = client.post(f"/rounds/{round_.id}/respond", data={"submit_feedback": "1"})
+    response = client.post(
+        f"/rounds/{round_.id}/respond", data={"submit_feedback": "1", "confirm": "y"}
+    )
     assert response.status_code == 409
     assert db.session.scalar(select(Comment.status)) == "draft"
 

@@ -161,3 +161,62 @@ def test_approval_asks_for_confirmation_and_says_what_argues_for_waiting(
         "departments_pending",
         "outstanding",
     }
+
+
+def test_a_reviewers_reply_is_a_department_draft_until_the_lead_sends_it(
+    client, auth, api, people, report
+):
+    round_, comment = _submitted_comment(people, report)
+    team_comment = services.add_comment(
+        people.drafter, section(report, 2), body="Đề nghị các sở rà soát lại."
+    )
+    db.session.commit()
+    reply = services.add_reply(
+        people.other_reviewer, team_comment, body="SCT sẽ bổ sung số liệu xuất khẩu."
+    )
+    db.session.commit()
+    assert reply.is_draft and reply.department_id == people.other_department.id
+    drafter = api.as_(people.drafter).get(f"/comments/{team_comment.id}").json
+    assert drafter["replies"] == []  # nobody outside SCT sees it yet
+    own = api.as_(people.other_lead).get(f"/comments/{team_comment.id}").json
+    assert own["replies"][0]["status"] == "draft"
+    assert own["replies"][0]["department"]["code"] == "SCT"
+    from feedback.search import queries as search
+
+    assert ("reply", reply.id) not in [
+        (h.type, h.id) for h in search.search(people.drafter, report, "xuat khau").hits
+    ]
+    auth.login("sct.lead")
+    respond = client.get(f"/rounds/{round_.id}/respond").get_data(as_text=True)
+    assert "SCT sẽ bổ sung số liệu xuất khẩu." in respond
+    refused = client.post(f"/rounds/{round_.id}/respond", data={"submit_feedback": "1"})
+    assert refused.status_code == 422 and "xác nhận" in refused.get_data(as_text=True)
+    client.post(f"/rounds/{round_.id}/respond", data={"submit_feedback": "1", "confirm": "y"})
+    db.session.refresh(reply)
+    assert not reply.is_draft
+    drafter = api.as_(people.drafter).get(f"/comments/{team_comment.id}").json
+    assert [r["status"] for r in drafter["replies"]] == ["submitted"]
+
+
+def test_the_leads_page_shows_what_suggestions_change_and_drops_a_colleagues_draft(
+    client, auth, people, report
+):
+    round_ = open_round(people, report)
+    target = section(report, 2)
+    suggestion = services.add_suggestion(
+        people.reviewer,
+        target,
+        base_version=1,
+        text=target.current.text + "\n\nBổ sung: thu ngân sách đạt 48,5 nghìn tỷ đồng.",
+        rationale="Theo số liệu quyết toán.",
+    )
+    stray = services.add_comment(people.reviewer, target, body="Ghi chú nháp, không gửi.")
+    db.session.commit()
+    auth.login("stc.lead")
+    page = client.get(f"/rounds/{round_.id}/respond").get_data(as_text=True)
+    assert "<ins>" in page and "48,5" in page  # the change itself, not only the rationale
+    back = f"/rounds/{round_.id}/respond"
+    response = client.post(f"/comments/{stray.id}/delete", data={"next": back})
+    assert response.headers["Location"] == back
+    assert "Ghi chú nháp" not in client.get(back).get_data(as_text=True)
+    assert suggestion.id
