@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..datefields import LocalDateField, LocalDateTimeField
 from ..formtools import HiddenWholeNumberField, WholeNumberField, WholeNumbersField, choices
 from ..idempotency import OnceForm
 from ..labels import LABELS
@@ -28,10 +27,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 class RoundForm(OnceForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    deadline = DateTimeLocalField(
+    deadline = LocalDateTimeField(
         _l("Deadline (Vietnam time)"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        validators=[InputRequired()],
+        validators=[
+            InputRequired(_l("Type the deadline as dd/mm/yyyy hh:mm, e.g. 05/12/2026 17:00."))
+        ],
     )
     departments = MultiCheckboxField(_l("Invited departments"), validate_choice=False)
     note = TextAreaField(_l("Note to the departments"), validators=[Optional()])
@@ -71,7 +71,7 @@ class ResponseForm(OnceForm):
     dispatch_number = StringField(
         _l("Official dispatch number (số công văn)"), validators=[Optional(), Length(max=100)]
     )
-    dispatch_date = DateField(_l("Dispatch date"), validators=[Optional()])
+    dispatch_date = LocalDateField(_l("Dispatch date"), validators=[Optional()])
     submit_feedback = SubmitField(_l("Submit our feedback"))
     no_comments = SubmitField(_l("No comments: we agree with the draft"))
 

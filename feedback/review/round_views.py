@@ -13,7 +13,7 @@ from .. import permissions
 from ..auth.models import Department
 from ..extensions import db
 from ..formtools import choices, run_and_flash
-from ..i18n import local_zone, utc_to_local
+from ..i18n import utc_to_local
 from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
@@ -37,14 +37,14 @@ def new_round(rid: int):
     if request.method == "GET":
         form.departments.data = [d.code for d in departments]
         form.deadline.data = utc_to_local(utcnow() + timedelta(days=7)).replace(
-            hour=17, minute=0, second=0, microsecond=0, tzinfo=None
+            hour=17, minute=0, second=0, microsecond=0
         )
     if form.validate_on_submit():
         round_, error = attempt(
             lambda: consultation.open_round(
                 current_user,
                 report,
-                deadline=form.deadline.data.replace(tzinfo=local_zone()),
+                deadline=form.deadline.data,
                 department_codes=form.departments.data,
                 title=form.title.data,
                 note=form.note.data,
