@@ -189,4 +189,13 @@ def _register_blueprints(app: Flask) -> None:
     app.context_processor(unread_count_processor)
     panels.register(app, report=review_panels.report_panel, section=review_panels.section_panel)
     _register_deferred_work()
+    _register_round_editions()
     api_reports.register_report_field(app, api_review.current_round_field)
+
+
+def _register_round_editions() -> None:
+    """A round opens on an edition, which consolidation issues (see review.round_edition)."""
+    from .consolidation import services as editions
+    from .review import round_edition
+
+    round_edition.register(plan=editions.opening_draft, issue=editions.issue_for_round)

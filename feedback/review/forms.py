@@ -33,6 +33,9 @@ class RoundForm(OnceForm):
             InputRequired(_l("Type the deadline as dd/mm/yyyy hh:mm, e.g. 05/12/2026 17:00."))
         ],
     )
+    # None is ticked at first (a stray click invites nobody); "all" is a box the server
+    # honours, so it works without JavaScript (static/forms.js ticks the boxes with it).
+    all_departments = BooleanField(_l("All departments"))
     departments = MultiCheckboxField(_l("Invited departments"), validate_choice=False)
     note = TextAreaField(_l("Note to the departments"), validators=[Optional()])
     deemed_agree = BooleanField(
@@ -93,7 +96,10 @@ class RejectForm(OnceForm):
 
 
 class ResolveForm(OnceForm):
-    disposition = SelectField(_l("Answer"), choices=choices(LABELS["disposition"].items()))
+    # No answer is preselected: "" is the "— choose —" placeholder, refused when sent.
+    disposition = SelectField(
+        _l("Answer"), choices=choices([("", ""), *LABELS["disposition"].items()])
+    )
     response = TextAreaField(_l("Response to the department"), validators=[Optional()])
     absorbed_version = WholeNumberField(_l("Absorbed in version (optional)"))
     also = WholeNumbersField(_l("Same answer for"))

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     String,
     Text,
@@ -81,6 +82,11 @@ class Round(db.Model):
     __table_args__ = (
         UniqueConstraint("report_id", "number"),
         CheckConstraint("(closed_at IS NULL) = (closed_by_id IS NULL)", name="closure_has_actor"),
+        ForeignKeyConstraint(
+            ["report_id", "edition_number"],
+            ["edition.report_id", "edition.number"],
+            name="fk_round_edition_edition",
+        ),
         # At most one open round per report, enforced by the database.
         Index(
             "uq_round_one_open_per_report",
@@ -103,6 +109,11 @@ class Round(db.Model):
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The numbered draft (dự thảo lần N) the round opened on; None for rounds opened
+    # before rounds recorded it on a text that matched no edition. A number, as people
+    # speak of it, kept honest by a foreign key to (report, number) of the edition table
+    # (editions are consolidation's: review never imports it).
+    edition_number: Mapped[int | None]
 
     report: Mapped[Report] = relationship()
     opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])

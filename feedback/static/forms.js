@@ -1,6 +1,22 @@
 // Progressive enhancements of forms; every form works without this file.
 "use strict";
 
+// "All departments": the server honours the box itself; here it also ticks the boxes,
+// and shows whether all, some or none are ticked.
+document.addEventListener("change", (event) => {
+  const group = event.target.closest("[data-select-all]");
+  if (!group) return;
+  const all = group.querySelector(".selectall input[type=checkbox]");
+  const boxes = [...group.querySelectorAll(".checklist input[type=checkbox]")];
+  if (event.target === all) {
+    for (const box of boxes) box.checked = all.checked;
+  } else if (boxes.includes(event.target)) {
+    const ticked = boxes.filter((box) => box.checked).length;
+    all.checked = ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
+  }
+});
+
 // Dates are typed dd/mm/yyyy (hh:mm) whatever the browser's locale (see
 // feedback/datefields.py). A button opens the browser's own calendar; the day picked is
 // written back day first, and a time already typed is kept (24-hour, 17:00 by default).
