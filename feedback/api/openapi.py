@@ -328,7 +328,8 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         errors=(401, 403, 404),
     ),
     ("/reports/{rid}/audit", "get"): _op(
-        "The report's audit trail, newest first (admin, drafter, chair)",
+        "The report's audit trail, newest first (admin, drafter, chair); each event's "
+        "`action` is a code, `label` the same in words (Accept-Language)",
         params=(_query("limit"), _query("cursor"), _query("actor"), _query("action", "string")),
         errors=(401, 403, 404),
     ),
