@@ -145,25 +145,40 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
+def page(new_page):
     """A fresh browser context; the test fails on any JavaScript error or console error."""
-    context = browser.new_context(
-        base_url=live_server["url"], locale="vi-VN", accept_downloads=True
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(f"console {message.type}: {message.text}")
-            if message.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.shots = Screenshots(page, request.node.name)
-    yield page
-    context.close()
+    return new_page()
+
+
+@pytest.fixture
+def new_page(browser, live_server, request):
+    """Pages in fresh contexts with other settings (``locale="en-US"``, a phone's
+    ``viewport``): ``new_page(**context_options)``. The test fails on any JavaScript
+    error or console error in any of them."""
+    contexts, errors = [], []
+
+    def open_page(**options):
+        options = {"locale": "vi-VN", "accept_downloads": True, **options}
+        context = browser.new_context(base_url=live_server["url"], **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(f"console {message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+        page.shots = Screenshots(
+            page, request.node.name + (f"-{len(contexts)}" if len(contexts) > 1 else "")
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert errors == [], errors
 
 
