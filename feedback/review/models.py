@@ -10,7 +10,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     String,
     Text,
@@ -82,11 +81,6 @@ class Round(db.Model):
     __table_args__ = (
         UniqueConstraint("report_id", "number"),
         CheckConstraint("(closed_at IS NULL) = (closed_by_id IS NULL)", name="closure_has_actor"),
-        ForeignKeyConstraint(
-            ["report_id", "edition_number"],
-            ["edition.report_id", "edition.number"],
-            name="fk_round_edition_edition",
-        ),
         # At most one open round per report, enforced by the database.
         Index(
             "uq_round_one_open_per_report",
@@ -111,8 +105,8 @@ class Round(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # The numbered draft (dự thảo lần N) the round opened on; None for rounds opened
     # before rounds recorded it on a text that matched no edition. A number, as people
-    # speak of it, kept honest by a foreign key to (report, number) of the edition table
-    # (editions are consolidation's: review never imports it).
+    # speak of it; its foreign key to the edition's (report, number) is declared by
+    # consolidation.models, since editions are consolidation's and review never imports it.
     edition_number: Mapped[int | None]
 
     report: Mapped[Report] = relationship()
