@@ -195,4 +195,13 @@ def _register_blueprints(app: Flask) -> None:
         home=review_panels.home_panel,
     )
     _register_deferred_work()
+    _register_round_editions()
     api_reports.register_report_field(app, api_review.current_round_field)
+
+
+def _register_round_editions() -> None:
+    """A round opens on an edition, which consolidation issues (see review.round_edition)."""
+    from .consolidation import services as editions
+    from .review import round_edition
+
+    round_edition.register(plan=editions.opening_draft, issue=editions.issue_for_round)

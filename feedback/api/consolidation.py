@@ -6,6 +6,7 @@ from flask import g, jsonify, request
 
 from .. import caching, permissions
 from ..audit import queries as audit_queries
+from ..audit import wording
 from ..consolidation import approval, dispositions, exports, queries, services
 from ..reports import queries as report_queries
 from . import serializers
@@ -211,6 +212,7 @@ def audit(rid: int):
                     "at": serializers.iso(e.at),
                     "actor": serializers.person(e.actor),
                     "action": e.action,
+                    "label": wording.action_label(e.action),
                     "object": {"type": e.object_type, "id": e.object_id},
                     "details": e.details,
                 }

@@ -158,7 +158,9 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         "Word-level tracked diff between two versions", params=(_query("from"), _query("to"))
     ),
     ("/reports/{rid}/rounds", "post"): _op(
-        "Open a consultation round (drafter)",
+        "Open a consultation round (drafter) on a numbered draft: when the current text is "
+        "not an edition yet, it is issued as the next one in the same step; the round's "
+        "`edition` is that edition's number",
         schemas.RoundCreate,
         201,
         errors=(400, 401, 403, 404, 409, 422),
@@ -326,7 +328,8 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         errors=(401, 403, 404),
     ),
     ("/reports/{rid}/audit", "get"): _op(
-        "The report's audit trail, newest first (admin, drafter, chair)",
+        "The report's audit trail, newest first (admin, drafter, chair); each event's "
+        "`action` is a code, `label` the same in words (Accept-Language)",
         params=(_query("limit"), _query("cursor"), _query("actor"), _query("action", "string")),
         errors=(401, 403, 404),
     ),

@@ -112,6 +112,7 @@ def round_(r, responses=None, viewer=None) -> dict:
         "closed_at": iso(r.closed_at),
         "open": r.is_open,
         "departments": sorted(i.department.code for i in r.invitations),
+        "edition": r.edition_number,
     }
     if responses is not None:
         data["responses"] = [response(x, viewer) for x in responses]

@@ -10,7 +10,7 @@ from .. import permissions
 from ..auth.models import User
 from ..extensions import db
 from ..validation import whole_number
-from . import queries
+from . import presentation, queries, wording
 
 bp = Blueprint("audit", __name__)
 
@@ -37,11 +37,13 @@ def trail():
     more = len(events) > limit
     events = events[:limit]
     users = db.session.scalars(select(User).order_by(User.name)).all()
+    actions = queries.actions(include_drafts=include_drafts, with_account_events=accounts)
     return render_template(
         "audit/trail.html",
-        events=events,
+        lines=presentation.lines(events, current_user),
+        last_id=events[-1].id if events else None,
         more=more,
         filters=filters,
         users=users,
-        actions=queries.actions(include_drafts=include_drafts, with_account_events=accounts),
+        actions=[(a, wording.action_label(a)) for a in actions],
     )

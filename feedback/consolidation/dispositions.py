@@ -22,6 +22,7 @@ from ..review.models import (
     Comment,
     CommentStatus,
     DecisionAction,
+    Disposition,
     ResponseStatus,
     Round,
     Submission,
@@ -262,9 +263,19 @@ def _comment_row(maker: _RowMaker, c: Comment) -> Row:
         content=c.body,
         decision=label("disposition", c.disposition) if c.disposition else _("not yet answered"),
         decision_code=c.disposition or "open",
-        response=c.response or "",
+        response=_comment_response(c),
         link=link,
     )
+
+
+def _comment_response(c: Comment) -> str:
+    """The drafting team's answer as the table prints it: "noted" without a text gets
+    the standard sentence, not a bare label."""
+    if c.response and c.response.strip():
+        return c.response
+    if c.disposition == Disposition.NOTED:
+        return _("The drafting team notes the comment.")
+    return ""
 
 
 def _suggestion_row(maker: _RowMaker, s: Suggestion) -> Row:

@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_check, utcnow
 from ..reports.models import Report
+from ..review.models import Round
 
 
 class EditionStatus(StrEnum):
@@ -72,6 +81,17 @@ class EditionSection(db.Model):
     position: Mapped[int]  # document order
     number: Mapped[str] = mapped_column(String(32))
     depth: Mapped[int]
+
+
+# The edition a round opened on (review.models.Round.edition_number): declared here, where
+# editions are known, so that review's models load without consolidation's.
+Round.__table__.append_constraint(
+    ForeignKeyConstraint(
+        ["report_id", "edition_number"],
+        ["edition.report_id", "edition.number"],
+        name="fk_round_edition_edition",
+    )
+)
 
 
 @event.listens_for(EditionSection, "before_update")

@@ -13,7 +13,9 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports.models import Report, ReportStatus
+from ..review.round_edition import OpeningDraft
 from ..validation import clean_text
+from . import queries
 from .models import Edition, EditionSection, EditionStatus
 
 
@@ -59,6 +61,32 @@ def issue_edition(actor, report: Report, *, note="") -> Edition:
         sections={str(e.section.id): e.version.number for e in entries},
     )
     return edition
+
+
+def _is_current_text(edition: Edition, report: Report) -> bool:
+    """Whether ``edition`` is the report as it stands: same title, same sections in the
+    same order and numbering, each at the same version."""
+    snapshot = [(s.section_id, s.version, s.number, s.depth) for s in edition.sections]
+    now = [
+        (e.section.id, e.version.number, e.number, e.depth)
+        for e in report_queries.outline(report, with_text=False)
+    ]
+    return edition.title == report.title and snapshot == now
+
+
+def opening_draft(report: Report) -> OpeningDraft:
+    """The edition a consultation round opened now would open on: the latest, when it is
+    the current text; otherwise the next number, to be issued with the round."""
+    latest = queries.latest(report)
+    if latest is not None and _is_current_text(latest, report):
+        return OpeningDraft(number=latest.number, to_issue=False, latest=latest.number)
+    number = latest.number + 1 if latest is not None else 1
+    return OpeningDraft(number=number, to_issue=True, latest=latest.number if latest else None)
+
+
+def issue_for_round(actor, report: Report, note: str) -> int:
+    """Issue the current text as an edition for a round that opens on it; its number."""
+    return issue_edition(actor, report, note=note).number
 
 
 def approve_edition(actor, edition: Edition) -> Edition:

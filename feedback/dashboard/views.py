@@ -84,12 +84,15 @@ def dashboard(rid: int):
         outstanding=outstanding,
         entries=_entries(report, outline, outstanding),
         response_chart=charts.stacked_bars(
-            [(_("Departments"), status_counts, None)], response_series, label_width=120
+            [(_("Departments"), status_counts, None)],
+            response_series,
+            name=_("Responses by department"),
         ),
         response_legend=charts.legend(response_series),
         comment_chart=charts.stacked_bars(
             [(b.label or general, b.comments, link(b)) for b in bars if sum(b.comments.values())],
             comment_series,
+            name=_("Comments by section"),
         ),
         comment_legend=charts.legend(comment_series),
         suggestion_chart=charts.stacked_bars(
@@ -99,6 +102,7 @@ def dashboard(rid: int):
                 if sum(b.suggestions.values())
             ],
             suggestion_series,
+            name=_("Suggested revisions by section"),
         ),
         suggestion_legend=charts.legend(suggestion_series),
         bars=bars,

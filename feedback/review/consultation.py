@@ -23,7 +23,7 @@ from ..reports import queries as report_queries
 from ..reports.models import Report, ReportStatus
 from ..reports.services import SECTION_PREVIEWS
 from ..validation import clean_line, clean_text
-from . import rounds, services, visibility
+from . import round_edition, rounds, services, visibility
 from .models import (
     CommentStatus,
     Reply,
@@ -92,16 +92,19 @@ def open_round(
     note="",
     deemed_agree: bool = True,
 ) -> Round:
-    """Open a consultation round; records the version every section is at."""
+    """Open a consultation round on a numbered draft: the current text is issued as the
+    next edition first when it is not one yet. Records the version every section is at."""
     permissions.require(permissions.can_manage_rounds(actor, report))
     deadline = _check_deadline(deadline)
     departments = _invited_departments(department_codes)
     if rounds.find_open_round(report.id) is not None:
         raise InvalidTransition(_("A round is already open on this report; close it first."))
     previous = rounds.latest_round(report)
+    number = (previous.number + 1) if previous else 1
     round_ = Round(
         report_id=report.id,
-        number=(previous.number + 1) if previous else 1,
+        number=number,
+        edition_number=_opening_edition(actor, report, number),
         title=clean_line(title or "", _("Title"), max_chars=300, required=False),
         note=clean_text(
             note or "",
@@ -139,8 +142,20 @@ def open_round(
         number=round_.number,
         departments=[d.code for d in departments],
         deadline=deadline.isoformat(),
+        edition=round_.edition_number,
     )
     return round_
+
+
+def _opening_edition(actor, report: Report, round_number: int) -> int:
+    """The number of the edition the round opens on, issued now when the current text
+    is not an edition yet."""
+    draft = round_edition.plan(report)
+    if not draft.to_issue:
+        return draft.number
+    return round_edition.issue(
+        actor, report, _("Issued for consultation round %(n)d.", n=round_number)
+    )
 
 
 def close_round(actor, round_: Round) -> Round:

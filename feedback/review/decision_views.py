@@ -10,6 +10,7 @@ from .. import permissions, textdiff
 from ..auth.models import Department
 from ..auth.views import safe_next
 from ..diffview import tracked_html
+from ..errors import InvalidInput
 from ..extensions import db
 from ..formtools import refusal, run_and_flash
 from ..labels import LABELS
@@ -258,7 +259,7 @@ def resolve(comment_id: int):
         lambda: decisions.resolve_comments(
             current_user,
             [comment, *others],
-            disposition=form.disposition.data,
+            disposition=_chosen_disposition(form),
             response=form.response.data,
             absorbed_version=absorbed,
         )
@@ -270,6 +271,19 @@ def resolve(comment_id: int):
     else:
         flash(_("Answer recorded."), "success")
     return _comment_back(comment)
+
+
+def _chosen_disposition(form) -> str:
+    """The answer chosen; none is preselected, and sending the form without choosing
+    one is refused (before anything is recorded) with a sentence, not taken as a default."""
+    if not form.disposition.data:
+        raise InvalidInput(
+            _(
+                "Choose an answer (absorbed, partly absorbed, explained, noted…) before recording it."
+            ),
+            details={"field": "disposition"},
+        )
+    return form.disposition.data
 
 
 @bp.post("/comments/<int:comment_id>/reopen")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..datefields import LocalDateField, LocalDateTimeField
 from ..formtools import HiddenWholeNumberField, WholeNumberField, WholeNumbersField, choices
 from ..idempotency import OnceForm
 from ..labels import LABELS
@@ -28,11 +27,15 @@ class MultiCheckboxField(SelectMultipleField):
 
 class RoundForm(OnceForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    deadline = DateTimeLocalField(
+    deadline = LocalDateTimeField(
         _l("Deadline (Vietnam time)"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        validators=[InputRequired()],
+        validators=[
+            InputRequired(_l("Type the deadline as dd/mm/yyyy hh:mm, e.g. 05/12/2026 17:00."))
+        ],
     )
+    # None is ticked at first (a stray click invites nobody); "all" is a box the server
+    # honours, so it works without JavaScript (static/forms.js ticks the boxes with it).
+    all_departments = BooleanField(_l("All departments"))
     departments = MultiCheckboxField(_l("Invited departments"), validate_choice=False)
     note = TextAreaField(_l("Note to the departments"), validators=[Optional()])
     deemed_agree = BooleanField(
@@ -74,7 +77,7 @@ class ResponseForm(OnceForm):
     dispatch_number = StringField(
         _l("Official dispatch number (số công văn)"), validators=[Optional(), Length(max=100)]
     )
-    dispatch_date = DateField(_l("Dispatch date"), validators=[Optional()])
+    dispatch_date = LocalDateField(_l("Dispatch date"), validators=[Optional()])
     # The most important click of the department's day: it is confirmed, with or
     # without JavaScript.
     confirm = BooleanField(
@@ -106,7 +109,10 @@ class RejectForm(OnceForm):
 
 
 class ResolveForm(OnceForm):
-    disposition = SelectField(_l("Answer"), choices=choices(LABELS["disposition"].items()))
+    # No answer is preselected: "" is the "— choose —" placeholder, refused when sent.
+    disposition = SelectField(
+        _l("Answer"), choices=choices([("", ""), *LABELS["disposition"].items()])
+    )
     response = TextAreaField(_l("Response to the department"), validators=[Optional()])
     absorbed_version = WholeNumberField(_l("Absorbed in version (optional)"))
     also = WholeNumbersField(_l("Same answer for"))

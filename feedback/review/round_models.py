@@ -61,6 +61,11 @@ class Round(db.Model):
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The numbered draft (dự thảo lần N) the round opened on; None for rounds opened
+    # before rounds recorded it on a text that matched no edition. A number, as people
+    # speak of it; its foreign key to the edition's (report, number) is declared by
+    # consolidation.models, since editions are consolidation's and review never imports it.
+    edition_number: Mapped[int | None]
 
     report: Mapped[Report] = relationship()
     opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id])

@@ -13,18 +13,42 @@ from .. import permissions
 from ..auth.models import Department
 from ..extensions import db
 from ..formtools import choices, run_and_flash
-from ..i18n import local_zone, utc_to_local
+from ..i18n import utc_to_local
 from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..transaction import attempt
-from . import consultation, previews, queue, rounds, visibility
+from . import consultation, previews, queue, round_edition, rounds, visibility
 from .blueprint import bp
 from .forms import ResponseForm, RoundForm
 
 
 def _form_status(form) -> int:
     return 422 if form.errors or form.form_errors else 200
+
+
+def _invited_codes(form, departments) -> list[str]:
+    """The departments ticked, or every one when "all departments" is ticked."""
+    if form.all_departments.data:
+        return [d.code for d in departments]
+    return form.departments.data or []
+
+
+def _opened_message(round_, draft) -> None:
+    if draft.to_issue:
+        flash(
+            _(
+                "Round %(n)d is open on draft no. %(e)d, issued with it.",
+                n=round_.number,
+                e=round_.edition_number,
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _("Round %(n)d is open on draft no. %(e)d.", n=round_.number, e=round_.edition_number),
+            "success",
+        )
 
 
 @bp.route("/reports/<int:rid>/rounds/new", methods=["GET", "POST"])
@@ -35,27 +59,29 @@ def new_round(rid: int):
     form = RoundForm()
     form.departments.choices = choices((d.code, f"{d.code} – {d.name}") for d in departments)
     if request.method == "GET":
-        form.departments.data = [d.code for d in departments]
         form.deadline.data = utc_to_local(utcnow() + timedelta(days=7)).replace(
-            hour=17, minute=0, second=0, microsecond=0, tzinfo=None
+            hour=17, minute=0, second=0, microsecond=0
         )
+    draft = round_edition.plan(report)
     if form.validate_on_submit():
         round_, error = attempt(
             lambda: consultation.open_round(
                 current_user,
                 report,
-                deadline=form.deadline.data.replace(tzinfo=local_zone()),
-                department_codes=form.departments.data,
+                deadline=form.deadline.data,
+                department_codes=_invited_codes(form, departments),
                 title=form.title.data,
                 note=form.note.data,
                 deemed_agree=form.deemed_agree.data,
             )
         )
         if error is None:
-            flash(_("Round %(n)d is open.", n=round_.number), "success")
+            _opened_message(round_, draft)
             return redirect(url_for(".round_status", round_id=round_.id))
         form.form_errors.append(error.message)
-    return render_template("review/round_new.html", report=report, form=form), _form_status(form)
+    return render_template(
+        "review/round_new.html", report=report, form=form, draft=draft
+    ), _form_status(form)
 
 
 @bp.get("/reports/<int:rid>/rounds", endpoint="rounds")

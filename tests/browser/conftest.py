@@ -152,48 +152,51 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def _watched_page(context, request):
-    """A page of ``context`` that records JavaScript errors, console errors and CSP
-    violations (the test fails on any)."""
-    context.add_init_script(REPORT_CSP_VIOLATIONS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(f"console {message.type}: {message.text}")
-            if message.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.shots = Screenshots(page, request.node.name)
-    return page, errors
+@pytest.fixture
+def new_page(browser, live_server, request):
+    """Pages in fresh contexts with other settings (``locale="en-US"``, a phone's
+    ``viewport``, ``java_script_enabled=False``): ``new_page(**context_options)``. The
+    test fails on any JavaScript error, console error or Content-Security-Policy
+    violation in any of them."""
+    contexts, errors = [], []
+
+    def open_page(**options):
+        options = {"locale": "vi-VN", "accept_downloads": True, **options}
+        context = browser.new_context(base_url=live_server["url"], **options)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(f"console {message.type}: {message.text}")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+        page.shots = Screenshots(
+            page, request.node.name + (f"-{len(contexts)}" if len(contexts) > 1 else "")
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert errors == [], errors
 
 
 @pytest.fixture
-def page(browser, live_server, request):
+def page(new_page):
     """A fresh browser context; the test fails on any JavaScript error, console error or
     Content-Security-Policy violation."""
-    context = browser.new_context(
-        base_url=live_server["url"], locale="vi-VN", accept_downloads=True
-    )
-    page, errors = _watched_page(context, request)
-    yield page
-    context.close()
-    assert errors == [], errors
+    return new_page()
 
 
 @pytest.fixture
-def page_without_javascript(browser, live_server, request):
+def page_without_javascript(new_page):
     """A browser context with JavaScript off: the pages must still work."""
-    context = browser.new_context(
-        base_url=live_server["url"], locale="vi-VN", java_script_enabled=False
-    )
-    page, errors = _watched_page(context, request)
-    yield page
-    context.close()
-    assert errors == [], errors
+    return new_page(java_script_enabled=False)
 
 
 class Screenshots:

@@ -76,7 +76,7 @@ def test_department_reviewer_drafts_and_the_lead_submits(page):
     page.locator(".roundbanner a[href*='/respond']").click()
     expect(page.locator("main")).to_contain_text("Đề nghị bổ sung cơ cấu vốn đầu tư")
     page.fill("input[name=dispatch_number]", "1502/SGTVT-KHTC")
-    page.fill("input[name=dispatch_date]", "2019-12-10")
+    page.fill("input[name=dispatch_date]", "10/12/2019")
     page.check("input[name=confirm]")
     page.shots("respond")
     page.click("input[name=submit_feedback], button[name=submit_feedback]")

@@ -20,7 +20,8 @@ from feedback.models_base import utcnow
 from feedback.notifications import outbox
 from feedback.notifications import services as notifications
 from feedback.notifications.models import MailStatus, OutgoingMail
-from feedback.review import consultation
+from feedback.review import consultation, decisions
+from feedback.review import services as review
 from feedback.worker import run_pass
 
 from .conftest import ADDRESSES, BASE_URL, MAILBOXES, REFUSED, MailServer, configure_mail, free_port
@@ -139,16 +140,28 @@ def test_decisions_are_mailed_to_the_author_and_the_lead_only(mail_server, addre
     assert [n.kind for n in in_app] == ["decision", "round_opened"]
 
 
-def test_every_kind_of_notification_has_its_mail(mail_server, addressed, report):
-    """A kind added later (an escalation for the chair, say) is mailed without more code."""
-    notifications.notify(
-        [addressed.chair], "comment_escalated", link=f"report:{report.id}", report_id=report.id
+def test_an_escalation_mails_the_chair_a_link_to_the_comment(mail_server, addressed, report):
+    round_ = open_round(addressed, report, deadline=local(5, 17), codes=["STC"])
+    section = report.sections[1]
+    comment = review.add_comment(
+        addressed.reviewer, section, body="Đề nghị làm rõ nguồn số liệu vốn đầu tư."
+    )
+    consultation.submit_response(addressed.lead, round_)
+    db.session.commit()
+    run_pass()
+    mail_server.received.clear()
+
+    decisions.resolve_comment(
+        addressed.drafter, comment, disposition="escalated", response="Xin ý kiến Chủ tịch."
     )
     db.session.commit()
     run_pass()
 
     (mail,) = mail_server.to(ADDRESSES["chair"])
-    assert mail.get_content().startswith("Kính gửi: Ông/Bà Trần Văn Minh,")
+    body = mail.get_content()
+    assert body.startswith("Kính gửi: Ông/Bà Trần Văn Minh,")
+    assert f"#{comment.id}" in body
+    assert f"{BASE_URL}/sections/{section.id}#c{comment.id}" in body
 
 
 def test_no_address_or_no_email_wanted_means_no_mail(mail_server, addressed, report):

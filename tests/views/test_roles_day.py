@@ -141,12 +141,9 @@ def test_restore_buttons_submit_their_own_form_not_the_compare_form(client, auth
 def test_approval_asks_for_confirmation_and_says_what_argues_for_waiting(
     client, auth, api, people, report
 ):
-    from feedback.consolidation import services as editions
     from feedback.consolidation.models import Edition
 
-    round_, comment = _submitted_comment(people, report)
-    editions.issue_edition(people.drafter, report)
-    db.session.commit()
+    round_, comment = _submitted_comment(people, report)  # the round opened on draft no. 1
     auth.login("chair")
     edition_page = client.get(f"/reports/{report.id}/editions/1").get_data(as_text=True)
     assert f'href="/reports/{report.id}/editions/1/approve"' in edition_page
