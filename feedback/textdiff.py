@@ -282,8 +282,9 @@ def _encode(a: Sequence[str], b: Sequence[str]) -> tuple[str, str] | None:
     return "".join(map(get, a)), "".join(map(get, b))
 
 
-def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Longest run of ``pairs`` (sorted by i) whose j increase too (patience sorting)."""
+def longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest run of ``pairs`` (sorted by i) whose j increase too (patience sorting):
+    what two orderings of the same things keep in common."""
     tails: list[int] = []
     tail_at: list[int] = []
     back: list[int] = []
@@ -314,7 +315,7 @@ def _patience_anchors(
     if not unique:
         return []
     where_b = {u: j for j, u in enumerate(b) if u in unique}
-    return _increasing([(i, where_b[u]) for i, u in enumerate(a) if u in unique])
+    return longest_increasing([(i, where_b[u]) for i, u in enumerate(a) if u in unique])
 
 
 def _common_ends(a: str, b: str) -> tuple[int, int]:
@@ -573,7 +574,7 @@ def _chain(pairs: list[tuple[int, int]], q: int) -> list[tuple[int, int, int]]:
     """The longest increasing chain of the runs, without overlaps, as blocks (i, j, q)."""
     blocks = []
     next_i = next_j = 0
-    for i, j in _increasing(pairs):
+    for i, j in longest_increasing(pairs):
         if i >= next_i and j >= next_j:
             blocks.append((i, j, q))
             next_i, next_j = i + q, j + q

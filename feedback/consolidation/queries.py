@@ -116,28 +116,8 @@ class SectionChange:
 def _longest_common_order(a: list[int], b: list[int]) -> set[int]:
     """Section ids that keep their relative order (the rest moved): an LCS on ids."""
     index = {sid: i for i, sid in enumerate(b)}
-    sequence = [index[s] for s in a if s in index]
-    # patience-style longest increasing subsequence
-    tails: list[int] = []
-    parents: dict[int, int | None] = {}
-    tail_ids: list[int] = []
-    from bisect import bisect_left
-
-    for value in sequence:
-        k = bisect_left(tails, value)
-        parents[value] = tail_ids[k - 1] if k else None
-        if k == len(tails):
-            tails.append(value)
-            tail_ids.append(value)
-        else:
-            tails[k] = value
-            tail_ids[k] = value
-    keep = set()
-    node = tail_ids[-1] if tail_ids else None
-    while node is not None:
-        keep.add(b[node])
-        node = parents[node]
-    return keep
+    pairs = [(i, index[sid]) for i, sid in enumerate(a) if sid in index]
+    return {b[j] for _, j in textdiff.longest_increasing(pairs)}
 
 
 def compare(old: list[EditionEntry], new: list[EditionEntry]) -> list[SectionChange]:
