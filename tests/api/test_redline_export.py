@@ -5,8 +5,13 @@ print view shows the same table with the change in its cell."""
 
 import io
 import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
 
 import docx
+import pytest
 from docx.oxml.ns import qn
 
 from feedback.demo import REPORT_FILE
@@ -17,6 +22,7 @@ from feedback.review import services as review_services
 
 from ..review_helpers import open_round, sections
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
 OLD_ROW = "| 5 | Thu ngân sách nhà nước trên địa bàn (nghìn tỷ đồng) | 40 | 48,5 | Vượt |"
 NEW_ROW = OLD_ROW.replace("48,5", "48,2")
 
@@ -77,3 +83,33 @@ def test_print_view_of_the_changes_shows_the_figure_inside_its_cell(api, people)
     )
     assert re.search(r"<td[^>]*><del>48,5</del><ins>48,2</ins></td>", page)
     assert "| 40 |" not in page and "[-" not in page
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not on PATH")
+def test_the_demo_redline_reads_as_a_table_in_libreoffice(api, people, tmp_path):
+    """The chair's download as LibreOffice lays it out; its pages are written under
+    test-artifacts/documents/redline-demo-*.png to be looked at."""
+    report = _changed_figure_edition(api, people)
+    data = api.as_(people.chair).get(f"/reports/{report.id}/editions/2/export.docx?changes_since=1")
+    source = tmp_path / "redline-demo.docx"
+    source.write_bytes(data.data)
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    convert = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+    subprocess.run([*convert, str(source)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "redline-demo.pdf"
+    if shutil.which("pdftotext") is None:
+        return
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    text = unicodedata.normalize("NFC", text)
+    row = next(line for line in text.splitlines() if "Thu ngân sách nhà nước trên" in line)
+    assert row.split()[0] == "5" and "48,548,2" in row.replace(" ", "")
+    assert "|" not in text and "**" not in text
+    if shutil.which("pdftoppm") is not None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for old in ARTIFACTS.glob("redline-demo-*.png"):
+            old.unlink()
+        page = ["pdftoppm", "-png", "-r", "60", "-f", "2", "-l", "3"]
+        subprocess.run([*page, str(pdf), str(ARTIFACTS / "redline-demo")], check=True, timeout=60)
+        assert list(ARTIFACTS.glob("redline-demo-*.png"))

@@ -319,3 +319,47 @@ def test_libreoffice_reads_the_redline_as_a_table_with_revisions(tmp_path):
             timeout=60,
         )
         assert list(ARTIFACTS.glob("redline-section*.png"))
+
+
+def _pandoc() -> str | None:
+    """pandoc on PATH, or the one the pypandoc-binary wheel carries, if either is here."""
+    found = shutil.which("pandoc")
+    if found:
+        return found
+    try:
+        import pypandoc  # optional: only to find the executable its wheel carries
+    except ImportError:
+        return None
+    return pypandoc.get_pandoc_path()
+
+
+@pytest.mark.skipif(_pandoc() is None, reason="pandoc is not installed")
+def test_pandoc_reads_the_revisions_inside_the_cell(tmp_path):
+    """A second, independent reader of OOXML: pandoc's accept and reject of the redline."""
+    source = tmp_path / "redline.docx"
+    document = new_document(size=13)
+    assert tracked_text(Writer(document, "Tổ soạn thảo", WHEN), Flow(document), OLD, NEW)
+    source.write_bytes(save(document))
+
+    def read_as(mode: str) -> str:
+        command = [_pandoc(), f"--track-changes={mode}", "-f", "docx", "-t", "plain", str(source)]
+        run = subprocess.run(command, check=True, capture_output=True, text=True, timeout=60)
+        return " ".join(unicodedata.normalize("NFC", run.stdout).split())
+
+    accepted, rejected = read_as("accept"), read_as("reject")
+    assert "48,2" in accepted and "48,5" not in accepted and "Kết quả đạt được" in accepted
+    assert "48,5" in rejected and "48,2" not in rejected and "Kết quả chủ yếu" in rejected
+    assert "|" not in accepted + rejected and "**" not in accepted + rejected
+
+
+def test_edition_tables_fit_their_content_too():
+    """The plain edition writer (edition, added and removed sections, comment texts)
+    lays tables out the same way: a narrow STT, a wide indicator name."""
+    (table,) = plain(TARGETS_SECTION).iter(W["tbl"])
+    widths = [int(w) for w in table.xpath("./w:tblGrid/w:gridCol/@w:w")]
+    stt, name, *figures = widths
+    assert abs(sum(widths) - Mm(165).twips) < 20 and name > 4 * stt and name > 2 * max(figures)
+    rows = table.xpath("./w:tr")
+    assert rows[0].xpath("./w:trPr/w:tblHeader") and not rows[1].xpath("./w:trPr/w:tblHeader")
+    assert all(row.xpath("./w:trPr/w:cantSplit") for row in rows)
+    assert table.xpath("./w:tblPr/w:tblLayout[@w:type='fixed']")

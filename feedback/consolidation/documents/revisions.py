@@ -1,12 +1,16 @@
 """Word revision marks (``w:ins`` / ``w:del``) that Word and LibreOffice can accept or
-reject one by one; inserted and deleted runs are also underlined / struck through so they
-show in viewers that ignore revisions."""
+reject one by one.
+
+Inserted and deleted runs carry no underline or strike-through of their own: Word and
+LibreOffice draw revisions (underlined, struck through, in the author's colour), and a
+formatting written into the run would stay after the revision is decided: accepting all
+would leave every inserted figure underlined, rejecting all every restored word struck
+through."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
@@ -45,10 +49,6 @@ class RevisionMarks:
 
     def run(self, paragraph: Paragraph, text: str, fmt: Fmt = PLAIN, rev: str | None = None) -> Run:
         """Add a run; inside ``w:ins``/``w:del`` when ``rev`` is INSERT/DELETE."""
-        if rev == INSERT:
-            fmt = replace(fmt, underline=True)
-        elif rev == DELETE:
-            fmt = replace(fmt, strike=True)
         run = add_run(paragraph, text, fmt, deleted=rev == DELETE)
         if rev in (INSERT, DELETE):
             wrapper = self._revision(rev)
