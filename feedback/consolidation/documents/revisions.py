@@ -10,7 +10,6 @@ through."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -21,7 +20,7 @@ from docx.table import _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from .model import DELETE, EQUAL, INSERT, Op, iso_utc, one_line
+from .model import DELETE, INSERT, iso_utc, one_line
 from .word import ITALIC, P_PR_ORDER, PLAIN, TR_PR_ORDER, Fmt, add_run, insert_ordered
 
 
@@ -74,25 +73,3 @@ class RevisionMarks:
     def label(self, flow: Flow, text: str) -> None:
         """An editorial note such as "(Mục mới)": italic and grey, never a revision."""
         add_run(flow.paragraph(), text, ITALIC, color="595959")
-
-    # Tracked diff of Markdown source ------------------------------------------------
-
-    def ops(self, flow: Flow, ops: Sequence[Op]) -> None:
-        """One paragraph per line of the diff; a changed line break is a changed mark."""
-        lines: list[tuple[list[Op], str]] = []
-        current: list[Op] = []
-        for kind, text in ops:
-            for index, part in enumerate(text.split("\n")):
-                if index:
-                    lines.append((current, kind))  # this "\n" ends the line; kind says how
-                    current = []
-                if part:
-                    current.append((kind, part))
-        lines.append((current, EQUAL))
-        for segments, mark in lines:
-            if not segments and mark == EQUAL:
-                continue  # blank Markdown line between paragraphs: spacing does that
-            paragraph = flow.paragraph()
-            for kind, text in segments:
-                self.run(paragraph, text, rev=kind if kind != EQUAL else None)
-            self.mark_paragraph(paragraph, mark if mark != EQUAL else None)
