@@ -22,6 +22,7 @@ from .extensions import db
 from .i18n import date_filter, datetime_filter
 from .labels import LABELS, label, version_reason
 from .richtext.editordoc import editor_doc
+from .richtext.quotes import quote_html
 from .transaction import keep_bookkeeping
 from .validation import unstorable_character
 
@@ -62,6 +63,10 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["markdown"] = lambda text: Markup(markup.render(text or ""))
+    # A quoted passage (stored Markdown) as the reader saw it: a table row as a table.
+    app.jinja_env.filters["quote"] = lambda source, shown="": Markup(
+        quote_html(source or "", shown or "")
+    )
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["reason"] = lambda v: version_reason(v.reason_code, v.reason_params)

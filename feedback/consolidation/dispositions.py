@@ -339,6 +339,7 @@ def export_table(table: Table, link_for: Callable[[Row], str]):
                 dispatch=r.dispatch,
                 content=r.content,
                 quote=r.quote,
+                quote_source=getattr(r.item, "quote", None) or "",
                 kind=r.kind,
                 decision=r.decision,
                 response=r.response,

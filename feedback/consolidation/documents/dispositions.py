@@ -22,6 +22,7 @@ from .model import (
     local_date,
     one_line,
 )
+from .quotes import write_quote
 from .word import (
     BOLD,
     ITALIC,
@@ -108,11 +109,8 @@ def _who_cell(cell: _Cell, row: DispositionRow) -> None:
 
 def _content_cell(writer: Writer, cell: _Cell, row: DispositionRow) -> None:
     flow = Flow(cell)
-    quote = clean(row.quote).strip()
-    if quote:
-        # Quoted passages are shown verbatim (not as Markdown): they are the report's words.
-        paragraph = flow.paragraph()
-        add_run(paragraph, f"“{quote}”", ITALIC)
+    # The quoted passage as the reader saw it (a table row as a table, never as Markdown).
+    write_quote(writer, flow, clean(row.quote_source), clean(row.quote).strip())
     writer.markdown(flow, row.content)
 
 

@@ -13,13 +13,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from .model import clean
 from .revisions import RevisionMarks
+from .tables import column_widths, keep_together, repeat_as_header, set_widths
 from .tree import Node, html_tree
-from .word import P_PR_ORDER, PLAIN, Fmt, add_run, insert_ordered, repeat_header
+from .word import P_PR_ORDER, PLAIN, Fmt, add_run, insert_ordered
 
 
 @dataclass
@@ -72,6 +74,13 @@ class Flow:
         table = self.parent.add_table(rows, cols)
         table.style = "Table Grid"
         return table
+
+    def width(self) -> int:
+        """The width (EMU) a table here may take: the page's text width, or the cell's."""
+        if isinstance(self.parent, _Cell):
+            return max((self.parent.width or Mm(80)) - Mm(4), Mm(20))
+        section = self.parent.sections[-1]
+        return section.page_width - section.left_margin - section.right_margin
 
 
 _INLINE_FMT = {
@@ -225,16 +234,26 @@ class Writer(RevisionMarks):
 
     def _list(self, flow: Flow, node: Node, ctx: Ctx) -> None:
         depth = min(ctx.list_depth + 1, 3)  # the template has list styles for 3 levels
-        suffix = "" if depth == 1 else f" {depth}"
         ordered = node.tag == "ol"
-        style = ("List Number" if ordered else "List Bullet") + suffix
+        style, continue_style = _list_styles(ordered, depth)
         num_id = self._restart_numbering(style, _start(node)) if ordered else None
         for child in node.children:
             if isinstance(child, Node) and child.tag == "li":
-                item = _Item(style, "List Continue" + suffix, num_id)
+                item = _Item(style, continue_style, num_id)
                 self._blocks(flow, child.children, replace(ctx, item=item, list_depth=depth))
                 if not item.started:  # empty "- " item: still show its bullet
                     self._paragraph(flow, replace(ctx, item=item))
+
+    def list_numbering(self, ordered: bool, depth: int, start: int) -> int | None:
+        """A new numbered list at ``depth`` (1..3) starting at ``start``; None for bullets."""
+        return self._restart_numbering(_list_styles(True, depth)[0], start) if ordered else None
+
+    def list_paragraph(
+        self, flow: Flow, ordered: bool, depth: int, num_id: int | None, rev: str | None
+    ) -> Paragraph:
+        """A list item's paragraph at ``depth`` (1..3), its mark a revision when ``rev``."""
+        style, continue_style = _list_styles(ordered, depth)
+        return self._paragraph(flow, Ctx(rev=rev, item=_Item(style, continue_style, num_id)))
 
     def _restart_numbering(self, style_name: str, start: int) -> int | None:
         """A fresh numbering instance, or every ordered list would continue the last one."""
@@ -256,7 +275,8 @@ class Writer(RevisionMarks):
         table = flow.table(len(rows), width)
         for tr, (header, cells) in zip(table.rows, rows, strict=True):
             if header:
-                repeat_header(tr)
+                repeat_as_header(tr)
+            keep_together(tr)
             self.mark_row(tr, ctx.rev)
             word_cells = tr.cells
             for cell_node, cell in zip(cells, word_cells, strict=False):
@@ -266,6 +286,10 @@ class Writer(RevisionMarks):
                 alignment = _ALIGN.get(_cell_align(cell_node), WD_ALIGN_PARAGRAPH.LEFT)
                 for paragraph in cell.paragraphs:
                     paragraph.alignment = alignment
+        texts = [
+            [cells[c].text() if c < len(cells) else "" for _, cells in rows] for c in range(width)
+        ]
+        set_widths(table, column_widths(texts, flow.width()))
 
     def _pre(self, flow: Flow, node: Node, ctx: Ctx) -> None:
         paragraph = self._paragraph(flow, ctx)
@@ -294,6 +318,13 @@ def _trim_end(paragraph: Paragraph) -> None:
 @dataclass
 class _LineState:
     at_line_start: bool = True  # drop HTML's leading whitespace at starts of lines
+
+
+def _list_styles(ordered: bool, depth: int) -> tuple[str, str]:
+    """The template's list styles at ``depth`` (1..3): the item's, and its continuation's."""
+    depth = min(max(depth, 1), 3)
+    suffix = "" if depth == 1 else f" {depth}"
+    return ("List Number" if ordered else "List Bullet") + suffix, "List Continue" + suffix
 
 
 def _start(node: Node) -> int:

@@ -55,6 +55,7 @@ class DispositionRow:
     decision: str  # translated label: "Tiếp thu", "Giải trình", ...
     response: str  # the drafting team's response/explanation, or ""
     link: str = ""  # URL of the section version / diff it caused, or ""
+    quote_source: str = ""  # the quoted passage as stored (Markdown), when there is one
 
 
 @dataclass(frozen=True)

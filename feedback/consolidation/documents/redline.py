@@ -1,5 +1,6 @@
 """A section's changes since an earlier edition, as Word revisions a reader can accept or
-reject: added and removed sections, renamed headings, moves, and the text's word diff."""
+reject: added and removed sections, renamed headings, moves, and the text's changes as
+the structured diff shows them (``tracked``: tables as tables, the change in its cell)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .model import (
     one_line,
     section_number,
 )
+from .tracked import tracked_text
 
 
 def tracked_section(
@@ -41,8 +43,18 @@ def tracked_section(
         writer.run(heading, heading_text(section))
     if section.moved:
         writer.label(body, label_for(labels, EDITION_LABELS, "moved_section"))
-    ops = changed_ops(section) if section.change == "changed" else None
-    if ops is None:
+    old_text = _old_text(section)
+    # The structured diff, never the word diff of the Markdown source (pipe rows, "- ");
+    # a change of the source only (spacing) reads the same: the text is shown as it is.
+    if old_text is None or not tracked_text(writer, body, old_text, section.text):
         writer.markdown(body, section.text)
-    else:
-        writer.ops(body, ops)
+
+
+def _old_text(section: DocSection) -> str | None:
+    """The compared edition's text of a changed section: given, or read from its ops."""
+    if section.change != "changed":
+        return None
+    if section.old_text is not None:
+        return section.old_text
+    ops = changed_ops(section)
+    return None if ops is None else "".join(text for kind, text in ops if kind != INSERT)

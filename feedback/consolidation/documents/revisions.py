@@ -1,12 +1,15 @@
 """Word revision marks (``w:ins`` / ``w:del``) that Word and LibreOffice can accept or
-reject one by one; inserted and deleted runs are also underlined / struck through so they
-show in viewers that ignore revisions."""
+reject one by one.
+
+Inserted and deleted runs carry no underline or strike-through of their own: Word and
+LibreOffice draw revisions (underlined, struck through, in the author's colour), and a
+formatting written into the run would stay after the revision is decided: accepting all
+would leave every inserted figure underlined, rejecting all every restored word struck
+through."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
@@ -17,7 +20,7 @@ from docx.table import _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from .model import DELETE, EQUAL, INSERT, Op, iso_utc, one_line
+from .model import DELETE, INSERT, iso_utc, one_line
 from .word import ITALIC, P_PR_ORDER, PLAIN, TR_PR_ORDER, Fmt, add_run, insert_ordered
 
 
@@ -45,10 +48,6 @@ class RevisionMarks:
 
     def run(self, paragraph: Paragraph, text: str, fmt: Fmt = PLAIN, rev: str | None = None) -> Run:
         """Add a run; inside ``w:ins``/``w:del`` when ``rev`` is INSERT/DELETE."""
-        if rev == INSERT:
-            fmt = replace(fmt, underline=True)
-        elif rev == DELETE:
-            fmt = replace(fmt, strike=True)
         run = add_run(paragraph, text, fmt, deleted=rev == DELETE)
         if rev in (INSERT, DELETE):
             wrapper = self._revision(rev)
@@ -74,25 +73,3 @@ class RevisionMarks:
     def label(self, flow: Flow, text: str) -> None:
         """An editorial note such as "(Mục mới)": italic and grey, never a revision."""
         add_run(flow.paragraph(), text, ITALIC, color="595959")
-
-    # Tracked diff of Markdown source ------------------------------------------------
-
-    def ops(self, flow: Flow, ops: Sequence[Op]) -> None:
-        """One paragraph per line of the diff; a changed line break is a changed mark."""
-        lines: list[tuple[list[Op], str]] = []
-        current: list[Op] = []
-        for kind, text in ops:
-            for index, part in enumerate(text.split("\n")):
-                if index:
-                    lines.append((current, kind))  # this "\n" ends the line; kind says how
-                    current = []
-                if part:
-                    current.append((kind, part))
-        lines.append((current, EQUAL))
-        for segments, mark in lines:
-            if not segments and mark == EQUAL:
-                continue  # blank Markdown line between paragraphs: spacing does that
-            paragraph = flow.paragraph()
-            for kind, text in segments:
-                self.run(paragraph, text, rev=kind if kind != EQUAL else None)
-            self.mark_paragraph(paragraph, mark if mark != EQUAL else None)
