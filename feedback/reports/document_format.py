@@ -65,7 +65,7 @@ def clean_document_format(values: dict[str, object]) -> dict[str, str]:
 def _one_line(text: str, key: str) -> str:
     if key == "document_number":
         # "Số:      /BC-UBND": a draft leaves the number blank, the spaces are the blank.
-        return text.replace("\n", " ").replace("\t", " ").strip()
+        return text.replace("\n", " ").replace("\t", " ").rstrip()
     return " ".join(text.split())
 
 

@@ -163,7 +163,8 @@ def header_block(
     if issuing:
         longest = max(text_width_mm(text, 13, caps=True) for text in issuing)
         rule(left, min(longest * 0.4, left_width * 0.5), left_width)
-    number = one_line(fmt.document_number)
+    # Not one_line: "Số:      /BC-UBND" keeps the blank a draft leaves for the number.
+    number = clean(fmt.document_number).replace("\n", " ").rstrip()
     if with_number and number:
         paragraph = line(left, f"{number_label}: {number}", size=13, first=first)
         paragraph.paragraph_format.space_before = Pt(6)
