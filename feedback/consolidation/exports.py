@@ -103,9 +103,8 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
             "renamed_from": _("Renamed from"),
             "note": _("Note"),
             "no": _("No."),
-            "draft": _("DRAFT no."),
-            "number": _("No. (document number)"),
-            "recipients": _("Recipients"),
+            # "DỰ THẢO lần", "Số", "Nơi nhận" are not translated: they belong to the
+            # Vietnamese administrative format, like the national motto.
         },
     )
 
@@ -217,7 +216,6 @@ def disposition_download(actor, table, fmt: str) -> Response:
         format=doc_format(edition or table.report),
         report_id=table.report.id,
         edition_number=edition.number if edition is not None else None,
-        labels={**data.labels, "view_change": _("view changes")},
     )
     name = safe_filename("bang-tong-hop-y-kien", fmt)
     if fmt == "csv":

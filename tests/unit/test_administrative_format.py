@@ -315,12 +315,13 @@ def _with_custom(data: bytes, custom: bytes) -> bytes:
 
 def test_a_truncated_property_falls_back_to_the_bookmarks(edition_bytes):
     """Some editors keep only the first 255 characters of a text property."""
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
     cut = (
-        '<?xml version="1.0"?><Properties xmlns="%s" xmlns:vt="%s"><property '
+        f'<?xml version="1.0"?><Properties xmlns="{CUSTOM_PROPERTIES}" xmlns:vt="{vt}"><property '
         'fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="FeedbackProvenance">'
         '<vt:lpwstr>{"report":7,"edition":3,"sections":{"40":1,"4</vt:lpwstr></property>'
         "</Properties>"
-    ) % (CUSTOM_PROPERTIES, "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes")
+    )
     found = read_provenance(_with_custom(edition_bytes, cut.encode()))
     assert found["report"] == 7 and found["edition"] == 3
     assert found["sections"] == {40: 1, 41: 2, 42: 3, 43: 4}
