@@ -63,6 +63,18 @@ REVIEWERS = [
 ]
 
 REPORT_FILE = Path(__file__).with_name("demo_report.md")
+# The administrative format as Quảng Ninh's People's Committee writes its reports.
+DOCUMENT_FORMAT = {
+    "superior_body": "",
+    "issuing_body": "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NINH",
+    "document_number": "      /BC-UBND",
+    "place": "Quảng Ninh",
+    "document_type": "BÁO CÁO",
+    "signature_block": "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn Thành",
+    "recipients": "- Ban Thường vụ Tỉnh ủy (b/c);\n- Thường trực HĐND tỉnh (b/c);\n"
+    "- CT, các PCT UBND tỉnh;\n- Các sở, ban, ngành thuộc tỉnh;\n"
+    "- UBND các huyện, thị xã, thành phố;\n- V0-V3, TH;\n- Lưu: VT, TH.",
+}
 
 
 def _people():
@@ -109,6 +121,7 @@ def load() -> bool:
             drafter, title=None, markdown=REPORT_FILE.read_text(encoding="utf-8")
         )
         db.session.flush()
+        reports.update_report(drafter, report, document_format=DOCUMENT_FORMAT)
         _consultation(report, drafter)
         created = True
     return created

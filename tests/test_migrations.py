@@ -185,3 +185,40 @@ def test_login_sessions_migration_keeps_passwords_and_gives_tokens_an_expiry(
         assert len(tokens) == 1 and len(tokens[0][0]) > 20
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_editions_get_their_reports_document_format(empty_database_url):
+    """Reports get the type "BÁO CÁO"; an edition issued before the settings existed gets a
+    copy of its report's values (it was issued under them)."""
+    from sqlalchemy import text
+
+    app = create_app(
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+        }
+    )
+    with app.app_context():
+        upgrade(revision="9c4e2a7b1d30")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO user_account (id, username, name, role, password_hash, active,"
+                " must_change_password, mail_frequency, created_at) VALUES (1, 'd', 'D',"
+                " 'drafter', 'x', true, false, 'immediate', CURRENT_TIMESTAMP)",
+                "INSERT INTO report (id, title, status, numbering, departments_see_each_other,"
+                " created_by_id, created_at) VALUES (1, 'Báo cáo', 'drafting', 'roman', true, 1,"
+                " CURRENT_TIMESTAMP)",
+                "INSERT INTO edition (id, report_id, number, note, title, status, created_at,"
+                " created_by_id) VALUES (1, 1, 1, '', 'Báo cáo', 'issued', CURRENT_TIMESTAMP, 1)",
+            ):
+                connection.execute(text(statement))
+        upgrade(revision="6b8e0f3a2c47")
+        with db.engine.begin() as connection:
+            report = connection.execute(
+                text("SELECT document_type, issuing_body, recipients FROM report")
+            ).one()
+            edition = connection.execute(
+                text("SELECT document_type, issuing_body, recipients FROM edition")
+            ).one()
+        assert tuple(report) == tuple(edition) == ("BÁO CÁO", "", "")
+        db.engine.dispose()

@@ -29,6 +29,8 @@ def _edition(edition, *, with_text: bool = False) -> dict:
         "approved_by": serializers.person(edition.approved_by),
         "submitted_at": serializers.iso(edition.submitted_at),
         "submitted_by": serializers.person(edition.submitted_by),
+        # The administrative format as it was when the edition was issued.
+        "document_format": edition.document_format(),
     }
     if with_text:
         data["sections"] = [

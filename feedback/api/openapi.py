@@ -129,9 +129,12 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         201,
         errors=(400, 401, 403, 413, 422),
     ),
-    ("/reports/{rid}", "get"): _op("A report with its numbered sections"),
+    ("/reports/{rid}", "get"): _op(
+        "A report with its numbered sections and its document format settings"
+    ),
     ("/reports/{rid}", "patch"): _op(
-        "Change a report's title or settings (drafter)",
+        "Change a report's title or settings, the administrative format of its documents"
+        " included (drafter); a value out of bounds is a 422 naming the field",
         schemas.ReportUpdate,
         errors=(400, 401, 403, 404, 422),
     ),

@@ -7,6 +7,7 @@ from flask import current_app, g, jsonify
 from .. import caching, permissions, textdiff
 from ..diffview import tracked_html
 from ..reports import queries, services
+from ..reports.models import DOCUMENT_FORMAT
 from . import serializers
 from .blueprint import bp
 from .schemas import ReportCreate, ReportUpdate, SectionCreate, SectionRestore, SectionUpdate
@@ -20,6 +21,7 @@ def _read_guard():
 def report_payload(report) -> dict:
     """The report with its outline; other domains add their parts (current round...)."""
     data = serializers.report_summary(report)
+    data.update(report.document_format())
     data["sections"] = [serializers.outline_section(e) for e in queries.outline(report)]
     for extend in current_app.extensions.get(REPORT_FIELDS, ()):
         extend(report, data, g.actor)
@@ -65,6 +67,7 @@ def update_report(rid: int):
         report,
         title=body.title,
         departments_see_each_other=body.departments_see_each_other,
+        document_format={key: getattr(body, key) for key in DOCUMENT_FORMAT},
     )
     return jsonify(report_payload(report))
 

@@ -114,9 +114,28 @@ class SectionRestore(Body):
     base_version: VersionNumber
 
 
+def _setting(max_chars: int, description: str):
+    """A text setting: its bound is published here and enforced by the service (422)."""
+    return Field(default=None, description=description, json_schema_extra={"maxLength": max_chars})
+
+
 class ReportUpdate(Body):
     title: str | None = None
     departments_see_each_other: StrictBool | None = None
+    # The administrative format of exported documents (Decree 30/2020/NĐ-CP).
+    superior_body: str | None = _setting(
+        200, "Superior body, top left in capitals; '' when none (up to 3 lines)"
+    )
+    issuing_body: str | None = _setting(
+        200, "Issuing body, e.g. 'ỦY BAN NHÂN DÂN\\nTỈNH QUẢNG NINH' (up to 4 lines)"
+    )
+    document_number: str | None = _setting(60, "Number and symbol after 'Số: ', e.g. '…/BC-UBND'")
+    place: str | None = _setting(100, "Place of the place and date line, e.g. 'Quảng Ninh'")
+    document_type: str | None = _setting(100, "Document type, e.g. 'BÁO CÁO'; not empty")
+    signature_block: str | None = _setting(
+        500, "Signer's block, one line each; a blank line is the space to sign (up to 12 lines)"
+    )
+    recipients: str | None = _setting(2000, "'Nơi nhận:' list, one recipient a line (up to 40)")
 
 
 class RoundCreate(Body):

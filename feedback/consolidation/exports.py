@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -14,7 +15,7 @@ from .. import caching
 from ..diffview import tracked_html
 from ..labels import label
 from . import dispositions, documents, queries
-from .models import Edition
+from .models import Edition, EditionStatus
 
 export_log = logging.getLogger("feedback.exports")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -50,7 +51,14 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
     new = queries.entries(edition)
     if changes_since is None:
         sections = [
-            documents.DocSection(number=e.number, heading=e.heading, level=e.depth + 1, text=e.text)
+            documents.DocSection(
+                number=e.number,
+                heading=e.heading,
+                level=e.depth + 1,
+                text=e.text,
+                section_id=e.section_id,
+                version=e.version.number,
+            )
             for e in new
         ]
     else:
@@ -68,6 +76,8 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
                     old_text=change.old.text if change.old else None,
                     old_heading=change.old.heading if change.renamed else None,
                     moved=change.moved,
+                    section_id=change.section_id,
+                    version=entry.version.number,
                 )
             )
     return documents.DocEdition(
@@ -77,8 +87,12 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
         note=edition.note,
         sections=sections,
         changes_since=changes_since.number if changes_since else None,
+        # For the Markdown working copy only: the .docx and the print page leave it out.
         status_label=label("edition_status", edition.status),
         author=_("Drafting team"),
+        report_id=edition.report_id,
+        format=doc_format(edition),
+        draft=is_draft(edition),
         labels={
             "edition": _("Draft no."),
             "date": _("Date"),
@@ -89,14 +103,31 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
             "renamed_from": _("Renamed from"),
             "note": _("Note"),
             "no": _("No."),
+            # "DỰ THẢO lần", "Số", "Nơi nhận" are not translated: they belong to the
+            # Vietnamese administrative format, like the national motto.
         },
     )
+
+
+def doc_format(source) -> documents.DocFormat:
+    """The administrative format of an edition (its frozen copy) or of a report (the
+    settings in force)."""
+    values = source.document_format()
+    values["document_type"] = values["document_type"] or documents.DEFAULT_DOCUMENT_TYPE
+    return documents.DocFormat(**values)
+
+
+def is_draft(edition: Edition) -> bool:
+    """Whether the document says "DỰ THẢO lần N": until the chair approves the edition.
+    An issued edition is a draft sent out for comments; an approved (or submitted) one
+    is the text the Committee adopts."""
+    return edition.status == EditionStatus.ISSUED
 
 
 EDITION_FORMATS = ("docx", "md", "html")
 # Part of every export's ETag: raise it when the documents' layout changes, so that
 # browsers holding an older rendering fetch the new one.
-EXPORT_LAYOUT = 1
+EXPORT_LAYOUT = 2
 
 
 def log_export(actor, document: str, report_id: int, fmt: str, **details) -> None:
@@ -157,7 +188,12 @@ def _edition_document(edition: Edition, changes_since: Edition | None, fmt: str)
             if s.change != "same"
         }
     return render_template(
-        "consolidation/print.html", doc=doc, report=edition.report, edition=edition, diffs=diffs
+        "consolidation/print.html",
+        doc=doc,
+        report=edition.report,
+        edition=edition,
+        diffs=diffs,
+        date_line=documents.official_date(edition.created_at, doc.format.place),
     )
 
 
@@ -174,6 +210,13 @@ def disposition_download(actor, table, fmt: str) -> Response:
         round=table.round.number if table.round is not None else None,
     )
     data = dispositions.export_table(table, row_link)
+    edition = _consulted_edition(table)
+    data = dataclasses.replace(
+        data,
+        format=doc_format(edition or table.report),
+        report_id=table.report.id,
+        edition_number=edition.number if edition is not None else None,
+    )
     name = safe_filename("bang-tong-hop-y-kien", fmt)
     if fmt == "csv":
         return attachment(
@@ -184,6 +227,14 @@ def disposition_download(actor, table, fmt: str) -> Response:
         name,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
+
+
+def _consulted_edition(table) -> Edition | None:
+    """The edition the table's round consulted on; for all rounds, the latest edition.
+    Its frozen format heads the table (the report's settings when there is none)."""
+    if table.round is not None and table.round.edition_number is not None:
+        return queries.get_edition(table.report, table.round.edition_number)
+    return queries.latest(table.report)
 
 
 def row_link(row) -> str:

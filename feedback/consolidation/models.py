@@ -13,13 +13,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_check, utcnow
-from ..reports.models import Report
+from ..reports.models import DOCUMENT_FORMAT, DocumentFormat, Report
 from ..review.models import Round
 
 
@@ -29,8 +30,9 @@ class EditionStatus(StrEnum):
     SUBMITTED = "submitted"
 
 
-class Edition(db.Model):
-    """Dự thảo lần N: every section's version at one moment."""
+class Edition(DocumentFormat, db.Model):
+    """Dự thảo lần N: every section's version at one moment, and the report's
+    administrative format as it was when issued (the document format columns)."""
 
     __tablename__ = "edition"
     __table_args__ = (
@@ -92,6 +94,13 @@ Round.__table__.append_constraint(
         name="fk_round_edition_edition",
     )
 )
+
+
+@event.listens_for(Edition, "before_update")
+def _format_frozen(_mapper, _connection, target):
+    state = inspect(target)
+    if any(state.attrs[name].history.has_changes() for name in DOCUMENT_FORMAT):
+        raise RuntimeError("an edition's document format never changes")
 
 
 @event.listens_for(EditionSection, "before_update")

@@ -41,6 +41,8 @@ def issue_edition(actor, report: Report, *, note="") -> Edition:
         title=report.title,
         created_by_id=actor.id,
         status=EditionStatus.ISSUED.value,
+        # The format in force is frozen with the text: an old edition exports as issued.
+        **report.document_format(),
     )
     edition.sections = [
         EditionSection(

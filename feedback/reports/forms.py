@@ -24,6 +24,52 @@ class ReportImportForm(OnceForm):
 class ReportSettingsForm(OnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
     departments_see_each_other = BooleanField(_l("Departments see each other's submitted feedback"))
+    # The administrative format of the exported documents (Decree 30/2020/NĐ-CP). The
+    # service checks the same bounds; these give the message next to the field.
+    superior_body = TextAreaField(
+        _l("Superior body"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Top left, above the issuing body, if there is one. Leave empty if none."),
+    )
+    issuing_body = TextAreaField(
+        _l("Issuing body"),
+        validators=[Optional(), Length(max=200)],
+        description=_l(
+            "Printed in bold capitals, one line each, e.g. ỦY BAN NHÂN DÂN / TỈNH QUẢNG NINH."
+        ),
+    )
+    document_number = StringField(
+        _l("Number and symbol"),
+        validators=[Optional(), Length(max=60)],
+        description=_l(
+            "Printed after “Số:”, e.g. “…/BC-UBND”; leave the number blank until it is issued."
+        ),
+    )
+    place = StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=100)],
+        description=_l(
+            "Starts the place and date line, e.g. Quảng Ninh; the date is the draft's date."
+        ),
+    )
+    document_type = StringField(
+        _l("Document type"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("Printed in bold capitals above the title, e.g. BÁO CÁO."),
+    )
+    signature_block = TextAreaField(
+        _l("Signature block"),
+        validators=[Optional(), Length(max=500)],
+        description=_l(
+            "At the end on the right, one line each: e.g. TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH, "
+            "PHÓ CHỦ TỊCH, an empty line for the signature, then the signer's name."
+        ),
+    )
+    recipients = TextAreaField(
+        _l("Recipients"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("The “Nơi nhận:” list at the end on the left, one recipient a line."),
+    )
 
 
 class SectionForm(OnceForm):

@@ -61,7 +61,39 @@ class VersionReason(StrEnum):
 MAX_LEVEL = 3
 
 
-class Report(db.Model):
+# The administrative format of the report's documents (Decree 30/2020/NĐ-CP): field ->
+# (most characters, whether it may span lines). Copied into every edition when issued.
+DOCUMENT_FORMAT = {
+    "superior_body": (200, True),
+    "issuing_body": (200, True),
+    "document_number": (60, False),
+    "place": (100, False),
+    "document_type": (100, False),
+    "signature_block": (500, True),
+    "recipients": (2000, True),
+}
+DEFAULT_DOCUMENT_TYPE = "BÁO CÁO"
+
+
+class DocumentFormat:
+    """Columns of the administrative format, shared by a report (the settings in force)
+    and an edition (its frozen copy)."""
+
+    superior_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    issuing_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    document_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    place: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    document_type: Mapped[str] = mapped_column(
+        String(100), default=DEFAULT_DOCUMENT_TYPE, server_default=""
+    )
+    signature_block: Mapped[str] = mapped_column(Text, default="", server_default="")
+    recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    def document_format(self) -> dict[str, str]:
+        return {name: getattr(self, name) or "" for name in DOCUMENT_FORMAT}
+
+
+class Report(DocumentFormat, db.Model):
     __tablename__ = "report"
     __table_args__ = (
         CheckConstraint(enum_check("status", [s.value for s in ReportStatus]), name="status_known"),

@@ -19,6 +19,7 @@ from ..models_base import utcnow
 from ..richtext.blocks import canonical
 from ..validation import clean_line, clean_text
 from . import importer, queries
+from .document_format import clean_document_format
 from .models import MAX_LEVEL, Report, Section, SectionVersion, VersionKind, VersionReason
 
 MAX_TITLE = 500
@@ -123,15 +124,30 @@ def import_report(actor, *, title, markdown) -> Report:
     return report
 
 
-def update_report(actor, report: Report, *, title=None, departments_see_each_other=None) -> Report:
+def update_report(
+    actor,
+    report: Report,
+    *,
+    title=None,
+    departments_see_each_other=None,
+    document_format: dict | None = None,
+) -> Report:
+    """Change the title and settings; ``document_format`` holds administrative format
+    settings (``models.DOCUMENT_FORMAT`` keys; None values are left as they are)."""
     permissions.require(permissions.can_edit_report(actor, report))
     changes = {}
+    # Everything is cleaned before anything is set: a refusal changes nothing.
+    formatted = clean_document_format(document_format or {})
     if title is not None:
         report.title = clean_line(title, _("Title"), max_chars=MAX_TITLE)
         changes["title"] = report.title
     if departments_see_each_other is not None:
         report.departments_see_each_other = bool(departments_see_each_other)
         changes["departments_see_each_other"] = report.departments_see_each_other
+    for key, value in formatted.items():
+        if getattr(report, key) != value:
+            setattr(report, key, value)
+            changes[key] = value
     record(actor, "report.updated", report, report_id=report.id, **changes)
     return report
 

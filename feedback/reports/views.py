@@ -22,7 +22,7 @@ from .forms import (
     RestoreForm,
     SectionForm,
 )
-from .models import MAX_LEVEL
+from .models import DOCUMENT_FORMAT, MAX_LEVEL
 
 
 @bp.get("/")
@@ -94,6 +94,7 @@ def settings(rid: int):
                 report,
                 title=form.title.data,
                 departments_see_each_other=form.departments_see_each_other.data,
+                document_format={key: getattr(form, key).data or "" for key in DOCUMENT_FORMAT},
             )
         )
         if error is None:

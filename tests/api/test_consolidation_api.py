@@ -47,7 +47,9 @@ def test_editions_contract_and_exports(clients, people, report):
     document = docx.Document(io.BytesIO(plain.data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "ĐÁNH GIÁ KẾT QUẢ" in text and "PHƯƠNG HƯỚNG 2020 – 2025" in text
-    assert document.tables and document.tables[0].cell(1, 1).text == "Tăng trưởng GRDP"
+    # The first table is the header block of the administrative format.
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in document.tables[0].cell(0, 1).text
+    assert document.tables[1].cell(1, 1).text == "Tăng trưởng GRDP"
 
     tracked = clients["chair"].get(f"/reports/{report.id}/editions/2/export.docx?changes_since=1")
     xml = docx.Document(io.BytesIO(tracked.data)).element.xml
@@ -104,7 +106,7 @@ def test_dispositions_json_csv_docx(clients, people, report):
     word = clients["drafter"].get(f"/reports/{report.id}/dispositions.docx")
     document = docx.Document(io.BytesIO(word.data))
     assert document.sections[0].page_width > document.sections[0].page_height
-    assert len(document.tables[0].rows) == 3
+    assert len(document.tables[1].rows) == 3  # after the header block
 
 
 def test_audit_api(clients, report):

@@ -392,12 +392,14 @@ def test_links_are_never_built_from_the_host_header(app, api, people, report, ac
 
     app.config["FEEDBACK_BASE_URL"] = "https://gopy.quangninh.gov.vn"
     try:
-        rows, csv_text, targets, _text = _links(client, token, report.id, "evil.example")
+        rows, csv_text, targets, text = _links(client, token, report.id, "evil.example")
     finally:
         app.config["FEEDBACK_BASE_URL"] = ""
     link = next(r["link"] for r in rows if r["type"] == "suggestion")
     assert link.startswith("https://gopy.quangninh.gov.vn/sections/")
     assert "evil.example" not in csv_text and targets == [link]
+    # The .docx shows a short link text, never the address itself.
+    assert "xem thay đổi" in text and "gopy.quangninh.gov.vn" not in text
 
 
 def test_a_base_url_that_is_not_an_address_stops_the_app():

@@ -95,22 +95,27 @@ def revision_text(body, kind) -> str:
 # Edition as Word -----------------------------------------------------------------------
 
 
-def test_edition_title_page_headings_and_levels():
+def test_edition_first_page_headings_and_levels():
     document = read(edition_docx(edition()))
     texts = [p.text for p in document.paragraphs]
-    assert "Báo cáo tổng kết 10 năm thực hiện Nghị quyết số 19-NQ/TU" in texts
-    assert "Dự thảo lần 3" in texts
-    assert "Ngày: 11/12/2019" in texts  # Asia/Ho_Chi_Minh, dd/mm/yyyy
-    assert "Đã phê duyệt" in texts
-    assert "Ghi chú: Tiếp thu ý kiến của 15 sở, ngành" in texts
+    assert texts[:3] == [
+        "DỰ THẢO lần 3",
+        "BÁO CÁO",
+        "Báo cáo tổng kết 10 năm thực hiện Nghị quyết số 19-NQ/TU",
+    ]
+    # The date is the place and date line of the header block, in Vietnam's time zone.
+    assert "Ngày 11 tháng 12 năm 2019" in document.tables[0].rows[0].cells[1].text
+    # Workflow status and the internal note are not part of the document.
+    xml = document.element.xml
+    assert "Đã phê duyệt" not in xml and "Tiếp thu ý kiến của 15 sở" not in xml
     assert headings(document) == [
         ("Heading 1", "Mở đầu"),
         ("Heading 1", "I. ĐÁNH GIÁ KẾT QUẢ"),
         ("Heading 2", "I.1. Kinh tế"),
         ("Heading 3", "I.1.a. Nông nghiệp"),
     ]
-    # The title page ends with a page break before the first heading.
-    assert 'w:type="page"' in document.element.xml
+    # The text follows the title on the first page, as in an administrative document.
+    assert 'w:type="page"' not in document.element.xml
 
 
 def test_edition_body_markdown_becomes_word_formatting():
@@ -148,7 +153,7 @@ def test_each_ordered_list_restarts_its_numbering():
 
 def test_markdown_table_is_a_real_word_table():
     document = read(edition_docx(edition()))
-    (table,) = document.tables
+    (table,) = document.tables[1:]  # after the header block
     assert table.style.name == "Table Grid"
     assert [[c.text for c in row.cells] for row in table.rows] == [
         ["Chỉ tiêu", "Kế hoạch", "Kết quả"],
@@ -260,13 +265,14 @@ def test_renamed_moved_added_and_removed_sections():
     assert removed.xpath("string(./w:del//w:delText)") == "IV. Quốc phòng"
     assert "(Mục mới)" in texts and "(Mục đã bị xoá)" in texts
     # The added section's table rows are inserted rows.
-    (table,) = document.tables
+    (table,) = document.tables[1:]  # after the header block
     assert all(row._tr.xpath("./w:trPr/w:ins") for row in table.rows)
     assert "Nội dung đã bỏ." in revision_text(document.element.body, W_DEL)
 
 
 def test_labels_come_from_the_caller():
     labels = {
+        "draft": "DRAFT no.",
         "edition": "Draft no.",
         "date": "Date",
         "changes_since": "Changes since draft no.",
@@ -276,7 +282,7 @@ def test_labels_come_from_the_caller():
     }
     doc = edition(sections=tracked_sections(), changes_since=2, labels=labels)
     texts = [p.text for p in read(edition_docx(doc)).paragraphs]
-    for expected in ("Draft no. 3", "Date: 11/12/2019", "Changes since draft no. 2"):
+    for expected in ("DRAFT no. 3", "Changes since draft no. 2"):
         assert expected in texts
     for label in ("(Section removed)", "(New section)", "(Section moved)"):
         assert label in texts

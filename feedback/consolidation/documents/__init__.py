@@ -11,17 +11,39 @@ The package is cut along its seams:
 - ``tree`` and ``engine``: Markdown (rendered and sanitised by ``feedback.markup``)
   walked into paragraphs, lists and tables -- as text, never as markup;
 - ``revisions``: Word revision marks, and ``redline``: a section's changes as revisions;
+- ``administrative``: the blocks of Decree 30/2020/NĐ-CP (header, title, signature);
+- ``provenance``: where a .docx came from, written (bookmarks, a custom property) and
+  read back (``read_provenance``);
 - ``edition``, ``markdown``, ``dispositions``: the documents themselves.
 
 This module is the package's public face: callers import from here.
 """
 
+from .administrative import DEFAULT_TYPE as DEFAULT_DOCUMENT_TYPE
 from .dispositions import dispositions_csv, dispositions_docx
 from .edition import edition_docx
 from .markdown import edition_markdown
-from .model import DispositionRow, DispositionTable, DocEdition, DocSection, Op, clean
+from .model import (
+    DispositionRow,
+    DispositionTable,
+    DocEdition,
+    DocFormat,
+    DocSection,
+    Op,
+    clean,
+    official_date,
+)
+from .provenance import PROPERTY as PROVENANCE_PROPERTY
+from .provenance import Provenance, bookmark_name, read_provenance
 
 __all__ = [
+    "DEFAULT_DOCUMENT_TYPE",
+    "PROVENANCE_PROPERTY",
+    "Provenance",
+    "bookmark_name",
+    "official_date",
+    "read_provenance",
+    "DocFormat",
     "DispositionRow",
     "DispositionTable",
     "DocEdition",

@@ -7,11 +7,13 @@ import csv
 import io
 import re
 
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 from docx.table import Table, _Cell
 
+from . import administrative
 from .engine import Flow, Writer
 from .model import (
     TABLE_LABELS,
@@ -22,11 +24,13 @@ from .model import (
     local_date,
     one_line,
 )
+from .provenance import Provenance, stamp
 from .quotes import write_quote
 from .word import (
     BOLD,
     ITALIC,
     add_run,
+    cant_split,
     centred,
     core_properties,
     new_document,
@@ -35,28 +39,25 @@ from .word import (
     save,
 )
 
-# Landscape A4 minus 20 mm margins = 257 mm: STT, group, who, content, response.
-_COLUMN_WIDTHS_MM = (12, 42, 50, 88, 65)
+# Landscape A4 minus the margins of Decree 30 (left 30 mm, right 15 mm) = 252 mm:
+# STT, group, who, content, response.
+_COLUMN_WIDTHS_MM = (12, 40, 50, 86, 64)
+_HEADER_COLUMNS_MM = (95.0, 157.0)
 
 
 def dispositions_docx(table: DispositionTable) -> bytes:
-    """The consolidation table in the standard form, landscape A4."""
+    """The consolidation table in the standard form, landscape A4; under the Decree 30
+    header block of the report when ``table.format`` is given."""
     document = new_document(size=12)
     core_properties(document, one_line(table.title), "", table.generated_at)
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
-    section.left_margin = section.right_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
     section.top_margin = section.bottom_margin = Mm(20)
-    page_numbers(section, skip_first=False)
-
+    page_numbers(section, skip_first=True)
+    _heading(document, table)
     labels = table.labels
-    centred(document, one_line(table.title), size=14, bold=True)
-    centred(document, one_line(table.report_title), bold=True)
-    if table.scope.strip():
-        centred(document, one_line(table.scope), italic=True)
-    generated = f"{label_for(labels, TABLE_LABELS, 'generated')}: {local_date(table.generated_at)}"
-    centred(document, generated, italic=True)
     for sentence in table.preamble:
         paragraph = document.add_paragraph(clean(sentence).strip())
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -77,8 +78,11 @@ def dispositions_docx(table: DispositionTable) -> bytes:
     writer = Writer(document, "", table.generated_at)
     group_top: _Cell | None = None
     previous_group: str | None = None
+    link_text = label_for(labels, TABLE_LABELS, "view_change")
     for number, row in enumerate(table.rows, start=1):
-        cells = grid.add_row().cells
+        added = grid.add_row()
+        cant_split(added)
+        cells = added.cells
         group = one_line(row.group)
         _number_cell(cells[0], number)
         if group_top is not None and group == previous_group:
@@ -90,8 +94,30 @@ def dispositions_docx(table: DispositionTable) -> bytes:
             add_run(cells[1].paragraphs[0], group, BOLD)
         _who_cell(cells[2], row)
         _content_cell(writer, cells[3], row)
-        _response_cell(writer, cells[4], row)
-    return save(document)
+        _response_cell(writer, cells[4], row, link_text)
+    data = save(document)
+    if table.report_id is None or table.edition_number is None:
+        return data
+    # The table quotes no section as a whole: its provenance names the report and the
+    # edition consulted on, with no sections.
+    return stamp(data, Provenance(report=table.report_id, edition=table.edition_number))
+
+
+def _heading(document: DocxDocument, table: DispositionTable) -> None:
+    labels = table.labels
+    if table.format is not None:
+        # The table goes with the report and has no number of its own.
+        administrative.header_block(
+            document, table.format, table.generated_at, _HEADER_COLUMNS_MM, with_number=False
+        )
+        administrative.line(document, "", size=12).paragraph_format.space_after = Mm(4)
+    centred(document, one_line(table.title), size=14, bold=True)
+    centred(document, one_line(table.report_title), bold=True)
+    if table.scope.strip():
+        centred(document, one_line(table.scope), italic=True)
+    if table.format is None:
+        generated = label_for(labels, TABLE_LABELS, "generated")
+        centred(document, f"{generated}: {local_date(table.generated_at)}", italic=True)
 
 
 def _number_cell(cell: _Cell, number: int) -> None:
@@ -114,7 +140,7 @@ def _content_cell(writer: Writer, cell: _Cell, row: DispositionRow) -> None:
     writer.markdown(flow, row.content)
 
 
-def _response_cell(writer: Writer, cell: _Cell, row: DispositionRow) -> None:
+def _response_cell(writer: Writer, cell: _Cell, row: DispositionRow, link_text: str) -> None:
     flow = Flow(cell)
     decision = one_line(row.decision)
     if decision:
@@ -124,7 +150,7 @@ def _response_cell(writer: Writer, cell: _Cell, row: DispositionRow) -> None:
     # Only an absolute address is a link in a document read away from the site; a path
     # (no FEEDBACK_BASE_URL configured) leads nowhere there, so it is left out.
     if re.match(r"https?://", link, re.IGNORECASE):
-        writer.hyperlink(flow.paragraph(), link, link)
+        writer.hyperlink(flow.paragraph(), link, link_text)
 
 
 def _set_widths(grid: Table) -> None:

@@ -19,6 +19,20 @@ EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 
 
 @dataclass(frozen=True)
+class DocFormat:
+    """The administrative format of Decree 30/2020/NĐ-CP: who issues, under which number,
+    where, and who signs for whom. Multi-line values use ``\\n``."""
+
+    superior_body: str = ""  # "" when the issuing body has none
+    issuing_body: str = ""  # "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NINH"
+    document_number: str = ""  # "…/BC-UBND", printed after "Số: "
+    place: str = ""  # "Quảng Ninh", first words of the place and date line
+    document_type: str = "BÁO CÁO"
+    signature_block: str = ""  # "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\n…\n\nNguyễn Văn A"
+    recipients: str = ""  # one recipient per line, under "Nơi nhận:"
+
+
+@dataclass(frozen=True)
 class DocSection:
     number: str  # display number, "I", "I.2", "" for an unnumbered preamble
     heading: str
@@ -29,6 +43,8 @@ class DocSection:
     old_heading: str | None = None  # when the heading was renamed
     moved: bool = False  # the section moved position since the compared edition
     old_text: str | None = None  # the compared edition's text, when there is one
+    section_id: int | None = None  # with ``version``: the provenance bookmark
+    version: int | None = None  # the section version this text is
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,9 @@ class DocEdition:
     status_label: str = ""  # e.g. "Đã phê duyệt" (translated by the caller)
     author: str = "Tổ soạn thảo"  # author of the Word revision marks
     labels: dict[str, str] = field(default_factory=dict)  # translated words, see EDITION_LABELS
+    report_id: int | None = None  # with it, the document carries its provenance
+    format: DocFormat = field(default_factory=DocFormat)
+    draft: bool = True  # "DỰ THẢO lần N" at the top until the chair approves the edition
 
 
 @dataclass(frozen=True)
@@ -54,7 +73,7 @@ class DispositionRow:
     kind: str  # "comment" | "suggestion"
     decision: str  # translated label: "Tiếp thu", "Giải trình", ...
     response: str  # the drafting team's response/explanation, or ""
-    link: str = ""  # URL of the section version / diff it caused, or ""
+    link: str = ""  # absolute URL of the diff it caused, or "" (a path is never a link)
     quote_source: str = ""  # the quoted passage as stored (Markdown), when there is one
 
 
@@ -70,6 +89,9 @@ class DispositionTable:
     # Optional addition: translated words for the STT column, the CSV-only columns and the
     # "generated on" line; Vietnamese defaults in TABLE_LABELS.
     labels: dict[str, str] = field(default_factory=dict)
+    format: DocFormat | None = None  # with it, the Decree 30 header block on top
+    report_id: int | None = None  # with it, the document carries its provenance
+    edition_number: int | None = None  # the edition the round consulted on, if any
 
 
 EDITION_LABELS = {
@@ -82,6 +104,9 @@ EDITION_LABELS = {
     "renamed_from": "Đổi tên từ",
     "note": "Ghi chú",
     "no": "STT",
+    "draft": "DỰ THẢO lần",
+    "number": "Số",
+    "recipients": "Nơi nhận",
 }
 
 TABLE_LABELS = {
@@ -94,6 +119,7 @@ TABLE_LABELS = {
     "generated": "Ngày lập",
     "kind_comment": "Góp ý",
     "kind_suggestion": "Đề xuất sửa văn bản",
+    "view_change": "xem thay đổi",
 }
 
 
@@ -144,6 +170,16 @@ def aware(moment: datetime) -> datetime:
 def local_date(moment: datetime) -> str:
     """dd/mm/yyyy in Vietnam time, the date format of Vietnamese official documents."""
     return aware(moment).astimezone(_VIETNAM).strftime("%d/%m/%Y")
+
+
+def official_date(moment: datetime, place: str = "") -> str:
+    """The place and date line of Decree 30: "Quảng Ninh, ngày 05 tháng 12 năm 2019" in
+    Vietnam time; a leading zero for days 1-9 and for months 1 and 2 only."""
+    day = aware(moment).astimezone(_VIETNAM)
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    when = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    place = one_line(place)
+    return f"{place}, {when}" if place else when[0].upper() + when[1:]
 
 
 def iso_utc(moment: datetime) -> str:

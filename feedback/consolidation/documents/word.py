@@ -72,6 +72,10 @@ def new_document(size: float) -> DocxDocument:
 def page_numbers(section, skip_first: bool) -> None:
     """Page number centred in the header, as official documents have it."""
     section.different_first_page_header_footer = skip_first
+    if skip_first:
+        # An empty first-page header of its own, not merely an absent one: readers
+        # differ on what an absent first-page header means.
+        section.first_page_header.is_linked_to_previous = False
     paragraph = section.header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fld = OxmlElement("w:fldSimple")
@@ -149,9 +153,17 @@ def insert_ordered(parent, tag: str, order: tuple[str, ...], element=None):
 
 def repeat_header(row: _Row) -> None:
     """Mark a table row as header: Word repeats it at the top of every page."""
+    cant_split(row)
     tr_pr = row._tr.get_or_add_trPr()
-    insert_ordered(tr_pr, "w:cantSplit", TR_PR_ORDER)
-    insert_ordered(tr_pr, "w:tblHeader", TR_PR_ORDER)
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        insert_ordered(tr_pr, "w:tblHeader", TR_PR_ORDER)
+
+
+def cant_split(row: _Row) -> None:
+    """Keep a table row on one page: a reader never turns the page mid-row."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        insert_ordered(tr_pr, "w:cantSplit", TR_PR_ORDER)
 
 
 # Markdown -> Word -----------------------------------------------------------------------
