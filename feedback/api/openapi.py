@@ -129,6 +129,33 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         201,
         errors=(400, 401, 403, 413, 422),
     ),
+    ("/reports/import", "post"): {
+        **_op(
+            "Create a report from an uploaded draft, .docx or .md, split at its headings "
+            "(drafter); `dry_run` answers what was found and stores nothing: "
+            '`{"sections":[{"number","printed_number","heading","level","chars","tables"}],'
+            '"skipped":[{"kind","text"}],"converted":[{"encoding","text"}],'
+            '"numbering_scheme","title"}`',
+            ok=201,
+            errors=(400, 401, 403, 413, 422),
+        ),
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "title": {"type": "string", "maxLength": 500},
+                            "dry_run": {"type": "string", "enum": ["true", "1", "false", "0"]},
+                        },
+                    }
+                }
+            },
+        },
+    },
     ("/reports/{rid}", "get"): _op("A report with its numbered sections"),
     ("/reports/{rid}", "patch"): _op(
         "Change a report's title or settings (drafter)",
@@ -369,7 +396,7 @@ def build_spec() -> dict:
             }
         paths.setdefault(path, {})[method] = op
         body = op.get("requestBody")
-        if body:
+        if body and "application/json" in body["content"]:
             name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
             model = getattr(schemas, name)
             schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -117,6 +117,7 @@ class SectionRestore(Body):
 class ReportUpdate(Body):
     title: str | None = None
     departments_see_each_other: StrictBool | None = None
+    numbering_scheme: list[str] | None = None  # [] prints paths again
 
 
 class RoundCreate(Body):

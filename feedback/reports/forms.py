@@ -16,14 +16,26 @@ class ReportImportForm(OnceForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=500)])
     markdown = TextAreaField(_l("Paste the draft in Markdown"), validators=[Optional()])
     file = FileField(
-        _l("…or upload a Markdown file"),
-        validators=[FileAllowed(["md", "markdown", "txt"], _l("Upload a .md or .txt file."))],
+        _l("…or upload the draft: a Word document (.docx) or a Markdown file"),
+        validators=[
+            FileAllowed(
+                ["md", "markdown", "txt", "docx", "doc", "docm"],
+                _l("Upload a Word document (.docx) or a Markdown file (.md)."),
+            )
+        ],
     )
+
+
+class ImportConfirmForm(OnceForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=500)])
 
 
 class ReportSettingsForm(OnceForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=500)])
     departments_see_each_other = BooleanField(_l("Departments see each other's submitted feedback"))
+    numbering_scheme = StringField(
+        _l("Heading numbers, level by level"), validators=[Optional(), Length(max=40)]
+    )
 
 
 class SectionForm(OnceForm):
