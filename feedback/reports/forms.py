@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..formtools import HiddenWholeNumberField
@@ -24,10 +24,8 @@ class ReportImportForm(OnceForm):
             )
         ],
     )
-
-
-class ImportConfirmForm(OnceForm):
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=500)])
+    # Set by the preview page: the upload waiting in ``stash`` to be made a report.
+    upload = HiddenField(validators=[Optional(), Length(max=64)])
 
 
 class ReportSettingsForm(OnceForm):

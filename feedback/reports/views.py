@@ -16,7 +16,6 @@ from . import panels, queries, services, stash, uploads
 from .blueprint import bp
 from .forms import (
     ActionForm,
-    ImportConfirmForm,
     NewSectionForm,
     ReportImportForm,
     ReportSettingsForm,
@@ -54,6 +53,8 @@ def new_report():
     form = ReportImportForm()
     if not form.validate_on_submit():
         return render_template("reports/new.html", form=form)
+    if form.upload.data:
+        return _confirm_upload(form)
     markdown = form.markdown.data or ""
     if form.file.data and not _is_markdown(form.file.data.filename):
         return _preview_upload(form)
@@ -88,24 +89,20 @@ def _preview_upload(form: ReportImportForm):
         return render_template("reports/new.html", form=form), error.status
     _draft, found = result
     token = stash.save(current_user.id, upload.filename, data)
-    confirm = ImportConfirmForm(title=(form.title.data or found["title"] or ""))
+    confirm = ReportImportForm(formdata=None, title=form.title.data or found["title"] or "")
+    confirm.upload.data = token
     return render_template(
         "reports/import_preview.html",
         found=found,
         filename=upload.filename,
-        token=token,
         form=confirm,
         kinds=uploads.SKIPPED_KINDS,
     )
 
 
-@bp.post("/reports/import/<token>")
-def import_confirm(token: str):
-    permissions.require(permissions.can_edit_report(current_user))
-    form = ImportConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    filename, data = stash.load(token, current_user.id)
+def _confirm_upload(form: ReportImportForm):
+    """The drafter saw the preview and confirms: the waiting file becomes the report."""
+    filename, data = stash.load(form.upload.data, current_user.id)
     report, error = attempt(
         lambda: uploads.import_draft(
             current_user, title=form.title.data, filename=filename, data=data
@@ -114,7 +111,7 @@ def import_confirm(token: str):
     if error is not None:
         flash(error.message, "error")
         return redirect(url_for(".new_report"))
-    stash.drop(token)
+    stash.drop(form.upload.data)
     flash(_("Report created with %(n)d sections.", n=len(queries.outline(report))), "success")
     return redirect(url_for(".report", rid=report.id))
 
@@ -136,6 +133,7 @@ def settings(rid: int):
     report = queries.get_report(rid)
     permissions.require(permissions.can_edit_report(current_user, report))
     form = ReportSettingsForm(obj=report)
+    status = 200
     if request.method == "GET":
         form.numbering_scheme.data = " ".join(report.numbering_scheme or [])
     if form.validate_on_submit():
@@ -152,13 +150,14 @@ def settings(rid: int):
             flash(_("Settings saved."), "success")
             return redirect(url_for(".report", rid=rid))
         form.form_errors.append(error.message)
+        status = error.status
     return render_template(
         "reports/settings.html",
         report=report,
         form=form,
         deleted=queries.deleted_sections(report),
         action_form=ActionForm(),
-    )
+    ), status
 
 
 @bp.route("/reports/<int:rid>/sections/new", methods=["GET", "POST"])
