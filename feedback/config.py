@@ -47,7 +47,14 @@ class Config:
     FEEDBACK_UPLOAD_MAX_BYTES = _env_int("FEEDBACK_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
     FEEDBACK_UPLOAD_MAX_UNCOMPRESSED = _env_int("FEEDBACK_UPLOAD_MAX_UNCOMPRESSED", 200 * 1024**2)
     FEEDBACK_UPLOAD_MAX_PARTS = _env_int("FEEDBACK_UPLOAD_MAX_PARTS", 2000)
-    FEEDBACK_UPLOAD_ENDPOINTS = frozenset({"reports.new_report", "api.import_report"})
+    FEEDBACK_UPLOAD_ENDPOINTS = frozenset(
+        {
+            "reports.new_report",
+            "api.import_report",
+            "api.reimport_report",
+            "consolidation.reimport_draft",
+        }
+    )
     FEEDBACK_MAX_SECTION_CHARS = _env_int("FEEDBACK_MAX_SECTION_CHARS", 400_000)
     FEEDBACK_MAX_BODY_CHARS = _env_int("FEEDBACK_MAX_BODY_CHARS", 20_000)
 

@@ -163,3 +163,19 @@ def with_part(data: bytes, name: str, content: bytes) -> bytes:
                 target.writestr(item, source.read(item.filename))
         target.writestr(name, content)
     return out.getvalue()
+
+
+def bookmark(name: str, n: int) -> str:
+    return f'<w:bookmarkStart w:id="{n}" w:name="{name}"/><w:bookmarkEnd w:id="{n}"/>'
+
+
+def with_provenance(data: bytes, provenance: str) -> bytes:
+    """The exporter's custom document property ``FeedbackProvenance`` (JSON)."""
+    custom = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
+        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="FeedbackProvenance">'
+        f"<vt:lpwstr>{escape(provenance)}</vt:lpwstr></property></Properties>"
+    ).encode()
+    return with_part(data, "docProps/custom.xml", custom)

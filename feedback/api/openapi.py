@@ -156,6 +156,32 @@ OPERATIONS: dict[tuple[str, str], dict] = {
             },
         },
     },
+    ("/reports/{rid}/reimport", "post"): {
+        **_op(
+            "Re-import a revised draft (.docx or .md) into the report (drafter): changed "
+            "sections get a new version, new ones are added, missing ones deleted; a section "
+            "saved since the file's base version is a conflict, never overwritten. "
+            '`{"changed":[sid],"added":[sid],"removed":[sid],"unchanged":N,"conflicts":[sid],'
+            '"new_sections":[{"heading","level"}],"based_on":"provenance"|"edition"|"current",'
+            '"edition"}`; `dry_run` gives the plan and changes nothing',
+            errors=(400, 401, 403, 404, 413, 422),
+        ),
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "dry_run": {"type": "string", "enum": ["true", "1", "false", "0"]},
+                        },
+                    }
+                }
+            },
+        },
+    },
     ("/reports/{rid}", "get"): _op("A report with its numbered sections"),
     ("/reports/{rid}", "patch"): _op(
         "Change a report's title or settings (drafter)",

@@ -328,6 +328,24 @@ def save_section(
     return version
 
 
+def import_version(actor, section: Section, *, heading, text, source: str) -> SectionVersion:
+    """A new version read from an imported file (reason "imported from FILE"); the
+    caller has checked it is based on the current version."""
+    permissions.require(permissions.can_edit_section(actor, section))
+    section = _locked_section(section)
+    version = new_version(
+        actor,
+        section,
+        heading=_clean_heading(heading),
+        text=clean_section_text(text),
+        kind=VersionKind.IMPORT,
+        reason=VersionReason.IMPORTED,
+        reason_params={"source": source},
+    )
+    record(actor, "section.edited", section, version=version.number)
+    return version
+
+
 def restore_version(actor, section: Section, *, number: int, base_version: int) -> SectionVersion:
     """Undo as a new version: make version N the current text again."""
     permissions.require(permissions.can_edit_section(actor, section))

@@ -18,6 +18,7 @@ from feedback.richtext.blocks import canonical
 
 from .numbering import NumberingDefinitions
 from .package import Limits, UnsafeDocument, open_docx
+from .provenance import Provenance, read_provenance
 from .structure import Structure, convert_legacy, drop_objects, list_revisions, mark_headings
 from .styles import Styles
 from .tables import rewrite_tables
@@ -38,6 +39,7 @@ class WordSection:
     text: str  # canonical Markdown
     pattern: str | None = None  # how the document numbered it ("1.", "a)")
     numbered: bool = True
+    source: tuple[int, int] | None = None  # (section id, version) it was exported from
 
     @property
     def tables(self) -> int:
@@ -52,6 +54,7 @@ class WordDraft:
     skipped: list[dict] = field(default_factory=list)  # {"kind", "text"}: not kept
     converted: list[dict] = field(default_factory=list)  # {"encoding", "text"}
     path_numbering: str | None = None  # set by a Markdown draft
+    provenance: Provenance | None = None  # where an exported document came from
 
     @property
     def numbering(self) -> str:
@@ -186,7 +189,9 @@ def split_markdown(
                 sections.append(WordSection(1, preamble_heading, text, numbered=False))
             continue
         heading = structure.headings[index]
-        sections.append(WordSection(heading.level, heading.text, text, heading.pattern))
+        sections.append(
+            WordSection(heading.level, heading.text, text, heading.pattern, source=heading.source)
+        )
     return sections
 
 
@@ -216,4 +221,5 @@ def read_docx(
         sections=sections,
         skipped=structure.skipped,
         converted=structure.converted,
+        provenance=read_provenance(package),
     )

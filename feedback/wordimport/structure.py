@@ -16,6 +16,7 @@ from lxml import etree
 
 from . import legacy
 from .numbering import NumberingDefinitions, rank, typed_number
+from .provenance import bookmark_source
 from .styles import Styles, bold_of, font_of, num_pr, outline_level
 from .styles import W as _W
 
@@ -34,6 +35,7 @@ class Heading:
     level: int
     text: str
     pattern: str | None
+    source: tuple[int, int] | None = None  # (section id, version) from an fb_ bookmark
 
 
 @dataclass
@@ -194,6 +196,22 @@ class _Candidate:
     style_level: int | None
     pattern: str | None
     level: int = 0
+    source: tuple[int, int] | None = None
+
+
+def _bookmark(para: etree._Element) -> tuple[int, int] | None:
+    """The exporter's section bookmark on a heading (in it, or on an empty paragraph
+    just before it)."""
+    places = [para]
+    previous = para.getprevious()
+    if previous is not None and previous.tag == _w("p") and not text_of(previous):
+        places.insert(0, previous)
+    for place in places:
+        for mark in place.iter(_w("bookmarkStart")):
+            source = bookmark_source(mark.get(_w("name")))
+            if source:
+                return source
+    return None
 
 
 def _candidate(para, styles: Styles, numbering: NumberingDefinitions) -> _Candidate | None:
@@ -213,7 +231,7 @@ def _candidate(para, styles: Styles, numbering: NumberingDefinitions) -> _Candid
         not pattern or len(text) > MAX_HEADING_CHARS or not _all_bold(para, styles)
     ):
         return None
-    return _Candidate(para, text, style_level, pattern)
+    return _Candidate(para, text, style_level, pattern, source=_bookmark(para))
 
 
 def _body_paragraphs(body: etree._Element):
@@ -274,4 +292,6 @@ def mark_headings(
         if candidate.level > MAX_LEVEL:
             continue
         _marker_paragraph(candidate.para, f"{nonce}{len(structure.headings)}")
-        structure.headings.append(Heading(candidate.level, candidate.text, candidate.pattern))
+        structure.headings.append(
+            Heading(candidate.level, candidate.text, candidate.pattern, candidate.source)
+        )

@@ -103,3 +103,40 @@ def test_numbering_scheme_is_edited_in_settings(client, auth, people):
     )
     assert bad.status_code == 422
     assert "Ghi mỗi cấp một mẫu số thứ tự" in bad.get_data(as_text=True)
+
+
+def test_reimport_shows_the_plan_then_applies_it(client, auth, people):
+    auth.login("drafter")
+    page = _upload(client).get_data(as_text=True)
+    upload = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+    report_url = client.post("/reports/new", data={"title": "Báo cáo", "upload": upload}).headers[
+        "Location"
+    ]
+    rid = int(report_url.rstrip("/").rsplit("/", 1)[1])
+    assert f"/reports/{rid}/reimport" in client.get(f"/reports/{rid}/settings").get_data(
+        as_text=True
+    )
+    revised = b.build(
+        b.para(text="I. TÌNH HÌNH KINH TẾ", bold=True)
+        + b.para(text="1. Nông nghiệp", bold=True)
+        + b.para(text="Sản lượng lúa đạt 1,3 triệu tấn.")
+        + b.para(text="II. NHIỆM VỤ", bold=True)
+        + b.para(text="III. GIẢI PHÁP", bold=True)
+        + b.para(text="Đẩy mạnh chuyển đổi số.")
+    )
+    plan = client.post(
+        f"/reports/{rid}/reimport",
+        data={"file": (io.BytesIO(revised), "du-thao-2.docx")},
+        content_type="multipart/form-data",
+    )
+    assert plan.status_code == 200
+    text = plan.get_data(as_text=True)
+    assert "1. Nông nghiệp" in text and "GIẢI PHÁP" in text and "a) Lúa" in text
+    assert (
+        "no draft has been issued" in text or "chưa phát hành" in text or "văn bản hiện tại" in text
+    )
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', text).group(1)
+    done = client.post(f"/reports/{rid}/reimport", data={"upload": token})
+    assert done.status_code == 302
+    report_page = client.get(report_url).get_data(as_text=True)
+    assert "GIẢI PHÁP" in report_page and "Lúa" not in report_page
