@@ -120,19 +120,31 @@ def test_bad_files_are_refused_with_a_message_and_nothing_stored(api, people):
         b"<w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>",
     )
     cases = [
-        (old_doc, "cu.doc", "save it as .docx"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "mat-khau.docx", "password"),
+        (old_doc, "cu.doc", "doc"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, "mat-khau.docx", "ole"),
         (DRAFT, "macro.docm", "macros"),
-        (b"not a zip at all", "gia.docx", "not a Word document"),
-        (DRAFT[:2000], "hong.docx", "damaged"),
-        (entity, "entity.docx", "entity"),
-        (_external(), "link.docx", "never fetched"),
-        (b"\x89PNG....", "anh.png", "Upload a Word document"),
+        (b"not a zip at all", "gia.docx", "not_docx"),
+        (DRAFT[:2000], "hong.docx", "corrupt"),
+        (entity, "entity.docx", "entities"),
+        (_external(), "link.docx", "external"),
+        (b"\x89PNG....", "anh.png", "kind"),
     ]
-    for data, name, words in cases:
+    for data, name, reason in cases:
         response = _upload(drafter, data, name)
         assert response.status_code == 422, (name, response.json)
-        assert words in response.json["error"]["message"], (name, response.json)
+        error = response.json["error"]
+        assert error["details"]["reason"] == reason and len(error["message"]) > 30, (name, error)
+    # The sentence says what to do, in the reader's language.
+    english = {"Accept-Language": "en"}
+    old = drafter.client.post(
+        "/api/v1/reports/import",
+        data={"file": (io.BytesIO(old_doc), "cu.doc")},
+        content_type="multipart/form-data",
+        headers={**drafter._headers(None), **english},
+    )
+    assert "save it as .docx" in old.json["error"]["message"]
+    vietnamese = _upload(drafter, old_doc, "cu.doc").json["error"]["message"]
+    assert "lưu thành .docx" in vietnamese
     assert _reports() == 0
 
 
