@@ -196,7 +196,9 @@ def reimport_draft(rid: int):
     form = ReimportForm()
     if not form.validate_on_submit() or not (form.upload.data or form.file.data):
         status = 422 if request.method == "POST" else 200
-        return render_template("consolidation/reimport.html", report=report, form=form), status
+        return render_template(
+            "consolidation/reimport.html", report=report, form=form, plan=None
+        ), status
     if form.upload.data:
         filename, data = stash.load(form.upload.data, current_user.id)
         done, error = attempt(lambda: reimport.reimport(current_user, report, filename, data))
@@ -211,7 +213,9 @@ def reimport_draft(rid: int):
     found, error = attempt(lambda: reimport.plan(current_user, report, upload.filename, data))
     if error is not None:
         form.file.errors.append(error.message)
-        return render_template("consolidation/reimport.html", report=report, form=form), 422
+        return render_template(
+            "consolidation/reimport.html", report=report, form=form, plan=None
+        ), 422
     confirm = ReimportForm(formdata=None)
     confirm.upload.data = stash.save(current_user.id, upload.filename, data)
     return render_template(
