@@ -47,6 +47,9 @@ class Config:
     FEEDBACK_UPLOAD_MAX_BYTES = _env_int("FEEDBACK_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
     FEEDBACK_UPLOAD_MAX_UNCOMPRESSED = _env_int("FEEDBACK_UPLOAD_MAX_UNCOMPRESSED", 200 * 1024**2)
     FEEDBACK_UPLOAD_MAX_PARTS = _env_int("FEEDBACK_UPLOAD_MAX_PARTS", 2000)
+    # Where an uploaded draft waits between its preview and "create" (default:
+    # instance/import-stash).
+    FEEDBACK_UPLOAD_STASH = os.environ.get("FEEDBACK_UPLOAD_STASH", "")
     FEEDBACK_UPLOAD_ENDPOINTS = frozenset(
         {
             "reports.new_report",

@@ -267,3 +267,23 @@ def test_external_relationships_and_macros_are_refused():
     )
     assert _kind(_replace(PLAIN, "[Content_Types].xml", macro)) == "macros"
     assert _kind(_replace(PLAIN, "word/vbaProject.bin", b"\0" * 10)) == "macros"
+
+
+def test_the_reader_is_pure():
+    """feedback.wordimport imports no Flask, no SQLAlchemy and no feedback module but
+    the pure rich-text package, so another import (a marked-up copy) can reuse it."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "feedback" / "wordimport"
+    for module in package.glob("*.py"):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            for name in names:
+                assert not name.startswith(("flask", "sqlalchemy")), (module.name, name)
+                if name.startswith("feedback"):
+                    assert name.startswith("feedback.richtext"), (module.name, name)
