@@ -7,7 +7,7 @@ WORKERS ?= 2
 export FLASK_APP := wsgi
 CATALOG := feedback/translations/vi/LC_MESSAGES/messages
 
-.PHONY: install install-test run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load clean
+.PHONY: install install-test run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load bench-import clean
 
 install: $(VENV)/.installed translations
 
@@ -65,6 +65,9 @@ bench-diff: install-test
 
 bench: install-test
 	$(BIN)/python -m bench.bench_app
+
+bench-import: install-test
+	$(BIN)/python -m bench.bench_import
 
 bench-load: install-test
 	$(BIN)/python -m bench.bench_load

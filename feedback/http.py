@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Request
+from flask import Request, current_app
 from flask_babel import gettext as _
 from werkzeug.formparser import FormDataParser, MultiPartParser
 
@@ -68,8 +68,26 @@ class _StrictFormDataParser(FormDataParser):
 _NO_BODY = object()
 
 
+# Room for the multipart framing and the small fields beside the file.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
 class StrictRequest(Request):
     form_data_parser_class = _StrictFormDataParser
+
+    @property
+    def max_content_length(self) -> int | None:
+        """Uploads of documents (the endpoints in FEEDBACK_UPLOAD_ENDPOINTS) have their own
+        limit, FEEDBACK_UPLOAD_MAX_BYTES; every other request keeps MAX_CONTENT_LENGTH."""
+        if self._max_content_length is not None:
+            return self._max_content_length
+        if current_app and self.endpoint in current_app.config["FEEDBACK_UPLOAD_ENDPOINTS"]:
+            return current_app.config["FEEDBACK_UPLOAD_MAX_BYTES"] + UPLOAD_OVERHEAD
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
 
     def json_body(self) -> Any:
         """The parsed JSON body (None when empty), read once: invalid UTF-8, invalid JSON

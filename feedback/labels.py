@@ -130,6 +130,8 @@ def version_reason(code: str, params: dict | None) -> str:
         )
     if code == "restored":
         return _("Restored version %(n)d", n=p.get("version", 0))
+    if code == "imported" and p.get("source", "markdown") != "markdown":
+        return _("Imported from %(file)s", file=p["source"])
     simple = {
         "imported": _("Imported from Markdown"),
         "created": _("Section added"),

@@ -47,8 +47,8 @@ _TAGS = {
 }
 _ATTRIBUTES = {
     "a": {"href", "title"},
-    "td": {"align", "style"},
-    "th": {"align", "style"},
+    "td": {"align", "style", "colspan", "rowspan"},
+    "th": {"align", "style", "colspan", "rowspan"},
     "ol": {"start"},
     "abbr": {"title"},
 }

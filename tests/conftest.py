@@ -68,6 +68,8 @@ def app(database_url, tmp_path_factory):
         {
             **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
             "SQLALCHEMY_DATABASE_URI": database_url,
+            # Uploads waiting for their confirmation, out of the working tree.
+            "FEEDBACK_UPLOAD_STASH": str(tmp_path_factory.mktemp("import-stash")),
         }
     )
     app.test_client_class = IsolatedClient

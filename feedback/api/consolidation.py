@@ -7,8 +7,10 @@ from flask import g, jsonify, request
 from .. import caching, permissions
 from ..audit import queries as audit_queries
 from ..audit import wording
-from ..consolidation import approval, dispositions, exports, queries, services
+from ..consolidation import approval, dispositions, exports, queries, reimport, services
+from ..errors import InvalidInput
 from ..reports import queries as report_queries
+from ..reports import uploads
 from . import serializers
 from .blueprint import bp
 from .schemas import EditionCreate
@@ -223,3 +225,18 @@ def audit(rid: int):
             "next_cursor": str(page[-1].id) if len(events) > limit else None,
         }
     )
+
+
+@bp.post("/reports/<int:rid>/reimport")
+def reimport_report(rid: int):
+    """A revised draft (multipart ``file``) into the report: only what changed; with
+    ``dry_run`` the plan, nothing changed."""
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_edit_report(g.actor, report))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput(str(uploads.REFUSALS["kind"]), details={"field": "file"})
+    data = upload.read()
+    if request.form.get("dry_run", "").strip().lower() in ("1", "true"):
+        return jsonify(reimport.plan(g.actor, report, upload.filename, data).summary())
+    return jsonify(reimport.reimport(g.actor, report, upload.filename, data))

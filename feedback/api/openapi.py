@@ -129,6 +129,59 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         201,
         errors=(400, 401, 403, 413, 422),
     ),
+    ("/reports/import", "post"): {
+        **_op(
+            "Create a report from an uploaded draft, .docx or .md, split at its headings "
+            "(drafter); `dry_run` answers what was found and stores nothing: "
+            '`{"sections":[{"number","printed_number","heading","level","chars","tables"}],'
+            '"skipped":[{"kind","text"}],"converted":[{"encoding","text"}],'
+            '"numbering_scheme","title"}`',
+            ok=201,
+            errors=(400, 401, 403, 413, 422),
+        ),
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "title": {"type": "string", "maxLength": 500},
+                            "dry_run": {"type": "string", "enum": ["true", "1", "false", "0"]},
+                        },
+                    }
+                }
+            },
+        },
+    },
+    ("/reports/{rid}/reimport", "post"): {
+        **_op(
+            "Re-import a revised draft (.docx or .md) into the report (drafter): changed "
+            "sections get a new version, new ones are added, missing ones deleted; a section "
+            "saved since the file's base version is a conflict, never overwritten. "
+            '`{"changed":[sid],"added":[sid],"removed":[sid],"unchanged":N,"conflicts":[sid],'
+            '"new_sections":[{"heading","level"}],"based_on":"provenance"|"edition"|"current",'
+            '"edition"}`; `dry_run` gives the plan and changes nothing',
+            errors=(400, 401, 403, 404, 413, 422),
+        ),
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "dry_run": {"type": "string", "enum": ["true", "1", "false", "0"]},
+                        },
+                    }
+                }
+            },
+        },
+    },
     ("/reports/{rid}", "get"): _op(
         "A report with its numbered sections and its document format settings"
     ),
@@ -372,7 +425,7 @@ def build_spec() -> dict:
             }
         paths.setdefault(path, {})[method] = op
         body = op.get("requestBody")
-        if body:
+        if body and "application/json" in body["content"]:
             name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
             model = getattr(schemas, name)
             schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify
+from flask import current_app, g, jsonify, request
 
 from .. import caching, permissions, textdiff
 from ..diffview import tracked_html
-from ..reports import queries, services
+from ..errors import InvalidInput
+from ..reports import queries, services, uploads
 from ..reports.models import DOCUMENT_FORMAT
 from . import serializers
 from .blueprint import bp
@@ -51,6 +52,24 @@ def create_report():
     return jsonify(report_payload(report)), 201
 
 
+@bp.post("/reports/import")
+def import_report():
+    """A draft uploaded as a .docx or .md file (multipart ``file``); ``dry_run`` shows
+    what would be made and stores nothing."""
+    permissions.require(permissions.can_edit_report(g.actor))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput(str(uploads.REFUSALS["kind"]), details={"field": "file"})
+    data = upload.read()
+    if request.form.get("dry_run", "").strip().lower() in ("1", "true"):
+        _draft, found = uploads.preview(g.actor, upload.filename, data)
+        return jsonify(found)
+    report = uploads.import_draft(
+        g.actor, title=request.form.get("title"), filename=upload.filename, data=data
+    )
+    return jsonify(report_payload(report)), 201
+
+
 @bp.get("/reports/<int:rid>")
 def get_report(rid: int):
     _read_guard()
@@ -68,6 +87,7 @@ def update_report(rid: int):
         title=body.title,
         departments_see_each_other=body.departments_see_each_other,
         document_format={key: getattr(body, key) for key in DOCUMENT_FORMAT},
+        numbering_scheme=body.numbering_scheme,
     )
     return jsonify(report_payload(report))
 

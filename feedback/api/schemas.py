@@ -136,6 +136,7 @@ class ReportUpdate(Body):
         500, "Signer's block, one line each; a blank line is the space to sign (up to 12 lines)"
     )
     recipients: str | None = _setting(2000, "'Nơi nhận:' list, one recipient a line (up to 40)")
+    numbering_scheme: list[str] | None = None  # [] prints paths again
 
 
 class RoundCreate(Body):

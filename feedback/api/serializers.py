@@ -49,6 +49,7 @@ def outline_section(entry) -> dict:
     return {
         "id": section.id,
         "number": entry.number,
+        "printed_number": entry.printed_number,
         "heading": entry.version.heading,
         "level": section.level,
         "parent_id": section.parent_id,
@@ -77,6 +78,7 @@ def report_summary(r) -> dict:
         "status": r.status,
         "created_at": iso(r.created_at),
         "departments_see_each_other": r.departments_see_each_other,
+        "numbering_scheme": r.numbering_scheme,
     }
 
 

@@ -9,13 +9,14 @@ from flask_login import current_user
 from .. import permissions
 from ..formtools import run_and_flash
 from ..reports import queries as report_queries
+from ..reports import stash
 from ..reports.forms import ActionForm
 from ..review import rounds as review_rounds
 from ..transaction import attempt
 from ..validation import whole_number
-from . import approval, dispositions, exports, queries, services
+from . import approval, dispositions, exports, queries, reimport, services
 from .blueprint import bp
-from .forms import EditionForm
+from .forms import EditionForm, ReimportForm
 
 
 @bp.route("/reports/<int:rid>/editions", methods=["GET", "POST"])
@@ -185,3 +186,55 @@ def disposition_export(rid: int, fmt: str):
     if fmt not in exports.DISPOSITION_FORMATS:
         abort(404)
     return exports.disposition_download(current_user, _dispositions_table(report), fmt)
+
+
+@bp.route("/reports/<int:rid>/reimport", methods=["GET", "POST"])
+def reimport_draft(rid: int):
+    """A revised draft into the report: upload, see the plan, confirm (no JavaScript)."""
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_edit_report(current_user, report))
+    form = ReimportForm()
+    if not form.validate_on_submit() or not (form.upload.data or form.file.data):
+        status = 422 if request.method == "POST" else 200
+        return render_template(
+            "consolidation/reimport.html", report=report, form=form, plan=None
+        ), status
+    if form.upload.data:
+        filename, data = stash.load(form.upload.data, current_user.id)
+        done, error = attempt(lambda: reimport.reimport(current_user, report, filename, data))
+        if error is not None:
+            flash(error.message, "error")
+            return redirect(url_for(".reimport_draft", rid=rid))
+        stash.drop(form.upload.data)
+        flash(_reimported_message(done), "success")
+        return redirect(url_for("reports.report", rid=rid))
+    upload = form.file.data
+    data = upload.read()
+    found, error = attempt(lambda: reimport.plan(current_user, report, upload.filename, data))
+    if error is not None:
+        form.file.errors.append(error.message)
+        return render_template(
+            "consolidation/reimport.html", report=report, form=form, plan=None
+        ), 422
+    confirm = ReimportForm(formdata=None)
+    confirm.upload.data = stash.save(current_user.id, upload.filename, data)
+    return render_template(
+        "consolidation/reimport.html",
+        report=report,
+        form=confirm,
+        plan=found.summary(),
+        filename=upload.filename,
+        entries={e.section.id: e for e in report_queries.outline(report)},
+    )
+
+
+def _reimported_message(done: dict) -> str:
+    return _(
+        "Imported: %(changed)d sections changed, %(added)d added, %(removed)d removed, "
+        "%(unchanged)d unchanged, %(conflicts)d not overwritten (saved since).",
+        changed=len(done["changed"]),
+        added=len(done["added"]),
+        removed=len(done["removed"]),
+        unchanged=done["unchanged"],
+        conflicts=len(done["conflicts"]),
+    )

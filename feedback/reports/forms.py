@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..formtools import HiddenWholeNumberField
@@ -16,9 +16,16 @@ class ReportImportForm(OnceForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=500)])
     markdown = TextAreaField(_l("Paste the draft in Markdown"), validators=[Optional()])
     file = FileField(
-        _l("…or upload a Markdown file"),
-        validators=[FileAllowed(["md", "markdown", "txt"], _l("Upload a .md or .txt file."))],
+        _l("…or upload the draft: a Word document (.docx) or a Markdown file"),
+        validators=[
+            FileAllowed(
+                ["md", "markdown", "txt", "docx", "doc", "docm"],
+                _l("Upload a Word document (.docx) or a Markdown file (.md)."),
+            )
+        ],
     )
+    # Set by the preview page: the upload waiting in ``stash`` to be made a report.
+    upload = HiddenField(validators=[Optional(), Length(max=64)])
 
 
 class ReportSettingsForm(OnceForm):
@@ -69,6 +76,9 @@ class ReportSettingsForm(OnceForm):
         _l("Recipients"),
         validators=[Optional(), Length(max=2000)],
         description=_l("The “Nơi nhận:” list at the end on the left, one recipient a line."),
+    )
+    numbering_scheme = StringField(
+        _l("Heading numbers, level by level"), validators=[Optional(), Length(max=40)]
     )
 
 

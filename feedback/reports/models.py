@@ -106,6 +106,9 @@ class Report(DocumentFormat, db.Model):
     title: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), default=ReportStatus.DRAFTING.value)
     numbering: Mapped[str] = mapped_column(String(16), default=Numbering.ROMAN.value)
+    # How the document prints each level's number (["I.", "1.", "a)"]: a part, then
+    # its sections numbered on their own); None prints the path ("I.1").
+    numbering_scheme: Mapped[list | None] = mapped_column(JSON)
     # Vietnamese practice varies; by default departments read each other's submitted feedback.
     departments_see_each_other: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

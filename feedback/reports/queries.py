@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..errors import NotFound
 from ..extensions import db
+from ..wordimport.numbering import printed_number
 from .importer import to_roman
 from .models import Numbering, Report, ReportStatus, Section, SectionVersion
 
@@ -19,14 +20,25 @@ class OutlineEntry:
     version: SectionVersion
     number: str  # "" for an unnumbered preamble
     depth: int  # 0 for a top-level section
+    printed: str = ""  # the number as the document prints it ("1" under "I"), or the path
+    suffix: str = "."  # what follows it: "." or ")"
 
     @property
     def heading(self) -> str:
         return self.version.heading
 
     @property
+    def printed_number(self) -> str:
+        return self.printed or self.number
+
+    @property
+    def label(self) -> str:
+        """What the heading shows before its text: "1.", "a)", "I.1."."""
+        return f"{self.printed_number}{self.suffix}" if self.number else ""
+
+    @property
     def title(self) -> str:
-        return f"{self.number}. {self.heading}" if self.number else self.heading
+        return f"{self.label} {self.heading}" if self.number else self.heading
 
 
 def list_reports() -> list[Report]:
@@ -89,20 +101,25 @@ def outline(
         siblings.sort(key=lambda s: (s.position, s.id))
 
     entries: list[OutlineEntry] = []
+    scheme = report.numbering_scheme or []
 
-    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
+    def walk(parent_id: int | None, prefix: str, path: list[int]) -> None:
         index = 0
+        depth = len(path)
         for section in children.get(parent_id, []):
+            printed, suffix = "", "."
             if section.numbered:
                 index += 1
                 label = _label(report.numbering, depth, index)
                 number = f"{prefix}.{label}" if prefix else label
+                if depth < len(scheme):
+                    printed, suffix = printed_number(scheme[depth], [*path, index])
             else:
                 number = ""
-            entries.append(OutlineEntry(section, section.current, number, depth))
-            walk(section.id, number, depth + 1)
+            entries.append(OutlineEntry(section, section.current, number, depth, printed, suffix))
+            walk(section.id, number, [*path, index])
 
-    walk(None, "", 0)
+    walk(None, "", [])
     return entries
 
 

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..richtext.blocks import canonical
 from ..validation import clean_line, clean_text
+from ..wordimport import numbering
 from . import importer, queries
 from .document_format import clean_document_format
 from .models import MAX_LEVEL, Report, Section, SectionVersion, VersionKind, VersionReason
@@ -95,11 +96,22 @@ def import_report(actor, *, title, markdown) -> Report:
     title = clean_line(title, _("Title"), max_chars=MAX_TITLE)
     if not parsed.sections:
         raise InvalidInput(_("The document has no text."), details={"field": "markdown"})
-    report = Report(title=title, numbering=parsed.numbering, created_by_id=actor.id)
+    report = build_report(
+        actor, title, parsed.numbering, None, parsed.sections, {"source": "markdown"}
+    )
+    return report
+
+
+def build_report(actor, title, numbering, scheme, parts, reason_params) -> Report:
+    """A new report from parts (``level``, ``heading``, ``text``, ``numbered``), each
+    its section's first version, imported."""
+    report = Report(
+        title=title, numbering=numbering, numbering_scheme=scheme, created_by_id=actor.id
+    )
     db.session.add(report)
     parents: dict[int, Section | None] = {0: None}
     counters: dict[int | None, int] = {}
-    for part in parsed.sections:
+    for part in parts:
         parent = parents.get(part.level - 1)
         key = id(parent)
         counters[key] = counters.get(key, 0) + 1
@@ -107,19 +119,19 @@ def import_report(actor, *, title, markdown) -> Report:
             actor,
             report,
             heading=clean_line(part.heading, _("Heading"), max_chars=MAX_TITLE),
-            text=canonical(part.text),
+            text=clean_section_text(part.text),
             level=part.level,
             parent=parent,
             position=counters[key],
             numbered=part.numbered,
             kind=VersionKind.IMPORT,
             reason=VersionReason.IMPORTED,
-            reason_params={"source": "markdown"},
+            reason_params=reason_params,
         )
         parents[part.level] = section
         for deeper in range(part.level + 1, MAX_LEVEL + 1):
             parents.pop(deeper, None)
-    record(actor, "report.imported", report, sections=len(parsed.sections))
+    record(actor, "report.imported", report, sections=len(parts))
     db.session.flush()
     return report
 
@@ -130,14 +142,20 @@ def update_report(
     *,
     title=None,
     departments_see_each_other=None,
+    numbering_scheme: list[str] | str | None = None,
     document_format: dict | None = None,
 ) -> Report:
-    """Change the title and settings; ``document_format`` holds administrative format
-    settings (``models.DOCUMENT_FORMAT`` keys; None values are left as they are)."""
+    """Change the title and settings; ``numbering_scheme`` "" (or []) goes back to paths;
+    ``document_format`` holds administrative format settings (``models.DOCUMENT_FORMAT``
+    keys; None values are left as they are)."""
     permissions.require(permissions.can_edit_report(actor, report))
     changes = {}
     # Everything is cleaned before anything is set: a refusal changes nothing.
     formatted = clean_document_format(document_format or {})
+    scheme = _scheme(numbering_scheme) if numbering_scheme is not None else None
+    if numbering_scheme is not None:
+        report.numbering_scheme = scheme
+        changes["numbering_scheme"] = report.numbering_scheme
     if title is not None:
         report.title = clean_line(title, _("Title"), max_chars=MAX_TITLE)
         changes["title"] = report.title
@@ -150,6 +168,17 @@ def update_report(
             changes[key] = value
     record(actor, "report.updated", report, report_id=report.id, **changes)
     return report
+
+
+def _scheme(value: list[str] | str) -> list[str] | None:
+    text = value if isinstance(value, str) else " ".join(str(v) for v in value)
+    try:
+        return numbering.parse_scheme(text)
+    except ValueError:
+        raise InvalidInput(
+            _('Write one number pattern per level, such as "I. 1. a)".'),
+            details={"field": "numbering_scheme"},
+        ) from None
 
 
 def _siblings(report: Report, parent_id: int | None) -> list[Section]:
@@ -307,6 +336,24 @@ def save_section(
         section,
         version=version.number,
     )
+    return version
+
+
+def import_version(actor, section: Section, *, heading, text, source: str) -> SectionVersion:
+    """A new version read from an imported file (reason "imported from FILE"); the
+    caller has checked it is based on the current version."""
+    permissions.require(permissions.can_edit_section(actor, section))
+    section = _locked_section(section)
+    version = new_version(
+        actor,
+        section,
+        heading=_clean_heading(heading),
+        text=clean_section_text(text),
+        kind=VersionKind.IMPORT,
+        reason=VersionReason.IMPORTED,
+        reason_params={"source": source},
+    )
+    record(actor, "section.edited", section, version=version.number)
     return version
 
 

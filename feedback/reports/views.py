@@ -12,7 +12,7 @@ from ..errors import StaleVersion
 from ..formtools import choices, refusal, run_and_flash, show_hidden_errors
 from ..transaction import attempt
 from ..validation import whole_number
-from . import panels, queries, services
+from . import panels, queries, services, stash, uploads
 from .blueprint import bp
 from .forms import (
     ActionForm,
@@ -53,7 +53,11 @@ def new_report():
     form = ReportImportForm()
     if not form.validate_on_submit():
         return render_template("reports/new.html", form=form)
+    if form.upload.data:
+        return _confirm_upload(form)
     markdown = form.markdown.data or ""
+    if form.file.data and not _is_markdown(form.file.data.filename):
+        return _preview_upload(form)
     if form.file.data:
         try:
             markdown = form.file.data.read().decode("utf-8-sig")
@@ -66,6 +70,48 @@ def new_report():
     if error is not None:
         form.form_errors.append(error.message)
         return render_template("reports/new.html", form=form), error.status
+    flash(_("Report created with %(n)d sections.", n=len(queries.outline(report))), "success")
+    return redirect(url_for(".report", rid=report.id))
+
+
+def _is_markdown(filename: str | None) -> bool:
+    return (filename or "").lower().endswith((".md", ".markdown", ".txt"))
+
+
+def _preview_upload(form: ReportImportForm):
+    """What a Word draft holds, shown before anything is stored; the file waits for the
+    drafter's confirmation (``stash``)."""
+    upload = form.file.data
+    data = upload.read()
+    result, error = attempt(lambda: uploads.preview(current_user, upload.filename, data))
+    if error is not None:
+        form.file.errors.append(error.message)
+        return render_template("reports/new.html", form=form), error.status
+    _draft, found = result
+    token = stash.save(current_user.id, upload.filename, data)
+    confirm = ReportImportForm(formdata=None, title=form.title.data or found["title"] or "")
+    confirm.upload.data = token
+    return render_template(
+        "reports/import_preview.html",
+        found=found,
+        filename=upload.filename,
+        form=confirm,
+        kinds=uploads.SKIPPED_KINDS,
+    )
+
+
+def _confirm_upload(form: ReportImportForm):
+    """The drafter saw the preview and confirms: the waiting file becomes the report."""
+    filename, data = stash.load(form.upload.data, current_user.id)
+    report, error = attempt(
+        lambda: uploads.import_draft(
+            current_user, title=form.title.data, filename=filename, data=data
+        )
+    )
+    if error is not None:
+        flash(error.message, "error")
+        return redirect(url_for(".new_report"))
+    stash.drop(form.upload.data)
     flash(_("Report created with %(n)d sections.", n=len(queries.outline(report))), "success")
     return redirect(url_for(".report", rid=report.id))
 
@@ -87,6 +133,9 @@ def settings(rid: int):
     report = queries.get_report(rid)
     permissions.require(permissions.can_edit_report(current_user, report))
     form = ReportSettingsForm(obj=report)
+    status = 200
+    if request.method == "GET":
+        form.numbering_scheme.data = " ".join(report.numbering_scheme or [])
     if form.validate_on_submit():
         _result, error = attempt(
             lambda: services.update_report(
@@ -95,19 +144,21 @@ def settings(rid: int):
                 title=form.title.data,
                 departments_see_each_other=form.departments_see_each_other.data,
                 document_format={key: getattr(form, key).data or "" for key in DOCUMENT_FORMAT},
+                numbering_scheme=form.numbering_scheme.data or "",
             )
         )
         if error is None:
             flash(_("Settings saved."), "success")
             return redirect(url_for(".report", rid=rid))
         form.form_errors.append(error.message)
+        status = error.status
     return render_template(
         "reports/settings.html",
         report=report,
         form=form,
         deleted=queries.deleted_sections(report),
         action_form=ActionForm(),
-    )
+    ), status
 
 
 @bp.route("/reports/<int:rid>/sections/new", methods=["GET", "POST"])

@@ -35,6 +35,7 @@ MATRIX = [
     ("GET", "/reports/new", DRAFTER),
     ("GET", "/reports/{rid}", ALL),
     ("GET", "/reports/{rid}/settings", DRAFTER),
+    ("GET", "/reports/{rid}/reimport", DRAFTER),
     ("GET", "/reports/{rid}/sections/new", DRAFTER),
     ("GET", "/sections/{sid}", ALL),
     ("GET", "/sections/{sid}/edit", DRAFTER),
