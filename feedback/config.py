@@ -43,6 +43,8 @@ class Config:
     # Request limits: a whole report in Markdown fits comfortably; 5 MB does not.
     MAX_CONTENT_LENGTH = _env_int("FEEDBACK_MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    # Word files (a department's marked-up copy): their own limit, above the form limit.
+    FEEDBACK_MAX_UPLOAD_BYTES = _env_int("FEEDBACK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     FEEDBACK_MAX_SECTION_CHARS = _env_int("FEEDBACK_MAX_SECTION_CHARS", 400_000)
     FEEDBACK_MAX_BODY_CHARS = _env_int("FEEDBACK_MAX_BODY_CHARS", 20_000)
 
