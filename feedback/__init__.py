@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import accounts as api_accounts
     from .api import consolidation as api_consolidation
     from .api import decisions as api_decisions
+    from .api import markup as api_markup
     from .api import openapi as api_openapi
     from .api import reports as api_reports
     from .api import review as api_review
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         api_accounts,
         api_consolidation,
         api_decisions,
+        api_markup,
         api_openapi,
         api_reports,
         api_review,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Request
+from flask import Request, current_app
 from flask_babel import gettext as _
 from werkzeug.formparser import FormDataParser, MultiPartParser
 
@@ -66,10 +66,29 @@ class _StrictFormDataParser(FormDataParser):
 
 
 _NO_BODY = object()
+# Endpoints that take a Word file: their own size limit (FEEDBACK_MAX_UPLOAD_BYTES),
+# above the one for forms; the page's confirmation carries the file back base64-encoded.
+UPLOAD_ENDPOINTS = frozenset({"api.import_markup", "review.markup", "review.markup_confirm"})
+
+
+def _upload_limit() -> int:
+    return current_app.config["FEEDBACK_MAX_UPLOAD_BYTES"] * 4 // 3 + 1024 * 1024
 
 
 class StrictRequest(Request):
     form_data_parser_class = _StrictFormDataParser
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self.endpoint in UPLOAD_ENDPOINTS:
+            return _upload_limit()
+        return super().max_content_length
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        if self.endpoint in UPLOAD_ENDPOINTS:
+            return _upload_limit()
+        return super().max_form_memory_size
 
     def json_body(self) -> Any:
         """The parsed JSON body (None when empty), read once: invalid UTF-8, invalid JSON

@@ -346,3 +346,16 @@ def remove_import(actor, batch: MarkupImport) -> int:
     )
     db.session.delete(batch)
     return len(items)
+
+
+def created_by(batch: MarkupImport) -> dict[str, list[int]]:
+    """The ids of the suggestions and section comments one import made."""
+    comments = db.session.scalars(
+        select(Comment.id)
+        .where(Comment.markup_import_id == batch.id, Comment.section_id.is_not(None))
+        .order_by(Comment.id)
+    )
+    suggestions = db.session.scalars(
+        select(Suggestion.id).where(Suggestion.markup_import_id == batch.id).order_by(Suggestion.id)
+    )
+    return {"suggestions": list(suggestions), "comments": list(comments)}
