@@ -151,7 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports import panels
     from .reports import views as report_views
     from .reports.blueprint import bp as reports_bp
-    from .review import decision_views, editor_views, feedback_views, round_views
+    from .review import decision_views, editor_views, feedback_views, markup_views, round_views
     from .review import panels as review_panels
     from .review.blueprint import bp as review_bp
     from .search.views import bp as search_bp
@@ -164,6 +164,7 @@ def _register_blueprints(app: Flask) -> None:
         feedback_views,
         decision_views,
         editor_views,
+        markup_views,
         consolidation_views,
         api_accounts,
         api_consolidation,
