@@ -201,3 +201,44 @@ class WordCopy:
             for name, content in self.parts.items():
                 archive.writestr(name, content)
         return out.getvalue()
+
+
+def with_provenance(data: bytes, provenance: dict, bookmarks: dict[str, str]) -> bytes:
+    """``data`` carrying our exports' provenance: the custom property
+    ``FeedbackProvenance`` and a bookmark starting in each heading given
+    (heading text -> bookmark name)."""
+    import json
+
+    copy = WordCopy(data)
+    for number, (heading, name) in enumerate(bookmarks.items(), start=500):
+        paragraph = copy._run_with(heading).getparent()
+        start = etree.Element(w("bookmarkStart"), {w("id"): str(number), w("name"): name})
+        paragraph.insert(1, start)
+        etree.SubElement(paragraph, w("bookmarkEnd"), {w("id"): str(number)})
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    props = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    root = etree.Element(f"{{{props}}}Properties", nsmap={None: props, "vt": vt})
+    prop = etree.SubElement(
+        root,
+        f"{{{props}}}property",
+        {
+            "fmtid": "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}",
+            "pid": "2",
+            "name": "FeedbackProvenance",
+        },
+    )
+    etree.SubElement(prop, f"{{{vt}}}lpwstr").text = json.dumps(provenance)
+    copy.parts["docProps/custom.xml"] = etree.tostring(root, xml_declaration=True)
+    rels = copy.parts["_rels/.rels"].decode()
+    copy.parts["_rels/.rels"] = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdP" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>',
+    ).encode()
+    types = copy.parts["[Content_Types].xml"].decode()
+    copy.parts["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        '<Override PartName="/docProps/custom.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>',
+    ).encode()
+    return copy.data()

@@ -30,7 +30,6 @@ TIMEOUT = 60
 _SPLIT = "\ue010SPLIT\ue010"
 _START, _END = "\ue000", "\ue001"  # comment markers: _START id _END ... _END id _START
 _MARK = re.compile("[\ue000\ue001][0-9]*[\ue000\ue001]")
-_BOOKMARK = re.compile(r"^fb_s(\d+)_v(\d+)$")
 _CHANGE = ("insertion", "deletion")
 
 
@@ -276,14 +275,6 @@ def normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
-def _bookmark(block) -> tuple[int, int] | None:
-    for span in _spans(block):
-        match = _BOOKMARK.match(span["c"][0][0] or "")
-        if match:
-            return int(match.group(1)), int(match.group(2))
-    return None
-
-
 def _old_heading(block) -> str:
     return text_of(_resolve(block["c"][2], _Variant(None)))
 
@@ -296,20 +287,22 @@ class _Chunk:
     blocks: list
 
 
-def _split(blocks: list, headings: dict[str, int], provenance: bool) -> list[_Chunk]:
-    """The title block, then a chunk per section, started by its bookmark (with
-    provenance) or by a heading that reads as the section's heading."""
+def _split(
+    blocks: list, headings: dict[str, int], marks: dict[str, tuple[int, int]]
+) -> list[_Chunk]:
+    """The title block, then a chunk per section, started by the heading its bookmark
+    is in (``marks``, from the copy's provenance) or by a heading that reads as the
+    section's heading."""
     chunks = [_Chunk(None, None, None, [])]
     used: set[int] = set()
     for block in blocks:
         start = None
         if block.get("t") == "Header":
-            mark = _bookmark(block) if provenance else None
-            if mark is not None and mark[0] not in used:
-                start = mark
-            elif mark is None:
-                sid = headings.get(normal(_old_heading(block)))
-                start = (sid, None) if sid is not None and sid not in used else None
+            text = normal(_old_heading(block))
+            sid = headings.get(text)
+            start = marks.get(text) or ((sid, None) if sid is not None else None)
+            if start is not None and start[0] in used:
+                start = None
         if start is not None:
             used.add(start[0])
             chunks.append(_Chunk(start[0], start[1], block, []))
@@ -427,7 +420,10 @@ def read_copy(data: bytes, headings: dict[str, int], canonical) -> Copy:
     except ValueError:
         raise CopyUnreadable("json") from None
     prov = wordparts.provenance(data)
-    chunks = _split(tree.get("blocks", []), headings, prov is not None)
+    marks = {}
+    if prov is not None:
+        marks = {normal(k): v for k, v in wordparts.bookmarked_headings(data).items()}
+    chunks = _split(tree.get("blocks", []), headings, marks)
     unplaced = _unplaced_changes(chunks[0].blocks, "title_block")
     left_out = _spanning(chunks, unplaced)
     jobs: list[tuple[int, str]] = []

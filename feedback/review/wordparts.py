@@ -11,6 +11,7 @@ A minimal provenance reader until ``consolidation.documents.provenance.read_prov
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from .. import wordfiles
@@ -99,3 +100,37 @@ def provenance(data: bytes) -> dict | None:
         if isinstance(found, dict) and isinstance(found.get("sections"), dict):
             return found
     return None
+
+
+_BOOKMARK = re.compile(r"^fb_s(\d+)_v(\d+)$")
+
+
+def _old_text(paragraph) -> str:
+    """A paragraph's text before the tracked changes: deleted text in, inserted out."""
+    parts = []
+    for node in paragraph.iter(f"{W}t", f"{W}delText"):
+        inserted = any(a.tag in (f"{W}ins", f"{W}moveTo") for a in node.iterancestors())
+        if not inserted:
+            parts.append(node.text or "")
+    return "".join(parts)
+
+
+def bookmarked_headings(data: bytes) -> dict[str, tuple[int, int]]:
+    """The section bookmarks our exports write (``fb_s<sid>_v<version>``, spanning each
+    section): the text of the paragraph each starts in (its heading) -> (sid, version).
+    Pandoc drops bookmarks in headings, so they are read here."""
+    xml = wordfiles.read_part(data, "word/document.xml")
+    if xml is None:
+        return {}
+    found: dict[str, tuple[int, int]] = {}
+    for mark in wordfiles.parse_part(xml).iter(f"{W}bookmarkStart"):
+        match = _BOOKMARK.match(mark.get(f"{W}name", ""))
+        if match is None:
+            continue
+        paragraph = next((a for a in mark.iterancestors(f"{W}p")), None)
+        if paragraph is None:  # between paragraphs: the one after it
+            paragraph = next(mark.itersiblings(f"{W}p"), None)
+        if paragraph is not None:
+            key = " ".join(_old_text(paragraph).split()).casefold()
+            found.setdefault(key, (int(match.group(1)), int(match.group(2))))
+    return found
