@@ -154,6 +154,18 @@ class WordCopy:
         self.comments.append((cid, author, text, reply_to))
         return cid
 
+    def comment_element(self, run, author: str, text: str) -> int:
+        """Comment on a run that holds no text (a picture)."""
+        cid = len(self.comments)
+        run.addprevious(etree.Element(w("commentRangeStart"), {w("id"): str(cid)}))
+        end = etree.Element(w("commentRangeEnd"), {w("id"): str(cid)})
+        run.addnext(end)
+        ref = etree.Element(w("r"))
+        etree.SubElement(ref, w("commentReference"), {w("id"): str(cid)})
+        end.addnext(ref)
+        self.comments.append((cid, author, text, None))
+        return cid
+
     def _comment_parts(self) -> None:
         root = etree.Element(w("comments"), nsmap={"w": W, "w14": W14})
         extended = etree.Element(f"{{{W15}}}commentsEx", nsmap={"w15": W15})

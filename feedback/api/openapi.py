@@ -220,7 +220,7 @@ OPERATIONS: dict[tuple[str, str], dict] = {
             "its drafts (lead or reviewer of an invited department, round open): one "
             "suggestion per section and Word author, a comment per Word comment with its "
             "replies; `unplaced` lists what could not be placed (reason: title_block, "
-            "heading, spans_sections, image, conflict, reply_unplaced). With `dry_run`, "
+            "heading, spans_sections, image, conflict, reply_unplaced, no_passage). With `dry_run`, "
             "200 and what would be made, nothing stored. 409: this file was already "
             "imported by the department in this round",
             None,

@@ -19,7 +19,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import permissions, textdiff, wordfiles
+from .. import markup, permissions, textdiff, wordfiles
 from ..audit.services import record
 from ..diffview import tracked_html
 from ..errors import Duplicate, InvalidInput, InvalidTransition
@@ -27,10 +27,19 @@ from ..extensions import db
 from ..reports import queries as report_queries
 from ..reports.models import Section, SectionVersion
 from ..richtext.blocks import canonical
+from ..richtext.offsets import text_map
 from . import rounds, services, wordcopy, wordparts
 from .models import Comment, MarkupImport, Round, RoundSection, Suggestion
 
-REASONS = ("title_block", "heading", "spans_sections", "image", "conflict", "reply_unplaced")
+REASONS = (
+    "title_block",
+    "heading",
+    "spans_sections",
+    "image",
+    "conflict",
+    "reply_unplaced",
+    "no_passage",
+)
 
 
 @dataclass
@@ -49,6 +58,7 @@ class PlannedComment:
     base: SectionVersion
     comment: wordcopy.WordComment
     anchored: bool  # its passage was found in the section's text
+    shown: str = ""  # the passage as the reader sees it (no Markdown)
 
 
 @dataclass
@@ -165,8 +175,12 @@ def plan_markup(actor, round_: Round, data: bytes, filename: str = "") -> Markup
         section = sections.get(comment.section)
         base = _base_version(section, None, bases)
         if base is not None:
-            anchored = _passage(base, comment.quote) is not None
-            plan.comments.append(PlannedComment(section, base, comment, anchored))
+            anchor = _passage(base, comment.quote)
+            shown = ""
+            if anchor is not None:
+                end = anchor.start + len(anchor.quote)
+                shown = text_map(base.text, markup.render).shown(anchor.start, end) or ""
+            plan.comments.append(PlannedComment(section, base, comment, anchor is not None, shown))
     return plan
 
 

@@ -129,4 +129,5 @@ def reason_labels() -> dict[str, str]:
         "image": _("is on an image, not on text"),
         "conflict": _("could not be carried onto the section's text"),
         "reply_unplaced": _("replies to a comment that could not be placed"),
+        "no_passage": _("marks no passage of the document"),
     }

@@ -364,6 +364,14 @@ def _quote(marked: str, cid: str) -> str | None:
     return _MARK.sub("", inner).strip()
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>")
+
+
+def _only_images(quote: str) -> bool:
+    """The commented passage is a picture and nothing else."""
+    return bool(_IMAGE.search(quote)) and not _IMAGE.sub("", quote).strip()
+
+
 def _place_comments(chunks, marked: dict[int, str], parts) -> tuple[list, list]:
     """The copy's comments on their sections, replies under their first comment."""
     placed: list[WordComment] = []
@@ -389,9 +397,7 @@ def _place_comments(chunks, marked: dict[int, str], parts) -> tuple[list, list]:
         elif chunks[index].sid is None:
             reason = "title_block"
         quote = "" if on_heading else (_quote(marked.get(index, ""), cid) or "")
-        if reason is None and quote.startswith("![") and not _MARK.sub("", quote).strip("!"):
-            reason = "image"
-        if reason is None and "![" in quote and not re.sub(r"!\[[^\]]*\]\([^)]*\)", "", quote):
+        if reason is None and _only_images(quote):
             reason = "image"
         if reason is not None:
             unplaced.append(Unplaced("comment", part.text, reason, part.author))
@@ -400,7 +406,9 @@ def _place_comments(chunks, marked: dict[int, str], parts) -> tuple[list, list]:
         by_id[cid] = WordComment(cid, part.author, part.text, chunks[index].sid, quote)
         placed.append(by_id[cid])
     for cid, part in parts.items():
-        if part.parent:
+        if cid not in places and not part.parent:  # in comments.xml, on no passage
+            unplaced.append(Unplaced("comment", part.text, "no_passage", part.author))
+        elif part.parent:
             parent = by_id.get(root(cid))
             if parent is not None:
                 parent.replies.append(Reply(part.author, part.text))

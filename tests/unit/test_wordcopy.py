@@ -12,7 +12,7 @@ import pytest
 from feedback.review import wordcopy
 from feedback.richtext.blocks import canonical
 
-from ..wordcopies import WordCopy, with_provenance
+from ..wordcopies import W, WordCopy, with_provenance
 
 A, B = "Nguyễn Văn A", "Trần Thị B"
 ECONOMY = "Tăng trưởng GRDP đạt 10,7%/năm.\n\nDịch vụ tăng 11,2%/năm."
@@ -151,3 +151,66 @@ def test_provenance_bookmarks_place_sections_whatever_their_headings_say():
 def test_an_unreadable_file_is_reported():
     with pytest.raises(wordcopy.CopyUnreadable):
         wordcopy.read_copy(b"PK\x03\x04 not really a zip", HEADINGS, canonical)
+
+
+def _paragraph_xml(document, xml: str) -> None:
+    from docx.oxml import parse_xml
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph = document.add_paragraph()
+    for part in xml.split("|"):
+        paragraph._p.append(parse_xml(part.replace(">", f" {ns}>", 1)))
+
+
+def test_a_move_is_a_deletion_at_one_place_and_an_insertion_at_the_other():
+    document = docx.Document()
+    document.add_heading("1. Kinh tế", 1)
+    mark = 'w:id="5" w:author="Nguyễn Văn A" w:date="2026-11-30T09:00:00Z"'
+    _paragraph_xml(
+        document,
+        f"<w:moveFrom {mark}><w:r><w:t>Câu chuyển đi. </w:t></w:r></w:moveFrom>"
+        '|<w:r><w:t xml:space="preserve">Câu giữ lại.</w:t></w:r>'
+        f'|<w:moveTo {mark}><w:r><w:t xml:space="preserve"> Câu chuyển đi.</w:t></w:r></w:moveTo>',
+    )
+    out = io.BytesIO()
+    document.save(out)
+    [section] = _read(out.getvalue()).sections
+    assert section.old == "Câu chuyển đi. Câu giữ lại."
+    assert section.new == {A: "Câu giữ lại. Câu chuyển đi."}
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_comment_on_an_image_is_listed_with_its_text():
+    from lxml import etree
+
+    document = docx.Document()
+    document.add_heading("1. Kinh tế", 1)
+    document.add_paragraph("Biểu đồ tăng trưởng:")
+    document.add_paragraph().add_run().add_picture(io.BytesIO(_png()))
+    out = io.BytesIO()
+    document.save(out)
+    word = WordCopy(out.getvalue())
+    drawing = next(word.doc.iter(f"{{{W}}}drawing")).getparent()
+    word.comment_element(drawing, A, "Biểu đồ thiếu số liệu năm 2020.")
+    copy = _read(word.data())
+    assert copy.comments == []
+    assert [(u.kind, u.text, u.reason) for u in copy.unplaced] == [
+        ("comment", "Biểu đồ thiếu số liệu năm 2020.", "image")
+    ]
+    assert etree  # the drawing is found with lxml, as Word wrote it
