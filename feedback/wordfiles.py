@@ -85,6 +85,13 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
         raise _refuse(_("The Word document is damaged and cannot be read.")) from None
 
 
+def _declares_doctype(xml: bytes) -> bool:
+    """A DOCTYPE or ENTITY declaration, in UTF-8 or in UTF-16 (which XML allows)."""
+    if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        xml = xml.decode("utf-16", "replace").encode("utf-8")
+    return bool(_DOCTYPE.search(xml))
+
+
 def check_docx(data: bytes, limits: Limits | None = None) -> None:
     """Refuse (InvalidInput, TooLarge) a file that must not be read as a .docx."""
     limits = limits or Limits()
@@ -95,7 +102,7 @@ def check_docx(data: bytes, limits: Limits | None = None) -> None:
         if "[Content_Types].xml" not in names:
             raise _refuse(_("This is not a Word document (.docx)."))
         for name in names:
-            if name.endswith((".xml", ".rels")) and _DOCTYPE.search(_read(archive, name)):
+            if name.endswith((".xml", ".rels")) and _declares_doctype(_read(archive, name)):
                 raise _refuse(
                     _("The Word document contains XML declarations that are refused (DOCTYPE).")
                 )

@@ -107,6 +107,11 @@ def _refused_files(good: bytes) -> dict[str, bytes]:
         b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
         + parts["word/document.xml"].split(b"?>", 1)[1]
     )
+    utf16 = dict(parts)
+    utf16["word/document.xml"] = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY x "x">]>'
+        + parts["word/document.xml"].split(b"?>", 1)[1].decode("utf-8")
+    ).encode("utf-16")
     external = dict(parts)
     external["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
         b"</Relationships>",
@@ -125,6 +130,7 @@ def _refused_files(good: bytes) -> dict[str, bytes]:
         "zip bomb": _zip(bomb),
         "entity bomb": _zip(entities),
         "external entity": _zip(external_entity),
+        "entities in UTF-16": _zip(utf16),
         "external relationship": _zip(external),
         "macros": _zip(macro),
     }
