@@ -68,7 +68,7 @@ class _StrictFormDataParser(FormDataParser):
 _NO_BODY = object()
 # Endpoints that take a Word file: their own size limit (FEEDBACK_MAX_UPLOAD_BYTES),
 # above the one for forms; the page's confirmation carries the file back base64-encoded.
-UPLOAD_ENDPOINTS = frozenset({"api.import_markup", "review.markup", "review.markup_confirm"})
+UPLOAD_ENDPOINTS = frozenset({"api.import_markup", "review.markup"})
 
 
 def _upload_limit() -> int:

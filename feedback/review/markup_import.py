@@ -12,6 +12,7 @@ the formatting-only changes (listed, not imported) and what cannot be placed.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -158,7 +159,7 @@ def plan_markup(actor, round_: Round, data: bytes, filename: str = "") -> Markup
     sections = {e.section.id: e.section for e in entries}
     plan = MarkupPlan(
         round=round_,
-        filename=(filename or "")[:300],
+        filename=_clean_filename(filename),
         sha256=digest,
         with_provenance=provenance is not None,
         unplaced=list(copy.unplaced),
@@ -182,6 +183,12 @@ def plan_markup(actor, round_: Round, data: bytes, filename: str = "") -> Markup
                 shown = text_map(base.text, markup.render).shown(anchor.start, end) or ""
             plan.comments.append(PlannedComment(section, base, comment, anchor is not None, shown))
     return plan
+
+
+def _clean_filename(name) -> str:
+    """The uploaded file's name as shown: NFC, no control or invisible characters."""
+    name = unicodedata.normalize("NFC", name if isinstance(name, str) else "")
+    return "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()[:300]
 
 
 def _base_version(section, part, bases: dict[int, int]) -> SectionVersion | None:

@@ -43,11 +43,15 @@ def _page(round_, *, error=None, status=200):
 
 @bp.route("/rounds/<int:round_id>/markup", methods=["GET", "POST"])
 def markup(round_id: int):
+    """The upload form; posted with a file, the preview; posted from the preview (with
+    the file carried back in ``payload``), the import."""
     round_ = _round_for_member(round_id)
     if request.method == "GET":
         return _page(round_)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if "payload" in request.form:
+        return _confirm(round_)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _page(round_, error=_("Choose a Word file (.docx) to upload."), status=422)
@@ -71,16 +75,14 @@ def markup(round_id: int):
     )
 
 
-@bp.post("/rounds/<int:round_id>/markup/confirm")
-def markup_confirm(round_id: int):
-    round_ = _round_for_member(round_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+def _confirm(round_):
     try:
         data = base64.b64decode(request.form.get("payload", ""), validate=True)
     except (binascii.Error, ValueError):
         return _page(round_, error=_("The upload was lost; choose the file again."), status=400)
-    chosen = [int(v) for v in request.form.getlist("as_comment") if v.isdigit()]
+    chosen = [int(v) for v in request.form.getlist("as_comment") if v.isascii() and v.isdigit()][
+        :1000
+    ]
     result, error = attempt(
         lambda: markup_import.import_markup(
             current_user,
@@ -103,7 +105,7 @@ def markup_confirm(round_id: int):
         ),
         "success",
     )
-    return redirect(url_for(".respond", round_id=round_id))
+    return redirect(url_for(".respond", round_id=round_.id))
 
 
 @bp.post("/markup-imports/<int:import_id>/remove")

@@ -64,7 +64,7 @@ def test_upload_preview_confirm_and_remove(client, auth, people, report):
     assert choices
 
     done = client.post(
-        f"/rounds/{round_.id}/markup/confirm",
+        f"/rounds/{round_.id}/markup",
         data={
             "csrf_token": _csrf(html),
             "payload": payload,
@@ -81,7 +81,7 @@ def test_upload_preview_confirm_and_remove(client, auth, people, report):
     assert "ghi trong Word: Nguyễn Văn A" in drafts
 
     again = client.post(
-        f"/rounds/{round_.id}/markup/confirm",
+        f"/rounds/{round_.id}/markup",
         data={"csrf_token": _csrf(html), "payload": payload, "filename": "lan-2.docx"},
     )
     assert again.status_code == 409
