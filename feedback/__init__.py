@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import accounts as api_accounts
     from .api import consolidation as api_consolidation
     from .api import decisions as api_decisions
+    from .api import markup as api_markup
     from .api import openapi as api_openapi
     from .api import reports as api_reports
     from .api import review as api_review
@@ -150,7 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports import panels
     from .reports import views as report_views
     from .reports.blueprint import bp as reports_bp
-    from .review import decision_views, editor_views, feedback_views, round_views
+    from .review import decision_views, editor_views, feedback_views, markup_views, round_views
     from .review import panels as review_panels
     from .review.blueprint import bp as review_bp
     from .search.views import bp as search_bp
@@ -163,10 +164,12 @@ def _register_blueprints(app: Flask) -> None:
         feedback_views,
         decision_views,
         editor_views,
+        markup_views,
         consolidation_views,
         api_accounts,
         api_consolidation,
         api_decisions,
+        api_markup,
         api_openapi,
         api_reports,
         api_review,

@@ -43,7 +43,7 @@ class Config:
     # Request limits: a whole report in Markdown fits comfortably; 5 MB does not.
     MAX_CONTENT_LENGTH = _env_int("FEEDBACK_MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
-    # Word and Markdown uploads: their own limits, apart from forms (MAX_CONTENT_LENGTH).
+    # Word and Markdown uploads (drafts, marked-up copies): their own limits, apart from forms (MAX_CONTENT_LENGTH).
     FEEDBACK_UPLOAD_MAX_BYTES = _env_int("FEEDBACK_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
     FEEDBACK_UPLOAD_MAX_UNCOMPRESSED = _env_int("FEEDBACK_UPLOAD_MAX_UNCOMPRESSED", 200 * 1024**2)
     FEEDBACK_UPLOAD_MAX_PARTS = _env_int("FEEDBACK_UPLOAD_MAX_PARTS", 2000)
@@ -56,6 +56,8 @@ class Config:
             "api.import_report",
             "api.reimport_report",
             "consolidation.reimport_draft",
+            "api.import_markup",
+            "review.markup",
         }
     )
     FEEDBACK_MAX_SECTION_CHARS = _env_int("FEEDBACK_MAX_SECTION_CHARS", 400_000)

@@ -86,6 +86,14 @@ class MergeConflict(DomainError):
     default_message = _l("The suggestion does not apply cleanly to the section's current text.")
 
 
+class Duplicate(DomainError):
+    """The same thing a second time: a file already imported."""
+
+    status = 409
+    code = "duplicate"
+    default_message = _l("This has already been done.")
+
+
 class TooLarge(DomainError):
     status = 413
     code = "too_large"

@@ -66,10 +66,21 @@ class _StrictFormDataParser(FormDataParser):
 
 
 _NO_BODY = object()
-
-
 # Room for the multipart framing and the small fields beside the file.
 UPLOAD_OVERHEAD = 64 * 1024
+# The marked-up copy's page posts the file back base64-encoded (4/3 of its size) to confirm.
+_BASE64_UPLOADS = frozenset({"review.markup"})
+
+
+def _upload_limit(endpoint: str | None) -> int | None:
+    """Uploads of documents (the endpoints in FEEDBACK_UPLOAD_ENDPOINTS) have their own
+    limit, FEEDBACK_UPLOAD_MAX_BYTES; None for every other request."""
+    if not current_app or endpoint not in current_app.config["FEEDBACK_UPLOAD_ENDPOINTS"]:
+        return None
+    limit = current_app.config["FEEDBACK_UPLOAD_MAX_BYTES"]
+    if endpoint in _BASE64_UPLOADS:
+        limit = limit * 4 // 3
+    return limit + UPLOAD_OVERHEAD
 
 
 class StrictRequest(Request):
@@ -77,17 +88,21 @@ class StrictRequest(Request):
 
     @property
     def max_content_length(self) -> int | None:
-        """Uploads of documents (the endpoints in FEEDBACK_UPLOAD_ENDPOINTS) have their own
-        limit, FEEDBACK_UPLOAD_MAX_BYTES; every other request keeps MAX_CONTENT_LENGTH."""
+        """Uploads have their own limit (see _upload_limit); every other request keeps
+        MAX_CONTENT_LENGTH."""
         if self._max_content_length is not None:
             return self._max_content_length
-        if current_app and self.endpoint in current_app.config["FEEDBACK_UPLOAD_ENDPOINTS"]:
-            return current_app.config["FEEDBACK_UPLOAD_MAX_BYTES"] + UPLOAD_OVERHEAD
-        return super().max_content_length
+        limit = _upload_limit(self.endpoint)
+        return limit if limit is not None else super().max_content_length
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        limit = _upload_limit(self.endpoint)
+        return limit if limit is not None else super().max_form_memory_size
 
     def json_body(self) -> Any:
         """The parsed JSON body (None when empty), read once: invalid UTF-8, invalid JSON

@@ -48,6 +48,12 @@ LABELS: dict[str, dict[str, object]] = {
         "figures": _l("figures and data"),
         "structure": _l("structure and layout"),
     },
+    "markup_kind": {  # what a marked-up Word copy held that could not be placed
+        "insertion": _l("inserted text"),
+        "deletion": _l("deleted text"),
+        "change": _l("changed text"),
+        "comment": _l("comment"),
+    },
     "comment_state": {
         "draft": _l("draft"),
         "submitted": _l("submitted"),

@@ -126,6 +126,19 @@ def can_write_section_text(user, section, *, invited: Collection[int]) -> bool:
     return can_suggest(user, section, invited=invited) or can_edit_section(user, section)
 
 
+def can_import_markup(user, round_, *, invited: Collection[int]) -> bool:
+    """Import the department's marked-up Word copy as its drafts: its lead or reviewers,
+    while the round (to which the departments ``invited`` are invited) is open."""
+    return round_.is_open and _invited(user, invited)
+
+
+def can_remove_markup_import(user, batch) -> bool:
+    """Remove what one imported Word file made: its uploader, or the department's lead."""
+    return _own_department(user, batch) and (
+        user.id == batch.uploaded_by_id or _role(user) is Role.LEAD
+    )
+
+
 def _own_department(user, item) -> bool:
     return (
         in_department(user)

@@ -62,6 +62,44 @@ def _op(
     return op
 
 
+MARKUP_UPLOAD = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "the .docx"},
+        "dry_run": {"type": "string", "enum": ["true", "1", "false", "0"]},
+        "unplaced_as_comments": {
+            "type": "string",
+            "enum": ["true", "1", "false", "0"],
+            "description": "turn every unplaced item into a report-level draft comment",
+        },
+    },
+}
+UNPLACED = {
+    "type": "object",
+    "required": ["kind", "text", "reason"],
+    "properties": {
+        "kind": {"type": "string", "enum": ["insertion", "deletion", "change", "comment"]},
+        "text": {"type": "string"},
+        "reason": {"type": "string"},
+        "author": {"type": "string", "description": "the name written in Word"},
+    },
+}
+MARKUP_RESULT = {
+    "type": "object",
+    "required": ["suggestions", "comments", "unplaced"],
+    "properties": {
+        "import_id": {"type": "integer"},
+        "suggestions": {"type": "array", "items": {"type": "integer"}},
+        "comments": {"type": "array", "items": {"type": "integer"}},
+        "unplaced": {"type": "array", "items": UNPLACED},
+        "unplaced_comments": {"type": "array", "items": {"type": "integer"}},
+        "formatting": LIST,
+        "with_provenance": {"type": "boolean"},
+    },
+}
+
+
 def _path_param(name: str) -> dict:
     return {
         "name": name,
@@ -231,6 +269,31 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         schemas.ResponseSubmit,
         201,
         errors=(400, 401, 403, 404, 409, 422),
+    ),
+    ("/rounds/{round_id}/markup", "post"): {
+        **_op(
+            "Import the department's marked-up Word copy (tracked changes and comments) as "
+            "its drafts (lead or reviewer of an invited department, round open): one "
+            "suggestion per section and Word author, a comment per Word comment with its "
+            "replies; `unplaced` lists what could not be placed (reason: title_block, "
+            "heading, spans_sections, image, conflict, reply_unplaced, no_passage). With `dry_run`, "
+            "200 and what would be made, nothing stored. 409: this file was already "
+            "imported by the department in this round",
+            None,
+            201,
+            MARKUP_RESULT,
+            errors=(400, 401, 403, 404, 409, 413, 422),
+        ),
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": MARKUP_UPLOAD}},
+        },
+    },
+    ("/markup-imports/{import_id}", "delete"): _op(
+        "Remove every draft one imported Word file made (its uploader or the department's "
+        "lead); 409 once any of them was submitted",
+        ok=204,
+        errors=(401, 403, 404, 409),
     ),
     ("/sections/{sid}/comments", "post"): _op(
         "Comment on a section or a quoted passage",

@@ -153,6 +153,7 @@ def reply(r) -> dict:
         "status": r.status,
         "body": r.body,
         "html": markup.render(r.body),
+        "word_author": r.word_author,
         "created_at": iso(r.created_at),
         "submitted_at": iso(r.submitted_at),
     }
@@ -170,6 +171,8 @@ def comment(c, anchor=None, viewer=None) -> dict:
         "html": markup.render(c.body),
         "quote": c.quote,
         "base_version": c.base_version,
+        "word_author": c.word_author,
+        "markup_import_id": c.markup_import_id,
         "anchor": None
         if anchor is None
         else {
@@ -208,6 +211,8 @@ def suggestion(s, diff_html: str | None = None) -> dict:
         "base_version": s.base_version,
         "text": s.text,
         "rationale": s.rationale,
+        "word_author": s.word_author,
+        "markup_import_id": s.markup_import_id,
         "diff_html": diff_html,
         "status": s.status,
         "department": department(s.department),

@@ -48,6 +48,8 @@ ACTIONS = {
     "suggestion.accepted": _l("accepted a suggested revision"),
     "suggestion.rejected": _l("rejected a suggested revision"),
     "suggestion.reopened": _l("reopened a suggested revision"),
+    "markup.imported": _l("imported a marked-up Word copy as drafts"),
+    "markup.removed": _l("removed what a marked-up Word copy created"),
     "suggestion.conflict": _l("found a conflict; the revision waits for a hand merge"),
     "edition.issued": _l("issued a draft"),
     "edition.approved": _l("approved a draft"),

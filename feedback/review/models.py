@@ -27,6 +27,7 @@ from ..models_base import UTCDateTime, enum_check, utcnow
 from ..reports.models import Report, Section
 from .round_models import (  # noqa: F401 - re-exported: the consultation's models, in one place
     DeadlineReminder,
+    MarkupImport,
     ReminderKind,
     ResponseStatus,
     Round,
@@ -126,6 +127,10 @@ class Comment(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     absorbed_version: Mapped[int | None]
+    # Imported from a department's marked-up Word copy: the import, and the name the
+    # comment's writer had in Word (the uploader is the author).
+    markup_import_id: Mapped[int | None] = mapped_column(ForeignKey("markup_import.id"), index=True)
+    word_author: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -235,6 +240,7 @@ class Reply(db.Model):
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=ReplyStatus.SUBMITTED.value)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
+    word_author: Mapped[str | None] = mapped_column(String(200))  # the name written in Word
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -298,6 +304,8 @@ class Suggestion(db.Model):
     result_version: Mapped[int | None]
     # Set when an accept found a conflict with the section at this version.
     conflict_version: Mapped[int | None]
+    markup_import_id: Mapped[int | None] = mapped_column(ForeignKey("markup_import.id"), index=True)
+    word_author: Mapped[str | None] = mapped_column(String(200))  # the name written in Word
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -150,3 +150,30 @@ class DeadlineReminder(db.Model):
     # The reminder was due but a later one was due too (the sender was down): not sent.
     skipped: Mapped[bool] = mapped_column(Boolean, default=False)
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MarkupImport(db.Model):
+    """One Word file a department imported as drafts (its marked-up copy): what it made
+    is removed in one step, and the same file is not imported twice in a round."""
+
+    __tablename__ = "markup_import"
+    __table_args__ = (
+        UniqueConstraint("round_id", "department_id", "sha256", name="uq_markup_import_file"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: Mapped[User] = relationship()
+
+    @property
+    def is_draft(self) -> bool:
+        """What an import made is the department's drafts: its audit events stay private
+        to the department, as those of the drafts themselves."""
+        return True

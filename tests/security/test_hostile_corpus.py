@@ -23,7 +23,7 @@ from feedback.consolidation import services as editions
 from feedback.extensions import db
 from feedback.models_base import utcnow
 from feedback.reports import services as report_services
-from feedback.review import consultation, decisions
+from feedback.review import consultation, decisions, markup_import
 from feedback.review import services as review_services
 
 from ..review_helpers import open_round, section
@@ -96,6 +96,12 @@ def world(people, report):
         people.reviewer, section(report, 1), base_version=1, text="Bản nháp đề xuất."
     )
     edition = editions.issue_edition(people.drafter, report, note="Dự thảo lần 1")
+    # A marked-up Word copy imported by the department (its removal is a form too).
+    document = docx.Document()
+    document.add_paragraph("Bản sửa của Sở Tài chính.")
+    copy = io.BytesIO()
+    document.save(copy)
+    markup_import.import_markup(people.reviewer, round_, copy.getvalue(), "ban-sua.docx")
     # The account the admin's user form is tried on (its password and role change).
     guinea_pig = accounts.create_user(
         people.admin,

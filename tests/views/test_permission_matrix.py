@@ -4,13 +4,16 @@ The matrix must list every route the app has; a new route without a row fails
 ``test_matrix_covers_every_page_route``.
 """
 
+import io
+
+import docx
 import pytest
 
 from feedback.auth import sessions
 from feedback.consolidation import services as edition_services
 from feedback.extensions import db
 from feedback.reports import queries
-from feedback.review import consultation, services
+from feedback.review import consultation, markup_import, services
 
 from ..review_helpers import open_round
 
@@ -59,6 +62,10 @@ MATRIX = [
     ("GET", "/reports/{rid}/rounds/new", DRAFTER),
     ("GET", "/rounds/{round}", ALL),
     ("GET", "/rounds/{round}/respond", DEPARTMENT),
+    ("GET", "/rounds/{round}/markup", DEPARTMENT),
+    ("POST", "/rounds/{round}/markup", DEPARTMENT),
+    # The uploader (the reviewer) or the department's lead removes an import.
+    ("POST", "/markup-imports/{markup_import}/remove", DEPARTMENT),
     ("POST", "/rounds/{round}/close", DRAFTER),
     ("POST", "/sections/{sid}/comments", PARTICIPANTS),
     ("POST", "/reports/{rid}/comments", PARTICIPANTS),
@@ -105,6 +112,7 @@ PLACEHOLDERS = {
     "{own_session}": "<int:session_id>",
     "{own_token}": "<int:token_id>",
     "{round}": "<int:round_id>",
+    "{markup_import}": "<int:import_id>",
     "{draft_comment}": "<int:comment_id>",
     "{submitted_comment}": "<int:comment_id>",
     "{draft_suggestion}": "<int:suggestion_id>",
@@ -136,6 +144,12 @@ def world(people, report):
     edition = edition_services.issue_edition(people.drafter, report)
     sessions.start_session(people.reviewer, address="10.0.0.5", user_agent="Firefox")
     own_token, _secret = sessions.issue_token(people.reviewer)
+    document, copy = docx.Document(), io.BytesIO()
+    document.add_paragraph("Bản sửa của Sở Tài chính.")
+    document.save(copy)
+    batch, _plan, _made = markup_import.import_markup(
+        people.reviewer, round_, copy.getvalue(), "ban-sua.docx"
+    )
     db.session.commit()
     return {
         "rid": report.id,
@@ -151,6 +165,7 @@ def world(people, report):
         "edition": edition.number,
         "own_session": sessions.sessions_of(people.reviewer)[0].id,
         "own_token": own_token.id,
+        "markup_import": batch.id,
     }
 
 
