@@ -62,19 +62,24 @@ def _op(
     return op
 
 
-MARKUP_UPLOAD = {
-    "type": "object",
-    "required": ["file"],
-    "properties": {
-        "file": {"type": "string", "format": "binary", "description": "the .docx"},
-        "dry_run": {"type": "string", "enum": ["true", "1", "false", "0"]},
-        "unplaced_as_comments": {
-            "type": "string",
-            "enum": ["true", "1", "false", "0"],
-            "description": "turn every unplaced item into a report-level draft comment",
-        },
+FLAG = {"type": "string", "enum": ["true", "1", "false", "0"]}
+
+
+def _upload(description: str, **fields) -> dict:
+    """A multipart request body: the uploaded ``file`` and the form ``fields`` beside it."""
+    file = {"type": "string", "format": "binary", "description": description}
+    schema = {"type": "object", "required": ["file"], "properties": {"file": file, **fields}}
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+
+
+MARKUP_UPLOAD = _upload(
+    "the .docx",
+    dry_run=FLAG,
+    unplaced_as_comments={
+        **FLAG,
+        "description": "turn every unplaced item into a report-level draft comment",
     },
-}
+)
 UNPLACED = {
     "type": "object",
     "required": ["kind", "text", "reason"],
@@ -177,22 +182,9 @@ OPERATIONS: dict[tuple[str, str], dict] = {
             ok=201,
             errors=(400, 401, 403, 413, 422),
         ),
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["file"],
-                        "properties": {
-                            "file": {"type": "string", "format": "binary"},
-                            "title": {"type": "string", "maxLength": 500},
-                            "dry_run": {"type": "string", "enum": ["true", "1", "false", "0"]},
-                        },
-                    }
-                }
-            },
-        },
+        "requestBody": _upload(
+            "the draft, .docx or .md", title={"type": "string", "maxLength": 500}, dry_run=FLAG
+        ),
     },
     ("/reports/{rid}/reimport", "post"): {
         **_op(
@@ -204,21 +196,7 @@ OPERATIONS: dict[tuple[str, str], dict] = {
             '"edition"}`; `dry_run` gives the plan and changes nothing',
             errors=(400, 401, 403, 404, 413, 422),
         ),
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["file"],
-                        "properties": {
-                            "file": {"type": "string", "format": "binary"},
-                            "dry_run": {"type": "string", "enum": ["true", "1", "false", "0"]},
-                        },
-                    }
-                }
-            },
-        },
+        "requestBody": _upload("the revised draft, .docx or .md", dry_run=FLAG),
     },
     ("/reports/{rid}", "get"): _op(
         "A report with its numbered sections and its document format settings"
@@ -284,10 +262,7 @@ OPERATIONS: dict[tuple[str, str], dict] = {
             MARKUP_RESULT,
             errors=(400, 401, 403, 404, 409, 413, 422),
         ),
-        "requestBody": {
-            "required": True,
-            "content": {"multipart/form-data": {"schema": MARKUP_UPLOAD}},
-        },
+        "requestBody": MARKUP_UPLOAD,
     },
     ("/markup-imports/{import_id}", "delete"): _op(
         "Remove every draft one imported Word file made (its uploader or the department's "

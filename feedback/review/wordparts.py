@@ -1,26 +1,19 @@
 """What pandoc does not show of a marked-up Word copy, read from its XML parts with the
 hardened parser of ``wordfiles``: the comments with their reply links
 (``commentsExtended.xml``), the formatting-only changes, and the provenance our
-exports carry (the custom property ``FeedbackProvenance``).
-
-A minimal provenance reader until ``consolidation.documents.provenance.read_provenance``
-(issue 14, item 2) is merged: the contract is the same JSON
-``{"report": rid, "edition": n, "sections": {"<sid>": version}}``.
+exports carry (read by ``feedback.provenance``, the one reader of that contract).
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 
 from .. import wordfiles
+from ..provenance import bookmark_section, read_provenance
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
-VT = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
-PROPERTY = "FeedbackProvenance"
 
 
 @dataclass(frozen=True)
@@ -86,23 +79,8 @@ def formatting_changes(data: bytes) -> list[tuple[str, str]]:
 
 def provenance(data: bytes) -> dict | None:
     """The report, edition and section versions the copy was exported from, or None."""
-    xml = wordfiles.read_part(data, "docProps/custom.xml")
-    if xml is None:
-        return None
-    for prop in wordfiles.parse_part(xml):
-        if prop.get("name") != PROPERTY:
-            continue
-        value = prop.find(f"{VT}lpwstr")
-        try:
-            found = json.loads(value.text if value is not None else "")
-        except (TypeError, ValueError):
-            return None
-        if isinstance(found, dict) and isinstance(found.get("sections"), dict):
-            return found
-    return None
-
-
-_BOOKMARK = re.compile(r"^fb_s(\d+)_v(\d+)$")
+    found = read_provenance(data)
+    return found if found is not None and found["report"] is not None else None
 
 
 def _old_text(paragraph) -> str:
@@ -124,13 +102,13 @@ def bookmarked_headings(data: bytes) -> dict[str, tuple[int, int]]:
         return {}
     found: dict[str, tuple[int, int]] = {}
     for mark in wordfiles.parse_part(xml).iter(f"{W}bookmarkStart"):
-        match = _BOOKMARK.match(mark.get(f"{W}name", ""))
-        if match is None:
+        source = bookmark_section(mark.get(f"{W}name"))
+        if source is None:
             continue
         paragraph = next((a for a in mark.iterancestors(f"{W}p")), None)
         if paragraph is None:  # between paragraphs: the one after it
             paragraph = next(mark.itersiblings(f"{W}p"), None)
         if paragraph is not None:
             key = " ".join(_old_text(paragraph).split()).casefold()
-            found.setdefault(key, (int(match.group(1)), int(match.group(2))))
+            found.setdefault(key, source)
     return found

@@ -51,7 +51,8 @@ def test_import_makes_drafts_and_a_second_upload_is_409(api, people, report, cop
     assert response.status_code == 201, response.json
     body = response.json
     assert len(body["suggestions"]) == 1 and len(body["comments"]) == 1
-    assert body["unplaced"] == [] and body["with_provenance"] is False
+    # The copy is an export of draft no. 1: it says which section versions it was made from.
+    assert body["unplaced"] == [] and body["with_provenance"] is True
     suggestion = api.as_(people.reviewer).get(f"/suggestions/{body['suggestions'][0]}").json
     intro = sections(report)[0]
     assert suggestion["status"] == "draft" and suggestion["word_author"] == A

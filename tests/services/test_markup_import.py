@@ -132,7 +132,7 @@ def test_a_section_left_unchanged_gives_no_suggestion(client, auth, people, repo
     data = WordCopy(_edition_docx(client, auth, people, report)).data()
     plan = markup_import.plan_markup(people.reviewer, round_, data, "nguyen-ban.docx")
     assert plan.suggestions == [] and plan.comments == [] and plan.unplaced == []
-    assert not plan.with_provenance
+    assert plan.with_provenance  # an export of draft no. 1 says what it was made from
 
 
 def test_refused_files_store_nothing(people, report):

@@ -25,7 +25,7 @@ from feedback.consolidation.documents import (
     official_date,
     read_provenance,
 )
-from feedback.consolidation.documents.provenance import Provenance, stamp
+from feedback.provenance import Provenance, stamp
 from tests.unit.test_documents import TARGETS, edition, sections, table, tracked_sections
 
 # 03:00 UTC on 5 December 2019 is 10:00 in Quảng Ninh.

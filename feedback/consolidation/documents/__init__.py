@@ -19,6 +19,8 @@ The package is cut along its seams:
 This module is the package's public face: callers import from here.
 """
 
+from ...provenance import PROPERTY as PROVENANCE_PROPERTY
+from ...provenance import Provenance, bookmark_name, read_provenance
 from .administrative import DEFAULT_TYPE as DEFAULT_DOCUMENT_TYPE
 from .dispositions import dispositions_csv, dispositions_docx
 from .edition import edition_docx
@@ -33,8 +35,6 @@ from .model import (
     clean,
     official_date,
 )
-from .provenance import PROPERTY as PROVENANCE_PROPERTY
-from .provenance import Provenance, bookmark_name, read_provenance
 
 __all__ = [
     "DEFAULT_DOCUMENT_TYPE",

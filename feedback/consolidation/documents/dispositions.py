@@ -13,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 from docx.table import Table, _Cell
 
+from ...provenance import Provenance, stamp
 from . import administrative
 from .engine import Flow, Writer
 from .model import (
@@ -24,7 +25,6 @@ from .model import (
     local_date,
     one_line,
 )
-from .provenance import Provenance, stamp
 from .quotes import write_quote
 from .word import (
     BOLD,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
+from ...provenance import Bookmarks, Provenance, bookmark_name, stamp
 from . import administrative
 from .engine import Flow, Writer
 from .model import (
@@ -20,7 +21,6 @@ from .model import (
     label_for,
     one_line,
 )
-from .provenance import Bookmarks, Provenance, bookmark_name, stamp
 from .redline import tracked_section
 from .word import core_properties, new_document, page_numbers, save
 

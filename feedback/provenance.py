@@ -60,6 +60,12 @@ class Provenance:
         return json.dumps(data, separators=(",", ":"))
 
 
+def bookmark_section(name: str | None) -> tuple[int, int] | None:
+    """``fb_s12_v3`` -> ``(12, 3)``: the section and version a bookmark stands for."""
+    match = _BOOKMARK.fullmatch(name or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
 def bookmark_name(section_id: int, version: int) -> str:
     return f"fb_s{section_id}_v{version}"
 
@@ -206,8 +212,16 @@ def read_provenance(docx_bytes: bytes) -> dict | None:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
-            value = _property_value(archive)
-            bookmarks = _bookmarks(archive)
+            return archive_provenance(archive)
+    except (zipfile.BadZipFile, ValueError, RuntimeError, OSError, EOFError):
+        return None
+
+
+def archive_provenance(archive: zipfile.ZipFile) -> dict | None:
+    """``read_provenance`` of a .docx already opened (and checked) as a zip archive."""
+    try:
+        value = _property_value(archive)
+        bookmarks = _bookmarks(archive)
     except (zipfile.BadZipFile, etree.XMLSyntaxError, ValueError, RuntimeError, OSError,
             EOFError, NotImplementedError):  # fmt: skip
         return None
