@@ -118,11 +118,21 @@ def read_draft(filename: str, data: bytes) -> WordDraft:
 
 def numbers(draft: WordDraft) -> list[tuple[str, str]]:
     """(number, printed_number) of each section as the report will number it."""
+    return [(number, printed) for number, printed, _suffix in _numbered(draft)]
+
+
+def labels(draft: WordDraft) -> list[str]:
+    """What each heading will show before its text, as the report page shows it: "1.",
+    "a)", or the path "I.1." without a numbering scheme; "" for an unnumbered one."""
+    return [f"{printed}{suffix}" if number else "" for number, printed, suffix in _numbered(draft)]
+
+
+def _numbered(draft: WordDraft) -> list[tuple[str, str, str]]:
     out = []
     counters: list[int] = []
     for section in draft.sections:
         if not section.numbered:
-            out.append(("", ""))
+            out.append(("", "", ""))
             continue
         counters = counters[: section.level]
         counters += [0] * (section.level - len(counters))
@@ -132,10 +142,10 @@ def numbers(draft: WordDraft) -> list[tuple[str, str]]:
             for depth, n in enumerate(counters)
         ]
         number = ".".join(path)
-        printed = number
+        printed, suffix = number, "."
         if draft.scheme and section.level <= len(draft.scheme):
-            printed = printed_number(draft.scheme[section.level - 1], counters)[0]
-        out.append((number, printed))
+            printed, suffix = printed_number(draft.scheme[section.level - 1], counters)
+        out.append((number, printed, suffix))
     return out
 
 

@@ -87,13 +87,14 @@ def _preview_upload(form: ReportImportForm):
     if error is not None:
         form.file.errors.append(error.message)
         return render_template("reports/new.html", form=form), error.status
-    _draft, found = result
+    draft, found = result
     token = stash.save(current_user.id, upload.filename, data)
     confirm = ReportImportForm(formdata=None, title=form.title.data or found["title"] or "")
     confirm.upload.data = token
     return render_template(
         "reports/import_preview.html",
         found=found,
+        labels=uploads.labels(draft),
         filename=upload.filename,
         form=confirm,
         kinds=uploads.SKIPPED_KINDS,

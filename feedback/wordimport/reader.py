@@ -21,7 +21,7 @@ from .package import Limits, UnsafeDocument, open_docx
 from .provenance import Provenance, read_provenance
 from .structure import Structure, convert_legacy, drop_objects, list_revisions, mark_headings
 from .styles import Styles
-from .tables import rewrite_tables
+from .tables import promote_blank_headers, rewrite_tables
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PANDOC_FORMAT = "gfm+footnotes"
@@ -169,7 +169,7 @@ def split_markdown(
     markdown: str, structure: Structure, nonce: str, preamble_heading: str
 ) -> list[WordSection]:
     """Cut pandoc's Markdown at the heading markers; footnotes go with their section."""
-    markdown, _ = rewrite_tables(markdown)
+    markdown, _ = rewrite_tables(promote_blank_headers(markdown))
     lines = [line for line in markdown.split("\n") if line.strip() != "<!-- -->"]
     lines, notes = _footnotes(lines)
     lines = reindent_lists(lines)

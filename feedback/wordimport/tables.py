@@ -86,6 +86,17 @@ def grid_table(block: str) -> str:
     return "\n".join(lines)
 
 
+# A pipe table whose header row is blank, its delimiter row and its first row.
+_BLANK_HEADER = re.compile(r"^\|(?: *\|)+ *\n(\|(?: *:?-+:? *\|)+) *\n(\|.*\|) *$", re.MULTILINE)
+
+
+def promote_blank_headers(markdown: str) -> str:
+    """pandoc writes a Word table whose first row is not marked as a header (no "header
+    row" in its table style) with a blank header row, which every reader would see as an
+    empty row on top; its first row becomes the header instead."""
+    return _BLANK_HEADER.sub(lambda m: f"{m.group(2)}\n{m.group(1)}", markdown)
+
+
 def rewrite_tables(markdown: str) -> tuple[str, int]:
     """Every HTML table in ``markdown`` as a grid; also how many there were."""
     count = 0

@@ -123,6 +123,20 @@ def test_content_tables_lists_footnotes_and_nfd_text():
     assert "[^1]" not in draft.sections[1].text
 
 
+def test_a_table_without_a_marked_header_row_has_its_first_row_as_header():
+    rows = [["STT", "Chỉ tiêu", "Thực hiện"], ["1", "Thu ngân sách", "48,5"]]
+    data = b.build(
+        b.para(text="I. KẾT QUẢ", bold=True)
+        + b.table([[b.cell(text) for text in row] for row in rows], 3)  # no tblLook firstRow
+    )
+    text = read_docx(data).sections[0].text
+    assert text.splitlines()[:3] == [
+        "| STT | Chỉ tiêu | Thực hiện |",
+        "| --- | --- | --- |",
+        "| 1 | Thu ngân sách | 48,5 |",
+    ]
+
+
 def test_tcvn3_text_is_converted_and_vni_reported():
     assert tcvn3_to_unicode("B¸o c¸o t×nh h×nh") == "Báo cáo tình hình"
     data = b.build(

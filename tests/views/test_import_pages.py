@@ -46,6 +46,10 @@ def test_preview_then_confirm_creates_the_report(client, auth, people):
     for seen in ("TÌNH HÌNH KINH TẾ", "Nông nghiệp", "— — Lúa", "Biểu đồ sản lượng", "Hộp ghi chú"):
         assert seen in page
     assert "Sản lượng lúa tăng" in page  # converted from TCVN3, listed to check
+    # Numbers as the document prints them, punctuation included, as the report will show them.
+    assert "<td>I.</td><td>TÌNH HÌNH KINH TẾ</td>" in page
+    assert "<td>1.</td><td>— Nông nghiệp</td>" in page
+    assert "<td>a)</td><td>— — Lúa</td>" in page
     assert _reports() == 0  # nothing stored before the drafter confirms
     upload = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
     done = client.post(
