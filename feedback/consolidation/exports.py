@@ -58,6 +58,7 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
                 text=e.text,
                 section_id=e.section_id,
                 version=e.version.number,
+                label=e.shown_number,
             )
             for e in new
         ]
@@ -78,6 +79,7 @@ def doc_edition(edition: Edition, changes_since: Edition | None) -> documents.Do
                     moved=change.moved,
                     section_id=change.section_id,
                     version=entry.version.number,
+                    label=entry.shown_number,
                 )
             )
     return documents.DocEdition(

@@ -83,6 +83,9 @@ class EditionSection(db.Model):
     position: Mapped[int]  # document order
     number: Mapped[str] = mapped_column(String(32))
     depth: Mapped[int]
+    # What the heading printed before its text ("1." under "I.", "a)", "I.1."), frozen
+    # with the edition; None for editions issued before it was kept (they print the path).
+    label: Mapped[str | None] = mapped_column(String(40))
 
 
 # The edition a round opened on (review.models.Round.edition_number): declared here, where

@@ -46,6 +46,14 @@ class EditionEntry:
     number: str
     depth: int
     version: SectionVersion
+    label: str | None = None  # "1.", "a)" as printed; None: the path with a dot
+
+    @property
+    def shown_number(self) -> str:
+        """What the heading shows before its text: "1.", "a)", "I.1."; "" unnumbered."""
+        if self.label is not None:
+            return self.label
+        return f"{self.number}." if self.number else ""
 
     @property
     def heading(self) -> str:
@@ -57,7 +65,7 @@ class EditionEntry:
 
     @property
     def title(self) -> str:
-        return f"{self.number}. {self.heading}" if self.number else self.heading
+        return f"{self.shown_number} {self.heading}" if self.shown_number else self.heading
 
 
 def entries(edition: Edition) -> list[EditionEntry]:
@@ -74,12 +82,14 @@ def entries(edition: Edition) -> list[EditionEntry]:
         .where(EditionSection.edition_id == edition.id)
         .order_by(EditionSection.position)
     )
-    return [EditionEntry(es.section_id, es.number, es.depth, version) for es, version in rows]
+    return [
+        EditionEntry(es.section_id, es.number, es.depth, version, es.label) for es, version in rows
+    ]
 
 
 def current_entries(report: Report) -> list[EditionEntry]:
     return [
-        EditionEntry(e.section.id, e.number, e.depth, e.version)
+        EditionEntry(e.section.id, e.number, e.depth, e.version, e.label)
         for e in report_queries.outline(report)
     ]
 

@@ -51,6 +51,7 @@ def issue_edition(actor, report: Report, *, note="") -> Edition:
             position=index,
             number=e.number,
             depth=e.depth,
+            label=e.label,
         )
         for index, e in enumerate(entries)
     ]

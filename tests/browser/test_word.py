@@ -172,6 +172,7 @@ def _render(tmp_path, redline: bytes, edition: bytes) -> None:
         assert expected in first, expected
     assert re.search(r"Quảng Ninh, ngày \d\d tháng \d\d năm \d{4}", first), first
     assert "ỦY BAN NHÂN DÂN" in first and TITLE in first
+    assert f"1. {TARGETS}" in first and "I.1." not in first  # numbered as the draft was
     pages = libreoffice.page_count(redline_pdf)
     with_table = next(
         n for n in range(1, pages + 1) if "Thu ngân sách" in libreoffice.pdf_text(redline_pdf, n)

@@ -144,3 +144,33 @@ def test_reimport_shows_the_plan_then_applies_it(client, auth, people):
     assert done.status_code == 302
     report_page = client.get(report_url).get_data(as_text=True)
     assert "GIẢI PHÁP" in report_page and "Lúa" not in report_page
+
+
+def _heading_texts(data: bytes) -> list[str]:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    return [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+
+
+def test_an_edition_prints_the_numbers_as_the_document_did_and_keeps_them(client, auth, people):
+    auth.login("drafter")
+    page = _upload(client).get_data(as_text=True)
+    upload = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+    report_url = client.post("/reports/new", data={"title": "Báo cáo", "upload": upload}).headers[
+        "Location"
+    ]
+    rid = int(report_url.rstrip("/").rsplit("/", 1)[1])
+    assert client.post(f"/reports/{rid}/editions", data={"note": ""}).status_code == 302
+    expected = ["I. TÌNH HÌNH KINH TẾ", "1. Nông nghiệp", "a) Lúa", "II. NHIỆM VỤ"]
+    exported = client.get(f"/reports/{rid}/editions/1/export.docx").data
+    assert _heading_texts(exported) == expected
+    assert '<span class="num">1.</span> Nông nghiệp' in client.get(
+        f"/reports/{rid}/editions/1"
+    ).get_data(as_text=True)
+    # The scheme changed afterwards: the issued edition still prints what it printed.
+    client.post(f"/reports/{rid}/settings", data={"title": "Báo cáo", "numbering_scheme": ""})
+    assert _heading_texts(client.get(f"/reports/{rid}/editions/1/export.docx").data) == expected
+    assert client.post(f"/reports/{rid}/editions", data={"note": ""}).status_code == 302
+    redline = client.get(f"/reports/{rid}/editions/2/export.docx?changes_since=1").data
+    assert "I.1. Nông nghiệp" in _heading_texts(redline)

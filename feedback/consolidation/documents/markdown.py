@@ -14,12 +14,12 @@ from .model import (
     Op,
     changed_ops,
     clean,
+    heading_label,
     heading_level,
     heading_text,
     label_for,
     local_date,
     one_line,
-    section_number,
 )
 
 
@@ -65,8 +65,8 @@ def _markdown_section(section: DocSection, tracked: bool, word) -> list[str]:
     blocks = []
     old_heading = one_line(section.old_heading)
     if old_heading and old_heading != one_line(section.heading):
-        number = section_number(section)
-        prefix = f"{number}. " if number else ""
+        number = heading_label(section)
+        prefix = f"{number} " if number else ""
         renamed = _critic(old_heading, "--") + _critic(one_line(section.heading), "++")
         blocks += [f"{hashes} {prefix}{renamed}", f"*{word('renamed_from')}: {old_heading}*"]
     else:

@@ -45,6 +45,7 @@ class DocSection:
     old_text: str | None = None  # the compared edition's text, when there is one
     section_id: int | None = None  # with ``version``: the provenance bookmark
     version: int | None = None  # the section version this text is
+    label: str | None = None  # what the heading prints before its text: "1.", "a)"; None: "I.1."
 
 
 @dataclass(frozen=True)
@@ -187,14 +188,19 @@ def iso_utc(moment: datetime) -> str:
     return aware(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def section_number(section: DocSection) -> str:
-    return one_line(section.number).rstrip(".")  # "I." and "I" both display as "I. "
+def heading_label(section: DocSection) -> str:
+    """What the heading shows before its text: the number as the document prints it
+    ("1." under "I.", "a)"), or the path with a dot ("I.1."); "" when unnumbered."""
+    if section.label is not None:
+        return one_line(section.label)
+    number = one_line(section.number).rstrip(".")  # "I." and "I" both display as "I. "
+    return f"{number}." if number else ""
 
 
 def heading_text(section: DocSection) -> str:
-    number = section_number(section)
+    label = heading_label(section)
     heading = one_line(section.heading)
-    return f"{number}. {heading}" if number else heading
+    return f"{label} {heading}" if label else heading
 
 
 def heading_level(section: DocSection) -> int:

@@ -11,11 +11,11 @@ from .model import (
     INSERT,
     DocSection,
     changed_ops,
+    heading_label,
     heading_level,
     heading_text,
     label_for,
     one_line,
-    section_number,
 )
 from .tracked import tracked_text
 
@@ -34,9 +34,9 @@ def tracked_section(
         return
     old_heading = one_line(section.old_heading)
     if old_heading and old_heading != one_line(section.heading):
-        number = section_number(section)
+        number = heading_label(section)
         if number:
-            writer.run(heading, f"{number}. ")
+            writer.run(heading, f"{number} ")
         writer.run(heading, old_heading, rev=DELETE)
         writer.run(heading, one_line(section.heading), rev=INSERT)
     else:
