@@ -13,7 +13,7 @@ from .markup import xml_safe
 from .richtext import diff, render
 
 # Bump when the HTML a diff renders to changes, so stored renderings are rebuilt.
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2  # 2: footnotes shown as notes, not as written
 
 
 def tracked_html(old: str, new: str) -> Markup:

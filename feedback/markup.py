@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
+from .richtext import footnotes
+
 _TAGS = {
     "a",
     "abbr",
@@ -19,6 +21,7 @@ _TAGS = {
     "br",
     "code",
     "del",
+    "div",
     "em",
     "h1",
     "h2",
@@ -46,11 +49,15 @@ _TAGS = {
     "ul",
 }
 _ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
     "td": {"align", "style", "colspan", "rowspan"},
     "th": {"align", "style", "colspan", "rowspan"},
     "ol": {"start"},
     "abbr": {"title"},
+    # footnotes (feedback.richtext.footnotes keeps only their own ids and classes)
+    "sup": {"id"},
+    "li": {"id"},
+    "div": {"class"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
 _FILTER_STYLE = {"text-align"}
@@ -59,12 +66,13 @@ _FILTER_STYLE = {"text-align"}
 _local = threading.local()
 
 
-def _converter() -> markdown.Markdown:
+def _converter() -> tuple[markdown.Markdown, footnotes.FootnoteExtension]:
     md = getattr(_local, "md", None)
     if md is None:
-        md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-        _local.md = md
-    return md
+        notes = footnotes.extension()
+        md = markdown.Markdown(extensions=["tables", "sane_lists", notes], output_format="html")
+        _local.md, _local.notes = md, notes
+    return md, _local.notes
 
 
 @lru_cache(maxsize=4096)
@@ -72,14 +80,16 @@ def render(text: str) -> str:
     """Render user Markdown to HTML with no script, event handler or dangerous URL.
 
     Python-Markdown passes raw HTML through and turns ``[x](javascript:...)`` into a
-    link, so its output is always cleaned by nh3 with an allowlist. A text that would
-    cost Python-Markdown more than WORK_BUDGET (``markdown_work``) is shown as plain
-    paragraphs instead; what Python-Markdown leaks is removed (``xml_safe``). The
-    result is cached by text: a version's rendering never changes.
+    link, so its output is always cleaned by nh3 with an allowlist. Footnotes show as
+    superscript numbers and a numbered list of notes at the end (``richtext.footnotes``).
+    A text that would cost Python-Markdown more than WORK_BUDGET (``markdown_work``) is
+    shown as plain paragraphs instead; what Python-Markdown leaks is removed
+    (``xml_safe``). The result is cached by text: a version's rendering never changes.
     """
     if markdown_work(text) > WORK_BUDGET:
         return xml_safe(plain_html(text))
-    md = _converter()
+    md, notes = _converter()
+    keep = footnotes.prepare(notes, text)
     try:
         html = md.convert(text)
     finally:
@@ -89,6 +99,7 @@ def render(text: str) -> str:
             html,
             tags=_TAGS,
             attributes=_ATTRIBUTES,
+            attribute_filter=keep,
             url_schemes=_URL_SCHEMES,
             filter_style_properties=_FILTER_STYLE,
             link_rel="noopener noreferrer nofollow",
@@ -175,25 +186,32 @@ _BLOCK_TAGS = {"p", "li", "tr", "br", "hr", "pre", "blockquote", "table", "ul", 
 _BLOCK_TAGS |= {f"h{n}" for n in range(1, 7)}
 
 
+_NOTE_LINKS = {"footnote-ref", "footnote-backref"}
+
+
 class _VisibleText(HTMLParser):
     """The text a reader sees: blocks on their own lines, table cells side by side."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.note_link = False  # a footnote's number or its link back (an arrow)
 
     def handle_starttag(self, tag, attrs):
+        self.note_link = tag == "a" and dict(attrs).get("class") in _NOTE_LINKS
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
         elif tag in ("td", "th"):
             self.parts.append("  ")
 
     def handle_endtag(self, tag):
+        self.note_link = False
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
     def handle_data(self, data):
-        self.parts.append(data.replace("\n", " "))  # line breaks come from the tags
+        if not self.note_link:
+            self.parts.append(data.replace("\n", " "))  # line breaks come from the tags
 
 
 def plain_text(text: str) -> str:

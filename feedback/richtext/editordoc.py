@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from feedback.richtext import footnotes
 from feedback.richtext.blocks import parse
 from feedback.richtext.inlines import Run, Runs, markdown_html
 from feedback.richtext.model import Block, Cell, Heading, Inline, ListItem, Opaque, Paragraph, Table
@@ -89,7 +90,10 @@ def _table(table: Table) -> Json:
 
 
 def _opaque(block: Opaque) -> Json:
-    shown = "" if block.construct == "reference" else markdown_html(block.source)
+    if block.construct == "footnote":
+        shown = footnotes.definitions_html(block.source, markdown_html)
+    else:
+        shown = "" if block.construct == "reference" else markdown_html(block.source)
     return {
         "type": "opaque",
         "attrs": {"source": block.source, "construct": block.construct, "html": shown},

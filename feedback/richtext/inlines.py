@@ -22,6 +22,8 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
+from feedback.richtext import footnotes
+
 
 @dataclass(frozen=True, slots=True)
 class Style:
@@ -106,8 +108,8 @@ BLOCK_TAGS = frozenset(
     ]
 )
 _SAFE_URL = re.compile(r"(?i)(?:https?|mailto):[^\s\x00-\x1f\x7f]+")
-# Footnote references are taken out before Python-Markdown sees them (markup.render has no
-# footnotes extension and would read ``[^1]`` as a link label) and put back as runs.
+# Footnote references are taken out before Python-Markdown's inline pass sees them (without
+# the block's definitions it would leave ``[^1]`` as text) and put back as runs.
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _NOTE = re.compile("\ue000(\\d+)\ue001")
 # Text with none of these is plain: Python-Markdown's inline patterns cannot act on it.
@@ -226,7 +228,10 @@ _local = threading.local()
 def _markdown() -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
-        md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        _local.notes = footnotes.extension()
+        md = markdown.Markdown(
+            extensions=["tables", "sane_lists", _local.notes], output_format="html"
+        )
         _local.md = md
     return md
 
@@ -310,6 +315,7 @@ _TAGS = frozenset(
         "br",
         "code",
         "del",
+        "div",
         "em",
         "h1",
         "h2",
@@ -339,11 +345,14 @@ _TAGS = frozenset(
 )
 _CELL_ATTRIBUTES = {"align", "style", "colspan", "rowspan"}
 _ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
     "td": _CELL_ATTRIBUTES,
     "th": _CELL_ATTRIBUTES,
     "ol": {"start"},
     "abbr": {"title"},
+    "sup": {"id"},
+    "li": {"id"},
+    "div": {"class"},
 }
 
 
@@ -355,6 +364,7 @@ def markdown_html(source: str) -> str:
     """
     md = _markdown()
     md.reset()
+    keep = footnotes.prepare(_local.notes, source)
     try:
         out = md.convert(source)
     finally:
@@ -363,6 +373,7 @@ def markdown_html(source: str) -> str:
         out,
         tags=set(_TAGS),
         attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        attribute_filter=keep,
         url_schemes={"http", "https", "mailto"},
         filter_style_properties={"text-align"},
         link_rel="noopener noreferrer nofollow",

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from html.parser import HTMLParser
 
+from feedback.richtext import footnotes
 from feedback.richtext.blocks import parse
 from feedback.richtext.inlines import markdown_html
 from feedback.richtext.model import Block, Heading, ListItem, Opaque, Paragraph, Table
@@ -102,6 +103,10 @@ def _block_spans(block: Block, at: int) -> list[Span]:
     if isinstance(block, Table):
         return _table_spans(block, at)
     assert isinstance(block, Opaque)
+    if block.construct == "footnote":  # each note's text, after its "[^label]:"
+        starts = [at + m.end() for m in _DEFINITION.finditer(block.markdown)]
+        ends = [at + m.start() for m in _DEFINITION.finditer(block.markdown)][1:] + [end]
+        return list(zip(starts, ends, strict=True))
     return [] if block.construct in ("hr", "reference") else [(at, end)]
 
 
@@ -135,9 +140,17 @@ _HIDDEN = re.compile(
 )
 
 
-def _unit(text: str, p: int) -> tuple[str | None, int]:
-    """At ``p``: (the character it shows, its end) for an entity; (None, end) for
-    something hidden; (None, p) otherwise."""
+_DEFINITION = footnotes.DEFINITION
+_REFERENCE = footnotes.REFERENCE
+
+
+def _unit(text: str, p: int, notes: dict[str, str]) -> tuple[str | None, int]:
+    """At ``p``: (the character it shows, its end) for an entity; (the number it shows,
+    its end) for a footnote reference; (None, end) for something hidden; (None, p)
+    otherwise."""
+    ref = _REFERENCE.match(text, p) if notes and text[p] == "[" else None
+    if ref and ref.group(1) in notes:
+        return notes[ref.group(1)], ref.end()
     if text[p] == "&":
         match = _ENTITY.match(text, p)
         if match and html.unescape(match.group()) != match.group():
@@ -149,13 +162,14 @@ def _unit(text: str, p: int) -> tuple[str | None, int]:
     return None, p
 
 
-def _find(text: str, p: int, end: int, c: str) -> tuple[int, int] | None:
+def _find(text: str, p: int, end: int, c: str, notes: dict[str, str]) -> tuple[int, int] | None:
     """The stored span of the next character showing ``c``, from ``p`` and before ``end``,
-    stepping only over what the reader does not see (never over a letter or a digit)."""
+    stepping only over what the reader does not see (never over a letter or a digit).
+    A footnote reference shows its number: its first digit is found here."""
     while p < end:
-        shown, after = _unit(text, p)
+        shown, after = _unit(text, p, notes)
         if shown is not None:
-            if shown == c:
+            if shown[0] == c:
                 return p, after
             p = after
             continue
@@ -244,19 +258,28 @@ class TextMap:
 
 def _align(markdown: str, rendered: str, segments: list[Span]) -> list[Span | None]:
     spans: list[Span | None] = []
+    notes = footnotes.note_numbers(markdown) if "[^" in markdown else {}
     k, p = 0, segments[0][0] if segments else 0
+    owed: list[str] = []  # the other digits of a footnote number just matched
     for c in rendered:
-        found = _find(markdown, p, segments[k][1], c) if k < len(segments) else None
+        if owed and owed[0] == c:
+            owed.pop(0)
+            spans.append(spans[-1])
+            continue
+        owed = []
+        found = _find(markdown, p, segments[k][1], c, notes) if k < len(segments) else None
         if found is None and not c.isspace():
             # The next block or cell: its first characters may follow hidden markup.
             for j in range(k + 1, len(segments)):
-                found = _find(markdown, segments[j][0], segments[j][1], c)
+                found = _find(markdown, segments[j][0], segments[j][1], c, notes)
                 if found is not None:
                     k = j
                     break
         spans.append(found)
         if found is not None:
             p = found[1]
+            if markdown[found[0]] == "[" and (ref := _REFERENCE.match(markdown, found[0])):
+                owed = list(notes.get(ref.group(1), ""))[1:]
     return spans
 
 

@@ -349,7 +349,7 @@ class _Reader:
             self.split(chunk[: match.start()], Opaque(quote, "quote"), "")
         elif "]:" in chunk and (match := _REFERENCE.search(chunk)):
             self.definitions(chunk, match.start())
-        elif _FOOTNOTE.match(chunk):  # markup.render has no footnotes: shown as written
+        elif _FOOTNOTE.match(chunk):  # notes: markup.render lists them at the end
             self.add(Opaque(chunk, "footnote"))
         else:
             self.add(Paragraph(self.inline(inline_source(chunk.split("\n"), paragraph=True))))

@@ -20,16 +20,20 @@ Classes, for CSS:
 - ``opaque``: a ``div`` around a block shown read-only as rendered (code, quote, rule,
   raw HTML...); a changed one is shown twice, old (``block-deleted``) then new
   (``block-added``);
-- ``footnote-ref``: a ``sup`` holding a footnote reference's label.
+- ``footnote-ref``: a ``sup`` holding a footnote's number (a reference in the text, or
+  the start of its note); ``footnote``: a ``div`` around footnote definitions. Footnotes
+  are numbered in the order they first appear, as markup.render numbers them.
 
 Pure on purpose (tests/unit/test_textdiff_purity.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from feedback import textdiff
+from feedback.richtext import footnotes
 from feedback.richtext.diff import BlockDiff, DocDiff
 from feedback.richtext.diffcore import CHANGED, DELETED, EQUAL, INSERTED, WordOp
 from feedback.richtext.inlines import Runs, markdown_html, runs_html
@@ -201,8 +205,25 @@ def _diff_table(table: TableDiff) -> str:
 # Blocks ---------------------------------------------------------------------------------------
 
 
+_NOTE_NUMBER = re.compile(r'<sup class="footnote-ref">([^<]*)</sup>')
+
+
+def _numbered(out: str) -> str:
+    """Footnote labels replaced by the numbers a reader sees: in order of appearance."""
+    numbers: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        label = numbers.setdefault(match.group(1), len(numbers) + 1)
+        return f'<sup class="footnote-ref">{label}</sup>'
+
+    return _NOTE_NUMBER.sub(number, out)
+
+
 def _opaque(block: Opaque, kind: str, render_markdown: Callable[[str], str]) -> str:
-    body = render_markdown(block.source)
+    if block.construct == "footnote":
+        body = footnotes.definitions_html(block.source, render_markdown)
+    else:
+        body = render_markdown(block.source)
     tag = _MARK.get(kind)
     if tag:
         body = f"<{tag}>{body}</{tag}>"
@@ -254,4 +275,4 @@ def render_html(diff: DocDiff, render_markdown: Callable[[str], str] = markdown_
         lists.close()
         out.append(_block_html(block, render_markdown))
     lists.close()
-    return "\n".join(out)
+    return _numbered("\n".join(out))

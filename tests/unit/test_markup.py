@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from feedback.markup import WORK_BUDGET, markdown_work, render
+from feedback.markup import WORK_BUDGET, markdown_work, plain_text, render
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -77,3 +77,48 @@ def test_ordinary_text_is_far_below_the_budget():
     )
     assert markdown_work(report) < WORK_BUDGET / 10
     assert '<a href="https://quangninh.gov.vn"' in render(report)
+
+
+# Footnotes (kept from Word imports: they carry the sources of figures) -------------------
+
+FOOTNOTED = (
+    "Tăng trưởng kinh tế đạt 10,7%[^1], thu ngân sách 48,5 nghìn tỷ đồng[^nguon].\n\n"
+    "[^1]: Nguồn: Cục Thống kê tỉnh Quảng Ninh.\n\n"
+    "[^nguon]: Số liệu ước thực hiện của **Sở Tài chính**."
+)
+
+
+def test_footnotes_show_as_superscript_numbers_and_notes_at_the_end():
+    html = render(FOOTNOTED)
+    refs = re.findall(
+        r'<sup id="(fnref-\w+-[^"]+)"><a class="footnote-ref" href="#([^"]+)"[^>]*>(\d+)</a></sup>',
+        html,
+    )
+    assert [number for *_, number in refs] == ["1", "2"]  # numbered as they appear
+    for ref_id, note_id, _ in refs:  # each reference links to its note, and back
+        assert f'<li id="{note_id}">' in html and f'href="#{ref_id}"' in html
+    notes = html[html.index('<div class="footnote">') :]
+    assert "Nguồn: Cục Thống kê tỉnh Quảng Ninh." in notes
+    assert "<strong>Sở Tài chính</strong>" in notes
+    assert "[^" not in html and html.index("10,7%") < html.index('<div class="footnote">')
+    assert plain_text(FOOTNOTED).split("\n") == [
+        "Tăng trưởng kinh tế đạt 10,7%, thu ngân sách 48,5 nghìn tỷ đồng.",
+        "Nguồn: Cục Thống kê tỉnh Quảng Ninh.",
+        "Số liệu ước thực hiện của Sở Tài chính.",
+    ]
+
+
+def test_footnote_ids_differ_between_texts_on_one_page():
+    other = FOOTNOTED.replace("10,7%", "10,9%")
+    ids = [set(re.findall(r'id="([^"]+)"', render(text))) for text in (FOOTNOTED, other)]
+    assert ids[0] and ids[1] and not ids[0] & ids[1]
+    assert render(FOOTNOTED) == render(FOOTNOTED)  # the same text, the same ids (cached)
+
+
+def test_a_text_cannot_place_ids_or_footnote_classes_of_its_own():
+    html = render(
+        '<p id="main">x</p> <li id="fn:1">a</li> <sup id="fnref-00000000-1">1</sup> '
+        '<a class="footnote-ref" href="#main">y</a> <div class="footnote x">z</div>'
+    )
+    assert "id=" not in html and 'href="#' not in html
+    assert re.findall(r'class="([^"]*)"', html) == ["footnote-ref"]  # a style, no more

@@ -138,6 +138,24 @@ def test_opaque_blocks_are_matched_within_themselves():
     assert select(text, "Sau")[0] == "Sau"
 
 
+def test_footnotes_map_their_number_to_the_reference_and_their_note_to_its_text():
+    # Labels as a Word import leaves them (numbered across the document): the page shows
+    # 1 and 2, the stored text says [^3] and [^4].
+    text = canonical(
+        "Tăng trưởng đạt 10,7%[^3], thu ngân sách 48,5 nghìn tỷ đồng[^4], vốn đầu tư 286.\n\n"
+        "[^3]: Nguồn: Cục Thống kê tỉnh.\n\n"
+        "[^4]: Số liệu ước thực hiện của Sở Tài chính."
+    )
+    shown = text_map(text, markup.render)
+    assert "[^" not in shown.rendered and "10,7%1," in shown.rendered
+    assert select(text, "10,7%1")[0] == "10,7%[^3]"
+    assert select(text, "vốn đầu tư 286")[0] == "vốn đầu tư 286"  # after both references
+    quote, start, seen = select(text, "Cục Thống kê")
+    assert (quote, seen) == ("Cục Thống kê", "Cục Thống kê")
+    assert text[:start].endswith("[^3]: Nguồn: ")
+    assert select(text, "Sở Tài chính")[0] == "Sở Tài chính"
+
+
 def _demo_sections() -> list[str]:
     report = parse_report(DEMO.read_text(encoding="utf-8"))
     texts, stack = [], list(reversed(report.sections))

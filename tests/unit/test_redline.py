@@ -363,3 +363,25 @@ def test_edition_tables_fit_their_content_too():
     assert rows[0].xpath("./w:trPr/w:tblHeader") and not rows[1].xpath("./w:trPr/w:tblHeader")
     assert all(row.xpath("./w:trPr/w:cantSplit") for row in rows)
     assert table.xpath("./w:tblPr/w:tblLayout[@w:type='fixed']")
+
+
+def test_footnotes_read_as_numbers_and_notes_accepted_or_rejected():
+    # Labels as a Word import leaves them, numbered across the document: 3 and 4 here,
+    # shown 1 and 2 as on the page.
+    old = (
+        "Tăng trưởng đạt 10,7%[^3], thu ngân sách 48,5 nghìn tỷ đồng[^4].\n\n"
+        "[^3]: Nguồn: Cục Thống kê tỉnh.\n\n"
+        "[^4]: Số liệu ước thực hiện của Sở Tài chính."
+    )
+    new = old.replace("10,7%", "10,9%").replace("Thống kê tỉnh.", "Thống kê tỉnh Quảng Ninh.")
+    body = redline(old, new).element.body
+    texts = [unicodedata.normalize("NFC", t.text or "") for t in body.iter(W["t"], W["delText"])]
+    assert texts and not any("[^" in t or "↩" in t for t in texts)
+    accepted = read_back(resolve(copy.deepcopy(body), "ins"))
+    assert accepted == read_back(plain(new))
+    assert read_back(resolve(copy.deepcopy(body), "del")) == read_back(plain(old))
+    assert [text for _, text, _ in accepted] == [
+        "Tăng trưởng đạt 10,9%1, thu ngân sách 48,5 nghìn tỷ đồng2.",
+        "1 Nguồn: Cục Thống kê tỉnh Quảng Ninh.",
+        "2 Số liệu ước thực hiện của Sở Tài chính.",
+    ]

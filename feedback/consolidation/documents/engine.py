@@ -13,9 +13,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from .model import clean
 from .revisions import RevisionMarks
@@ -98,7 +99,8 @@ _INLINE_FMT = {
 
 
 _HEADING_TAGS = {f"h{level}" for level in range(1, 7)}
-_BLOCK_TAGS = {"p", "ul", "ol", "li", "table", "blockquote", "pre", "hr", *_HEADING_TAGS}
+_BLOCK_TAGS = {"p", "ul", "ol", "li", "table", "blockquote", "pre", "hr", "div", *_HEADING_TAGS}
+_NOTE_SIZE = Pt(10)  # footnotes at the end of a section: smaller than the 13-14 pt body
 _SPACES = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; not \xa0, which is content
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -114,6 +116,8 @@ class Writer(RevisionMarks):
     def __init__(self, document: DocxDocument, author: str, when: datetime) -> None:
         super().__init__(document, author, when)
         self._links: dict[str, str] = {}  # URL -> relationship id
+        # Footnote label -> the number shown, when a redline shows notes block by block.
+        self.note_numbers: dict[str, str] = {}
 
     def hyperlink(self, paragraph: Paragraph, url: str, text: str) -> None:
         """A clickable external link (python-docx has no API for it).
@@ -167,6 +171,10 @@ class Writer(RevisionMarks):
             self._pre(flow, node, ctx)
         elif tag == "hr":
             self._hr(flow, ctx)
+        elif tag == "div" and node.attrs.get("class") == "footnote":
+            self._notes(flow, node, ctx)
+        elif tag == "div":
+            self._blocks(flow, node.children, ctx)
         else:  # h1..h6 inside a section: bold lines, not Word headings (outline stays clean)
             paragraph = self._inline_paragraph(
                 flow, node.children, replace(ctx, fmt=replace(ctx.fmt, bold=True)), force=True
@@ -219,6 +227,8 @@ class Writer(RevisionMarks):
             elif node.tag == "br":
                 self.run(paragraph, "", fmt, ctx.rev).add_break()
                 state.at_line_start = True
+            elif node.tag == "a" and node.attrs.get("class") == "footnote-backref":
+                continue  # a footnote's link back to its reference: nothing to print
             elif node.tag == "a":
                 self._inline(paragraph, node.children, fmt, ctx, state)
                 href = clean(node.attrs.get("href", "")).strip()
@@ -299,6 +309,32 @@ class Writer(RevisionMarks):
                 self.run(paragraph, "", fmt, ctx.rev).add_break()
             if line:
                 self.run(paragraph, line, fmt, ctx.rev)
+
+    def _notes(self, flow: Flow, node: Node, ctx: Ctx) -> None:
+        """Footnotes (markup.render's ``div.footnote``) as small paragraphs at the end of
+        the section, each after its number in superscript, as the reference shows it."""
+        items = [
+            n
+            for ol in node.children
+            if isinstance(ol, Node) and ol.tag == "ol"
+            for n in ol.children
+            if isinstance(n, Node) and n.tag == "li"
+        ]
+        for index, item in enumerate(items, start=1):
+            label = item.attrs.get("id", "").split("-", 2)[-1]  # fn-<prefix>-<label>
+            number = self.note_numbers.get(label, str(index))
+            paragraph = self._paragraph(flow, ctx)
+            self.run(paragraph, number, replace(ctx.fmt, sup=True), ctx.rev)
+            self.run(paragraph, " ", ctx.fmt, ctx.rev)
+            content = [
+                c
+                for p in item.children
+                for c in (p.children if isinstance(p, Node) and p.tag == "p" else [p])
+            ]
+            self._inline(paragraph, content, ctx.fmt, ctx, _LineState(at_line_start=True))
+            _trim_end(paragraph)
+            for r in paragraph._p.iter(qn("w:r")):  # also inside a revision's w:ins
+                Run(r, paragraph).font.size = _NOTE_SIZE
 
     def _hr(self, flow: Flow, ctx: Ctx) -> None:
         paragraph = self._paragraph(flow, ctx)

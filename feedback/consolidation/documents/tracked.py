@@ -30,6 +30,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from feedback.richtext.diff import BlockDiff, DocDiff, diff
 from feedback.richtext.diffcore import CHANGED, DELETED, EQUAL, INSERTED, WordOp
+from feedback.richtext.footnotes import note_numbers
 from feedback.richtext.inlines import Runs, Style
 from feedback.richtext.model import Heading, ListItem, Opaque, Table
 from feedback.richtext.tablediff import CellDiff, RowDiff, TableDiff, diff_tables
@@ -56,7 +57,15 @@ def tracked_text(writer: Writer, flow: Flow, old: str, new: str) -> bool:
     result = diff(clean(old), clean(new))
     if not result.changed:
         return False
-    write_diff(writer, flow, result)
+    # Footnotes show the numbers the page shows (the new text's, then the old text's own).
+    numbers = note_numbers(clean(new))
+    for label in note_numbers(clean(old)):
+        numbers.setdefault(label, str(len(numbers) + 1))
+    writer.note_numbers = numbers
+    try:
+        write_diff(writer, flow, result)
+    finally:
+        writer.note_numbers = {}
     return True
 
 
@@ -100,6 +109,8 @@ def write_runs(
             writer.run(paragraph, "", fmt, rev).add_break()
             continue
         text = _SPACES.sub(" ", run.text)
+        if run.style.footnote:
+            text = writer.note_numbers.get(text, text)
         if text:
             writer.run(paragraph, text, fmt, rev)
         link = run.style.link
