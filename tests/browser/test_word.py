@@ -97,6 +97,12 @@ def _import_the_draft(page, tmp_path) -> int:
     expect(table.locator("th, td").first).to_have_text("STT")
     expect(table.locator("tr")).to_have_count(len(ROWS) + 1)
     expect(page.locator(".docsection .markdown li", has_text="Tỷ lệ hộ nghèo")).to_be_visible()
+    # The footnote on the figures' source reads as a note, never as Markdown.
+    expect(page.locator(".docsection .markdown sup a").first).to_be_visible()
+    expect(
+        page.locator(".docsection .markdown", has_text="Cục Thống kê tỉnh").first
+    ).to_be_visible()
+    assert "[^" not in page.locator("main").inner_text()
     page.shots("imported-report")
     logout(page)
     return rid
@@ -173,6 +179,9 @@ def _render(tmp_path, redline: bytes, edition: bytes) -> None:
     assert re.search(r"Quảng Ninh, ngày \d\d tháng \d\d năm \d{4}", first), first
     assert "ỦY BAN NHÂN DÂN" in first and TITLE in first
     assert f"1. {TARGETS}" in first and "I.1." not in first  # numbered as the draft was
+    for pdf in (redline_pdf, edition_pdf):  # no Markdown syntax reaches the reader
+        whole = libreoffice.flat(libreoffice.pdf_text(pdf))
+        assert "[^" not in whole and "|" not in whole and "**" not in whole
     pages = libreoffice.page_count(redline_pdf)
     with_table = next(
         n for n in range(1, pages + 1) if "Thu ngân sách" in libreoffice.pdf_text(redline_pdf, n)
