@@ -1,7 +1,7 @@
 """Marked-up copies written by LibreOffice (a second producer of OOXML besides our own
 writer; tests/fixtures/docx/make.sh): their tracked changes by two authors, also inside
-a table cell and as a whole inserted paragraph, and their comments with a reply, become
-the department's drafts as they do from Word."""
+a table cell and as whole paragraphs inserted or deleted, and their comments with a
+reply, become the department's drafts as they do from Word."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ Tốc độ tăng trưởng GRDP bình quân đạt 10,7%/năm.
 Phát triển nhanh và bền vững.
 
 Lấy đổi mới sáng tạo làm động lực.
+
+Tập trung ba đột phá chiến lược.
 """
 
 COMMENTS_MD = """# Báo cáo tình hình ngân sách
@@ -73,8 +75,11 @@ def test_libreoffice_tracked_changes_become_one_suggestion_per_section_and_autho
         (outlook.id, FINANCE): outline.replace(
             "bền vững.\n\n", "bền vững.\n\nGiữ vững quốc phòng, an ninh.\n\n"
         ),
-        # words inserted mid-sentence: no stray space left where they were
-        (outlook.id, PLANNING): outline.replace("động lực.", "động lực và hội nhập quốc tế."),
+        # words inserted mid-sentence (no stray space left where they were), and a whole
+        # paragraph deleted (LibreOffice marks the paragraph mark before it)
+        (outlook.id, PLANNING): outline.replace(
+            "động lực.", "động lực và hội nhập quốc tế."
+        ).replace("\n\nTập trung ba đột phá chiến lược.", ""),
     }
 
     markup_import.import_markup(people.reviewer, round_, data, "lo_tracked_changes.docx")
