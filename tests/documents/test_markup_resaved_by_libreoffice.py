@@ -5,6 +5,10 @@ the Word file gives; only the reply's link is lost, not the reply."""
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 from feedback.extensions import db
 from feedback.review import markup_import
 
@@ -53,6 +57,10 @@ def test_a_copy_resaved_by_libreoffice_gives_the_same_drafts(
     data = resaved.read_bytes()
     from_lo = markup_import.plan_markup(people.reviewer, round_, data, "ban-sua.docx")
     assert from_lo.with_provenance  # LibreOffice keeps the property and the bookmarks
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        written = package.read("word/document.xml").decode()
+    assert re.search(r"<w:trPr><w:del [^>]*/>", written)  # the row, as LibreOffice writes it
+    assert "commentsExtended" not in " ".join(package.namelist())
     assert len(from_word.suggestions) == 4 and len(from_word.comments) == 1
     suggestions, comments = _drafts(from_lo)
     assert suggestions == _drafts(from_word)[0]
