@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from . import wordparts
+from .wordspacing import close_gaps
 
 OLD = "\x00old"  # the variant with every change rejected
 TIMEOUT = 60
@@ -31,6 +32,7 @@ _SPLIT = "\ue010SPLIT\ue010"
 _START, _END = "\ue000", "\ue001"  # comment markers: _START id _END ... _END id _START
 _MARK = re.compile("[\ue000\ue001][0-9]*[\ue000\ue001]")
 _CHANGE = ("insertion", "deletion")
+_MARK_CHANGE = ("paragraph-insertion", "paragraph-deletion")
 
 
 class CopyUnreadable(Exception):
@@ -171,6 +173,8 @@ def _span_items(node, variant: _Variant) -> list | None:
         if variant.markers:
             inner.append({"t": "Str", "c": f"{_END}{_attr(node, 'id')}{_START}"})
         return inner
+    if classes[0] in _MARK_CHANGE:  # a paragraph mark's change: its text is in spans
+        return []
     if classes[0] not in _CHANGE:
         return None
     applied = _attr(node, "author") == variant.author and id(node) not in variant.excluded
@@ -187,16 +191,19 @@ def _resolve(node, variant: _Variant):
     held changed text and became empty go (a paragraph or row inserted or deleted)."""
     if isinstance(node, list):
         out = []
+        gaps = []
         for item in node:
             special = _span_items(item, variant)
             if special is not None:
+                if not special and _classes(item)[0] in _CHANGE:
+                    gaps.append(len(out))
                 out.extend(special)
                 continue
             resolved = _resolve(item, variant)
             if _emptied(item, resolved):
                 continue
             out.append(resolved)
-        return out
+        return close_gaps(out, gaps)
     if isinstance(node, dict):
         if node.get("t") == "Table":
             return _resolve_table(node, variant)
@@ -287,18 +294,32 @@ class _Chunk:
     blocks: list
 
 
+def _heading_text(block, outlined: set[str]) -> str | None:
+    """A heading's text (``normal``ised) before the changes; None if not a heading.
+    A paragraph is one when the document gives it an outline level (``outlined``)."""
+    if block.get("t") == "Header":
+        return normal(_old_heading(block))
+    if block.get("t") in ("Para", "Plain") and outlined:
+        text = normal(text_of(_resolve(block["c"], _Variant(None))))
+        return text if text in outlined else None
+    return None
+
+
 def _split(
-    blocks: list, headings: dict[str, int], marks: dict[str, tuple[int, int]]
+    blocks: list,
+    headings: dict[str, int],
+    marks: dict[str, tuple[int, int]],
+    outlined: set[str] = frozenset(),
 ) -> list[_Chunk]:
     """The title block, then a chunk per section, started by the heading its bookmark
     is in (``marks``, from the copy's provenance) or by a heading that reads as the
-    section's heading."""
+    section's heading (a heading style, or a paragraph with an outline level)."""
     chunks = [_Chunk(None, None, None, [])]
     used: set[int] = set()
     for block in blocks:
         start = None
-        if block.get("t") == "Header":
-            text = normal(_old_heading(block))
+        text = _heading_text(block, outlined)
+        if text is not None:
             sid = headings.get(text)
             start = marks.get(text) or ((sid, None) if sid is not None else None)
             if start is not None and start[0] in used:
@@ -431,7 +452,8 @@ def read_copy(data: bytes, headings: dict[str, int], canonical) -> Copy:
     marks = {}
     if prov is not None:
         marks = {normal(k): v for k, v in wordparts.bookmarked_headings(data).items()}
-    chunks = _split(tree.get("blocks", []), headings, marks)
+    outlined = {normal(text) for text in wordparts.outline_headings(data)}
+    chunks = _split(tree.get("blocks", []), headings, marks, outlined)
     unplaced = _unplaced_changes(chunks[0].blocks, "title_block")
     left_out = _spanning(chunks, unplaced)
     jobs: list[tuple[int, str]] = []

@@ -1,6 +1,7 @@
 """What pandoc does not show of a marked-up Word copy, read from its XML parts with the
 hardened parser of ``wordfiles``: the comments with their reply links
-(``commentsExtended.xml``), the formatting-only changes, and the provenance our
+(``commentsExtended.xml``, or by position where LibreOffice 7.4 writes none), the
+headings given by an outline level, the formatting-only changes, and the provenance our
 exports carry (read by ``feedback.provenance``, the one reader of that contract).
 """
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from .. import wordfiles
 from ..provenance import bookmark_section, read_provenance
+from ..wordimport.styles import Styles, outline_level
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -46,6 +48,8 @@ def comments(data: bytes) -> dict[str, CommentPart]:
             para_of[paras[-1].get(f"{W14}paraId").upper()] = cid
         found.append((cid, node.get(f"{W}author", ""), _text(node)))
     parents = _reply_links(data, para_of)
+    for child, parent in _replies_by_position(data).items():
+        parents.setdefault(child, parent)
     return {cid: CommentPart(cid, author, text, parents.get(cid)) for cid, author, text in found}
 
 
@@ -59,6 +63,29 @@ def _reply_links(data: bytes, para_of: dict[str, str]) -> dict[str, str]:
         parent = para_of.get((node.get(f"{W15}paraIdParent") or "").upper())
         if child is not None and parent is not None and child != parent:
             links[child] = parent
+    return links
+
+
+def _replies_by_position(data: bytes) -> dict[str, str]:
+    """Replies written without ``commentsExtended.xml``, as LibreOffice 7.4 writes them:
+    a comment on no range whose reference directly follows another comment's reference
+    (no text between, same paragraph) answers that comment."""
+    xml = wordfiles.read_part(data, "word/document.xml")
+    if xml is None:
+        return {}
+    root = wordfiles.parse_part(xml)
+    ranged = {node.get(f"{W}id") for node in root.iter(f"{W}commentRangeStart")}
+    links: dict[str, str] = {}
+    last = None  # the reference just before, with nothing written since
+    for node in root.iter(f"{W}p", f"{W}t", f"{W}commentReference"):
+        if node.tag != f"{W}commentReference":
+            if node.tag == f"{W}p" or (node.text or "").strip():
+                last = None
+            continue
+        cid = node.get(f"{W}id")
+        if cid not in ranged and last is not None and cid != last:
+            links[cid] = last
+        last = cid
     return links
 
 
@@ -111,4 +138,24 @@ def bookmarked_headings(data: bytes) -> dict[str, tuple[int, int]]:
         if paragraph is not None:
             key = " ".join(_old_text(paragraph).split()).casefold()
             found.setdefault(key, source)
+    return found
+
+
+def outline_headings(data: bytes) -> set[str]:
+    """The text (before the tracked changes, whitespace collapsed, case folded) of every
+    paragraph that is a heading by its outline level, set on the paragraph or on its
+    style. Pandoc makes headings of heading styles only; LibreOffice writes a heading
+    whose style it does not export as a "Normal" paragraph with ``w:outlineLvl``."""
+    xml = wordfiles.read_part(data, "word/document.xml")
+    if xml is None:
+        return set()
+    styles_xml = wordfiles.read_part(data, "word/styles.xml")
+    styles = Styles(wordfiles.parse_part(styles_xml) if styles_xml is not None else None)
+    found = set()
+    for paragraph in wordfiles.parse_part(xml).iter(f"{W}p"):
+        ppr = paragraph.find(f"{W}pPr")
+        style = ppr.find(f"{W}pStyle") if ppr is not None else None
+        style_id = style.get(f"{W}val") if style is not None else None
+        if outline_level(ppr) or styles.heading_level(style_id):
+            found.add(" ".join(_old_text(paragraph).split()).casefold())
     return found

@@ -78,6 +78,19 @@ def test_two_authors_a_table_cell_and_a_deleted_row():
     assert sections[13].new == {B: SOCIAL + " Tỷ lệ hộ nghèo giảm."}
 
 
+def test_words_inserted_or_deleted_mid_sentence_leave_no_stray_space():
+    # Pandoc moves the space at the edge of a changed run outside the change.
+    word = WordCopy(_document())
+    word.insert_after("Tăng trưởng GRDP", " bình quân", A)
+    word.replace(" 11,2%/năm", "", B)
+    sections = _by_sid(_read(word.data()))
+    assert sections[11].old == ECONOMY
+    assert sections[11].new == {
+        A: ECONOMY.replace("GRDP đạt", "GRDP bình quân đạt"),
+        B: ECONOMY.replace("Dịch vụ tăng 11,2%/năm.", "Dịch vụ tăng."),
+    }
+
+
 def test_a_comment_with_its_reply_in_comments_extended():
     word = WordCopy(_document())
     first = word.comment("11,2%/năm", A, "Số liệu này lấy từ nguồn nào?")

@@ -192,10 +192,12 @@ def test_libreoffice_table_list_footnote_and_revisions():
     assert "- Giảm nghèo bền vững\n    - Hộ nghèo còn 0,5%" in table.sections[2].text
     changes = read_docx((FIXTURES / "lo_tracked_changes.docx").read_bytes())
     assert "đạt 10,9%/năm" in changes.sections[0].text  # read as accepted
-    assert {"kind": "tracked_changes", "text": "2"} in changes.skipped
+    assert {"kind": "tracked_changes", "text": "9"} in changes.skipped
     comments = read_docx((FIXTURES / "lo_comments.docx").read_bytes())
     assert comments.skipped == [
-        {"kind": "comment", "text": "Nguyễn Văn An: Đề nghị cập nhật số liệu quý IV."}
+        {"kind": "comment", "text": "Nguyễn Văn An: Đề nghị cập nhật số liệu quý IV."},
+        {"kind": "comment", "text": "Trần Thị Bình: Tăng so với năm nào?"},
+        {"kind": "comment", "text": "Nguyễn Văn An: So với năm 2023."},
     ]
 
 
