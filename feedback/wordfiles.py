@@ -1,139 +1,95 @@
-"""The one check every uploaded Word file passes before anything reads it.
+"""The one check every uploaded Word file passes before anything reads it, in words.
 
-``check_docx(data, limits)`` refuses, with a sentence a person understands and before a
-single part is parsed: a file that is not a .docx (a binary .doc, an encrypted document,
-which Word stores as an OLE compound file, anything else), a macro-enabled document, a
-zip bomb (sizes read from the zip directory, never by expanding), a part with a DOCTYPE
-(XML entity bombs, external entities) and external relationships, which are never
-fetched. ``parse_part`` reads one XML part with a parser that resolves no entity, loads
-nothing from the network and refuses huge trees.
-
-Kept small and on its own so that the report import (issue 14, item 1) and the markup
-import share it.
+The rules are ``wordimport.package.open_docx`` (pure): a file that is not a .docx (a
+binary .doc, an encrypted document, which Word stores as an OLE compound file, anything
+else), a macro-enabled document, a zip bomb (sizes read from the zip directory, never by
+expanding), too many parts, a part with a DOCTYPE (XML entity bombs, external entities,
+UTF-16 too) and external relationships, which are never fetched. Here each refusal
+becomes a sentence a person understands (``REFUSALS``), for the draft import and the
+markup import alike. ``parse_part`` reads one XML part with the same hardened parser.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
-from lxml import etree
+from flask_babel import lazy_gettext as _l
 
-from .errors import InvalidInput, TooLarge
+from .errors import DomainError, InvalidInput, TooLarge
+from .wordimport.package import Limits, UnsafeDocument, open_docx, parse_xml
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
-_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+__all__ = [
+    "REFUSALS",
+    "Limits",
+    "check_docx",
+    "parse_part",
+    "read_part",
+    "refusal",
+    "upload_limits",
+]
+
+REFUSALS = {
+    "ole": _l(
+        "This file is protected by a password or is an old Word (.doc) file. Remove the "
+        "password, or open it in Word and save it as .docx (File › Save As › Word "
+        "Document), then upload the .docx."
+    ),
+    "encrypted": _l("This file is protected by a password. Remove the password in Word first."),
+    "doc": _l(
+        "This is an old Word (.doc) file. Open it in Word and save it as .docx first "
+        "(File › Save As › Word Document), then upload the .docx."
+    ),
+    "macros": _l("Documents with macros (.docm) are not accepted. Save it as .docx first."),
+    "not_docx": _l("This file is not a Word document (.docx)."),
+    "corrupt": _l("This Word document is damaged and cannot be read. Open and save it in Word."),
+    "too_many_parts": _l("This Word document has too many parts to be a report."),
+    "bomb": _l("This file expands to far more data than a report holds; it is refused."),
+    "entities": _l("This Word document contains XML entity declarations; it is refused."),
+    "external": _l(
+        "This Word document links to outside files or addresses (they are never "
+        "fetched); remove the links, or copy the text into a new document."
+    ),
+}
 
 
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 20 * 1024 * 1024  # the file as uploaded
-    max_unpacked: int = 200 * 1024 * 1024  # all its parts, expanded
-    max_parts: int = 1000
-    max_ratio: int = 200  # expanded / compressed, for any part over 1 MiB
+def upload_limits() -> Limits:
+    """The limits of an uploaded document, from the configuration (FEEDBACK_UPLOAD_*)."""
+    config = current_app.config
+    return Limits(
+        max_bytes=config["FEEDBACK_UPLOAD_MAX_BYTES"],
+        max_uncompressed=config["FEEDBACK_UPLOAD_MAX_UNCOMPRESSED"],
+        max_parts=config["FEEDBACK_UPLOAD_MAX_PARTS"],
+    )
 
 
-def _refuse(message: str) -> InvalidInput:
-    return InvalidInput(message, details={"field": "file"})
-
-
-def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
-    if len(data) > limits.max_bytes:
-        raise TooLarge(
-            _("The file is larger than %(n)d MiB.", n=limits.max_bytes // (1024 * 1024)),
-            details={"field": "file"},
+def refusal(kind: str, limits: Limits | None = None) -> DomainError:
+    """The error a refused upload answers with: a 413 when too large, else a 422 whose
+    ``details.reason`` is the refusal's code."""
+    if kind == "too_large":
+        mib = (limits or Limits()).max_bytes // 1024**2
+        return TooLarge(
+            _("The file is larger than %(mib)d MiB.", mib=mib), details={"field": "file"}
         )
-    if data.startswith(_OLE_MAGIC):
-        raise _refuse(
-            _(
-                "This is a password-protected document or an old Word (.doc) file: "
-                "remove the password, or save it as .docx in Word first."
-            )
-        )
-    if not data.startswith(_ZIP_MAGIC):
-        raise _refuse(_("This is not a Word document (.docx)."))
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(_("The Word document is damaged and cannot be read.")) from None
-
-
-def _check_sizes(archive: zipfile.ZipFile, limits: Limits) -> None:
-    infos = archive.infolist()
-    if len(infos) > limits.max_parts:
-        raise _refuse(_("The Word document has too many parts to be read."))
-    total = 0
-    for info in infos:
-        total += info.file_size
-        big = info.file_size > 1024 * 1024
-        if big and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise _refuse(_("The Word document expands to an unreasonable size; it is refused."))
-    if total > limits.max_unpacked:
-        raise _refuse(_("The Word document expands to an unreasonable size; it is refused."))
-
-
-def _read(archive: zipfile.ZipFile, name: str) -> bytes:
-    try:
-        return archive.read(name)
-    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-        raise _refuse(_("The Word document is damaged and cannot be read.")) from None
-
-
-def _declares_doctype(xml: bytes) -> bool:
-    """A DOCTYPE or ENTITY declaration, in UTF-8 or in UTF-16 (which XML allows)."""
-    if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        xml = xml.decode("utf-16", "replace").encode("utf-8")
-    return bool(_DOCTYPE.search(xml))
+    return InvalidInput(str(REFUSALS[kind]), details={"field": "file", "reason": kind})
 
 
 def check_docx(data: bytes, limits: Limits | None = None) -> None:
     """Refuse (InvalidInput, TooLarge) a file that must not be read as a .docx."""
-    limits = limits or Limits()
-    archive = _open_zip(data, limits)
-    with archive:
-        _check_sizes(archive, limits)
-        names = set(archive.namelist())
-        if "[Content_Types].xml" not in names:
-            raise _refuse(_("This is not a Word document (.docx)."))
-        for name in names:
-            if name.endswith((".xml", ".rels")) and _declares_doctype(_read(archive, name)):
-                raise _refuse(
-                    _("The Word document contains XML declarations that are refused (DOCTYPE).")
-                )
-        types = _read(archive, "[Content_Types].xml").decode("utf-8", "replace")
-        if _MACRO_TYPE in types:
-            raise _refuse(_("Documents with macros (.docm) are refused; save it as .docx."))
-        if _MAIN_TYPE not in types:
-            raise _refuse(_("This is not a Word document (.docx)."))
-        for name in names:
-            if name.endswith(".rels") and b"External" in _read(archive, name):
-                rels = parse_part(_read(archive, name))
-                if any(r.get("TargetMode") == "External" for r in rels):
-                    raise _refuse(
-                        _(
-                            "The Word document links to outside files or addresses; "
-                            "such documents are refused. Remove the links and try again."
-                        )
-                    )
-
-
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, dtd_validation=False
-)
+    try:
+        open_docx(data, limits).archive.close()
+    except UnsafeDocument as refused:
+        raise refusal(refused.kind, limits) from None
 
 
 def parse_part(xml: bytes):
     """One XML part of a checked .docx, read without entities or network access."""
     try:
-        return etree.fromstring(xml, parser=_PARSER)
-    except etree.XMLSyntaxError:
-        raise _refuse(_("The Word document is damaged and cannot be read.")) from None
+        return parse_xml(xml)
+    except UnsafeDocument as refused:
+        raise refusal(refused.kind) from None
 
 
 def read_part(data: bytes, name: str) -> bytes | None:
@@ -141,4 +97,7 @@ def read_part(data: bytes, name: str) -> bytes | None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if name not in archive.namelist():
             return None
-        return _read(archive, name)
+        try:
+            return archive.read(name)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+            raise refusal("corrupt") from None

@@ -9,42 +9,22 @@ from __future__ import annotations
 
 import posixpath
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import permissions
-from ..errors import InvalidInput, TooLarge
+from .. import permissions, wordfiles
+from ..errors import InvalidInput
 from ..richtext.blocks import canonical
 from ..validation import clean_line
 from ..wordimport.numbering import printed_number
-from ..wordimport.package import OLE_MAGIC, Limits, UnsafeDocument
+from ..wordimport.package import OLE_MAGIC, UnsafeDocument
 from ..wordimport.reader import WordDraft, WordSection, read_docx
 from . import importer
 from .models import Report
 from .services import MAX_TITLE, build_report
 
 REFUSALS = {
-    "ole": _l(
-        "This file is protected by a password or is an old Word (.doc) file. Remove the "
-        "password, or open it in Word and save it as .docx (File › Save As › Word "
-        "Document), then upload the .docx."
-    ),
-    "encrypted": _l("This file is protected by a password. Remove the password in Word first."),
-    "doc": _l(
-        "This is an old Word (.doc) file. Open it in Word and save it as .docx first "
-        "(File › Save As › Word Document), then upload the .docx."
-    ),
-    "macros": _l("Documents with macros (.docm) are not accepted. Save it as .docx first."),
-    "not_docx": _l("This file is not a Word document (.docx)."),
-    "corrupt": _l("This Word document is damaged and cannot be read. Open and save it in Word."),
-    "too_many_parts": _l("This Word document has too many parts to be a report."),
-    "bomb": _l("This file expands to far more data than a report holds; it is refused."),
-    "entities": _l("This Word document contains XML entity declarations; it is refused."),
-    "external": _l(
-        "This Word document links to outside files or addresses (they are never "
-        "fetched); remove the links, or copy the text into a new document."
-    ),
+    **wordfiles.REFUSALS,
     "timeout": _l("Reading this document took too long; it is refused."),
     "kind": _l("Upload a Word document (.docx) or a Markdown file (.md)."),
     "not_utf8": _l("The file is not UTF-8 text."),
@@ -70,15 +50,6 @@ def _refuse(kind: str) -> InvalidInput:
     return InvalidInput(str(REFUSALS[kind]), details={"field": "file", "reason": kind})
 
 
-def _limits() -> Limits:
-    config = current_app.config
-    return Limits(
-        max_bytes=config["FEEDBACK_UPLOAD_MAX_BYTES"],
-        max_uncompressed=config["FEEDBACK_UPLOAD_MAX_UNCOMPRESSED"],
-        max_parts=config["FEEDBACK_UPLOAD_MAX_PARTS"],
-    )
-
-
 def _markdown_draft(data: bytes) -> WordDraft:
     try:
         text = data.decode("utf-8-sig")
@@ -95,11 +66,9 @@ def _markdown_draft(data: bytes) -> WordDraft:
 def read_draft(filename: str, data: bytes) -> WordDraft:
     """The draft in an upload, or InvalidInput/TooLarge saying why it cannot be read."""
     extension = posixpath.splitext((filename or "").lower())[1]
-    if len(data) > current_app.config["FEEDBACK_UPLOAD_MAX_BYTES"]:
-        raise TooLarge(
-            _("The file is larger than %(mib)d MiB.", mib=_limits().max_bytes // 1024**2),
-            details={"field": "file"},
-        )
+    limits = wordfiles.upload_limits()
+    if len(data) > limits.max_bytes:
+        raise wordfiles.refusal("too_large", limits)
     if extension in (".md", ".markdown", ".txt"):
         return _markdown_draft(data)
     if extension == ".doc" or (extension != ".docx" and data.startswith(OLE_MAGIC)):
@@ -109,11 +78,9 @@ def read_draft(filename: str, data: bytes) -> WordDraft:
     if extension != ".docx":
         raise _refuse("kind")
     try:
-        return read_docx(data, limits=_limits(), preamble_heading=_("Preamble"))
+        return read_docx(data, limits=limits, preamble_heading=_("Preamble"))
     except UnsafeDocument as refusal:
-        if refusal.kind == "too_large":
-            raise TooLarge(_("The file is too large."), details={"field": "file"}) from None
-        raise _refuse(refusal.kind) from None
+        raise wordfiles.refusal(refusal.kind, limits) from None
 
 
 def numbers(draft: WordDraft) -> list[tuple[str, str]]:

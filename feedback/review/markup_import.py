@@ -16,7 +16,6 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -72,15 +71,6 @@ class MarkupPlan:
     comments: list[PlannedComment] = field(default_factory=list)
     unplaced: list[wordcopy.Unplaced] = field(default_factory=list)
     formatting: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _limits() -> wordfiles.Limits:
-    config = current_app.config
-    return wordfiles.Limits(
-        max_bytes=config["FEEDBACK_UPLOAD_MAX_BYTES"],
-        max_unpacked=config["FEEDBACK_UPLOAD_MAX_UNCOMPRESSED"],
-        max_parts=config["FEEDBACK_UPLOAD_MAX_PARTS"],
-    )
 
 
 def _require(actor, round_: Round) -> None:
@@ -146,7 +136,7 @@ def _read(data: bytes, headings: dict[str, int]) -> wordcopy.Copy:
 def plan_markup(actor, round_: Round, data: bytes, filename: str = "") -> MarkupPlan:
     """What importing ``data`` would make; nothing is stored."""
     _require(actor, round_)
-    wordfiles.check_docx(data, _limits())
+    wordfiles.check_docx(data, wordfiles.upload_limits())
     digest = hashlib.sha256(data).hexdigest()
     if _duplicate(round_, actor.department_id, digest) is not None:
         raise Duplicate(

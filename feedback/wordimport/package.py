@@ -19,6 +19,9 @@ REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 class UnsafeDocument(Exception):
     """The upload cannot be read as a Word document; ``kind`` says why (a code)."""
 
@@ -45,14 +48,15 @@ _PARSER = etree.XMLParser(
 def parse_xml(data: bytes) -> etree._Element:
     """Parse a part with no DTD at all: a Word part never has one, so a DOCTYPE (the
     carrier of entity bombs and external entities) is refused, not merely ignored."""
-    head = data[:4096].lstrip()
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in head:
+    text = data.decode("utf-16", "replace").encode() if data[:2] in _UTF16_BOMS else data
+    if b"<!DOCTYPE" in text or b"<!ENTITY" in text[:4096]:
         raise UnsafeDocument("entities")
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise UnsafeDocument("corrupt", str(exc)) from exc
-    if root.getroottree().docinfo.internalDTD is not None:
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:  # XML allows other encodings
         raise UnsafeDocument("entities")
     return root
 
