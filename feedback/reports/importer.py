@@ -132,27 +132,3 @@ def parse(markdown: str, preamble_heading: str = "Preamble") -> ParsedReport:
         if section.numbered:
             section.heading = strip_number(section.heading)[1]
     return ParsedReport(title=title, numbering=numbering, sections=sections)
-
-
-def to_roman(n: int) -> str:
-    values = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ]
-    out = []
-    for value, letters in values:
-        while n >= value:
-            out.append(letters)
-            n -= value
-    return "".join(out)

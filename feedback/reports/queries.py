@@ -9,8 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..errors import NotFound
 from ..extensions import db
-from ..wordimport.numbering import printed_number
-from .importer import to_roman
+from ..wordimport.numbering import printed_number, to_roman
 from .models import Numbering, Report, ReportStatus, Section, SectionVersion
 
 

@@ -16,7 +16,7 @@ from .. import permissions, wordfiles
 from ..errors import InvalidInput
 from ..richtext.blocks import canonical
 from ..validation import clean_line
-from ..wordimport.numbering import printed_number
+from ..wordimport.numbering import printed_number, to_roman
 from ..wordimport.package import OLE_MAGIC, UnsafeDocument
 from ..wordimport.reader import WordDraft, WordSection, read_docx
 from . import importer
@@ -105,7 +105,7 @@ def _numbered(draft: WordDraft) -> list[tuple[str, str, str]]:
         counters += [0] * (section.level - len(counters))
         counters[-1] += 1
         path = [
-            importer.to_roman(n) if depth == 0 and draft.numbering == "roman" else str(n)
+            to_roman(n) if depth == 0 and draft.numbering == "roman" else str(n)
             for depth, n in enumerate(counters)
         ]
         number = ".".join(path)

@@ -121,7 +121,8 @@ _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
 _ROMAN += [(50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 
-def _roman(n: int) -> str:
+def to_roman(n: int) -> str:
+    """1 -> "I", 14 -> "XIV": how parts of a report are numbered."""
     out = []
     for value, letters in _ROMAN:
         while n >= value:
@@ -140,9 +141,9 @@ def _letter(n: int) -> str:
 
 def _component(kind: str, n: int) -> str:
     if kind == "I":
-        return _roman(n)
+        return to_roman(n)
     if kind == "i":
-        return _roman(n).lower()
+        return to_roman(n).lower()
     if kind == "a":
         return _letter(n)
     if kind == "A":

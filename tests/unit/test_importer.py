@@ -2,7 +2,8 @@
 
 import pytest
 
-from feedback.reports.importer import parse, strip_number, to_roman
+from feedback.reports.importer import parse, strip_number
+from feedback.wordimport.numbering import to_roman
 
 
 @pytest.mark.parametrize(
