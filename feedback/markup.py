@@ -4,75 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from functools import lru_cache
 from html.parser import HTMLParser
 
-import markdown
-import nh3
-
-from .richtext import footnotes
-
-_TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "code",
-    "del",
-    "div",
-    "em",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "ins",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "s",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-}
-_ATTRIBUTES = {
-    "a": {"href", "title", "class"},
-    "td": {"align", "style", "colspan", "rowspan"},
-    "th": {"align", "style", "colspan", "rowspan"},
-    "ol": {"start"},
-    "abbr": {"title"},
-    # footnotes (feedback.richtext.footnotes keeps only their own ids and classes)
-    "sup": {"id"},
-    "li": {"id"},
-    "div": {"class"},
-}
-_URL_SCHEMES = {"http", "https", "mailto"}
-_FILTER_STYLE = {"text-align"}
-
-# A Markdown instance is not thread-safe, so each thread keeps its own.
-_local = threading.local()
-
-
-def _converter() -> tuple[markdown.Markdown, footnotes.FootnoteExtension]:
-    md = getattr(_local, "md", None)
-    if md is None:
-        notes = footnotes.extension()
-        md = markdown.Markdown(extensions=["tables", "sane_lists", notes], output_format="html")
-        _local.md, _local.notes = md, notes
-    return md, _local.notes
+from .richtext.sanitise import sanitised_html
 
 
 @lru_cache(maxsize=4096)
@@ -88,23 +23,7 @@ def render(text: str) -> str:
     """
     if markdown_work(text) > WORK_BUDGET:
         return xml_safe(plain_html(text))
-    md, notes = _converter()
-    keep = footnotes.prepare(notes, text)
-    try:
-        html = md.convert(text)
-    finally:
-        md.reset()
-    return xml_safe(
-        nh3.clean(
-            html,
-            tags=_TAGS,
-            attributes=_ATTRIBUTES,
-            attribute_filter=keep,
-            url_schemes=_URL_SCHEMES,
-            filter_style_properties=_FILTER_STYLE,
-            link_rel="noopener noreferrer nofollow",
-        )
-    )
+    return xml_safe(sanitised_html(text))
 
 
 def plain_html(text: str) -> str:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 import markdown
-import nh3
 
 from feedback.richtext import footnotes
+from feedback.richtext.sanitise import sanitised_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,9 +228,8 @@ _local = threading.local()
 def _markdown() -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
-        _local.notes = footnotes.extension()
         md = markdown.Markdown(
-            extensions=["tables", "sane_lists", _local.notes], output_format="html"
+            extensions=["tables", "sane_lists", footnotes.extension()], output_format="html"
         )
         _local.md = md
     return md
@@ -305,76 +304,11 @@ def runs_html(runs: Iterable[Run], link_rel: bool = True) -> str:
 
 # Whole Markdown, for opaque blocks and for checking the canonical form -------------------
 
-# markup.py's allow-list, plus colspan/rowspan (merged cells of imported tables).
-_TAGS = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "blockquote",
-        "br",
-        "code",
-        "del",
-        "div",
-        "em",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "i",
-        "ins",
-        "li",
-        "ol",
-        "p",
-        "pre",
-        "s",
-        "strong",
-        "sub",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
-)
-_CELL_ATTRIBUTES = {"align", "style", "colspan", "rowspan"}
-_ATTRIBUTES = {
-    "a": {"href", "title", "class"},
-    "td": _CELL_ATTRIBUTES,
-    "th": _CELL_ATTRIBUTES,
-    "ol": {"start"},
-    "abbr": {"title"},
-    "sup": {"id"},
-    "li": {"id"},
-    "div": {"class"},
-}
-
 
 def markdown_html(source: str) -> str:
-    """Markdown rendered and sanitised as markup.render does (colspan/rowspan kept).
+    """Markdown rendered and sanitised as markup.render does (``sanitise.sanitised_html``).
 
     Used to show opaque blocks (code, quotes, raw HTML...) read-only, and to check that
     the canonical form of a text shows the same as the text.
     """
-    md = _markdown()
-    md.reset()
-    keep = footnotes.prepare(_local.notes, source)
-    try:
-        out = md.convert(source)
-    finally:
-        md.reset()
-    return nh3.clean(
-        out,
-        tags=set(_TAGS),
-        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
-        attribute_filter=keep,
-        url_schemes={"http", "https", "mailto"},
-        filter_style_properties={"text-align"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    return sanitised_html(source)
