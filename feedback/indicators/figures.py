@@ -1,0 +1,167 @@
+"""Figures quoted in prose ("GRDP bình quân đầu người đạt 7.150 USD") compared with the
+indicator table's actuals. Used by ``consistency``; pure, standard library only.
+
+Cautious on purpose: a false flag costs the drafting team more than a missed one, so a
+prose figure is compared only when it is a plain number with a unit compatible with the
+row's ("%" is not "điểm %", "tỷ" is not "nghìn tỷ"), the words before it in its clause
+name exactly one indicator, and it is not a target (a bound such as "trên 10.000 USD",
+a range, a sentence about "mục tiêu", "kế hoạch", "đến năm ...", or a list introduced by
+such words, or under a heading that says so).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from feedback.indicators.identity import normalise_name
+from feedback.indicators.numbers import parse_value, to_decimal
+
+_SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ)(?:\s+(?:tỷ|tỉ))?"
+_BASE = r"điểm\s*%|(?:điểm\s+)?phần\s+trăm|%|(?:USD|đô\s*la|đồng)(?!\w)"
+_PROSE_FIGURE = re.compile(
+    rf"(?<![\w.,])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>(?P<scale>{_SCALE}(?!\w))?\s*(?P<base>{_BASE})?)",
+    re.IGNORECASE,
+)
+_SCALE_ONLY = re.compile(rf"(?<!\w){_SCALE}(?!\w)", re.IGNORECASE)
+_BASE_ONLY = re.compile(rf"(?<!\w)(?:{_BASE})", re.IGNORECASE)
+
+_BOUND_BEFORE = re.compile(
+    r"(?<!\w)(trên|dưới|hơn|khoảng|gần|tối thiểu|tối đa|không quá|ít nhất|xấp xỉ|từ|"
+    r"trở lên|vượt)\s*$|\d\s*[-–—]\s*$",
+    re.IGNORECASE,
+)
+_BOUND_AFTER = re.compile(r"^\s*(?:/\s*\w+\s*)?(trở lên|trở xuống|[-–—]\s*\d)", re.IGNORECASE)
+_TARGET_WORDS = re.compile(
+    r"mục tiêu|kế hoạch|phấn đấu|đến năm|dự kiến|định hướng|tầm nhìn|phương hướng",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[;!?\n]|\.(?=\s|$)")
+_SENTENCE_END = re.compile(r"[!?\n]|\.(?=\s|$)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_MIN_SCORE = 0.8
+
+
+@dataclass
+class FigureClaim:
+    quote: str
+    start: int
+    end: int
+    row_position: int
+    says: str
+    table_says: str
+
+
+def canonical_unit(text: str) -> tuple[str, str] | None:
+    """(scale, base) of a unit: "nghìn tỷ đồng, 5 năm" → ("nghìn tỷ", "đồng"),
+    "%/năm" → ("", "%"), "điểm %" → ("", "điểm %"); None when no known unit is there."""
+    scale_match = _SCALE_ONLY.search(text or "")
+    base_match = _BASE_ONLY.search(text or "")
+    if scale_match is None and base_match is None:
+        return None
+    scale = ""
+    if scale_match:
+        scale = " ".join(scale_match.group().casefold().split())
+        scale = scale.replace("ngàn", "nghìn").replace("tỉ", "tỷ")
+    base = ""
+    if base_match:
+        base = " ".join(base_match.group().casefold().split())
+        base = base.replace("phần trăm", "%").replace("điểm%", "điểm %")
+        base = {"đô la": "usd", "đôla": "usd"}.get(base, base)
+    return scale, base
+
+
+def _line_of(text: str, at: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return start, len(text) if end < 0 else end
+
+
+def _context_is_target(text: str, at: int) -> bool:
+    """The heading above, the lead-in of the list the figure is in, or its own sentence
+    up to the figure speaks of targets."""
+    line_start, _ = _line_of(text, at)
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
+    if _TARGET_WORDS.search(text[max(sentence_start, line_start) : at]):
+        return True
+    lines = text[:line_start].split("\n")
+    in_list = bool(_LIST_ITEM.match(text[line_start:at]))
+    for line in reversed(lines):
+        if _HEADING.match(line):
+            return bool(_TARGET_WORDS.search(line))
+        if in_list and line.strip() and not _LIST_ITEM.match(line):
+            if _TARGET_WORDS.search(line):
+                return True
+            in_list = False
+    return False
+
+
+def _is_bound_or_range(text: str, match: re.Match) -> bool:
+    before = text[max(0, match.start() - 20) : match.start()]
+    after = text[match.end() : match.end() + 20]
+    return bool(_BOUND_BEFORE.search(before) or _BOUND_AFTER.match(after))
+
+
+def _best_row(window: str, rows, unit: tuple[str, str]):
+    """The one row whose name the window names (≥ 80% of its words) with a compatible unit."""
+    words = set(normalise_name(window).split())
+    scored = []
+    for row in rows:
+        name_words = set(normalise_name(row.name).split())
+        if not name_words or canonical_unit(row.unit) != unit:
+            continue
+        score = len(name_words & words) / len(name_words)
+        if score >= _MIN_SCORE:
+            scored.append((score, len(name_words & words), row))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    if len(scored) > 1 and scored[0][:2] == scored[1][:2]:
+        return None
+    return scored[0][2]
+
+
+def _candidates(text: str):
+    """(match, window start) of each prose number with a unit, the window being the words
+    since the clause began or since the previous such figure."""
+    previous_end = 0
+    for match in _PROSE_FIGURE.finditer(text):
+        if not (match.group("scale") or match.group("base")):
+            continue
+        clause_start = max(
+            (m.end() for m in _CLAUSE_END.finditer(text, 0, match.start())), default=0
+        )
+        yield match, max(clause_start, previous_end)
+        previous_end = match.end()
+
+
+def find_figure_claims(text: str, rows) -> list[FigureClaim]:
+    """Prose figures that name an indicator and DISAGREE with its actual in the table."""
+    claims = []
+    for match, window_start in _candidates(text):
+        unit = canonical_unit(match.group("unit"))
+        if unit is None or _is_bound_or_range(text, match):
+            continue
+        row = _best_row(text[window_start : match.start()], rows, unit)
+        if row is None or _context_is_target(text, match.start()):
+            continue
+        actual = parse_value(row.actual)
+        said = to_decimal(match.group("num"))
+        if actual is None or actual.kind != "number" or said is None or said == actual.low:
+            continue
+        unit_text = " ".join(match.group("unit").split())
+        quote_start = len(text[:window_start]) + (
+            len(text[window_start:]) - len(text[window_start:].lstrip())
+        )
+        claims.append(
+            FigureClaim(
+                quote=text[quote_start : match.end()],
+                start=quote_start,
+                end=match.end(),
+                row_position=row.position,
+                says=f"{match.group('num')} {unit_text}".strip(),
+                table_says=f"{row.actual} {unit_text}".strip(),
+            )
+        )
+    return claims
