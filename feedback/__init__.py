@@ -116,12 +116,24 @@ def _register_deferred_work() -> None:
     from sqlalchemy.orm import Session
 
     from . import deferred
-    from .reports.services import SECTION_PREVIEWS
-    from .review import previews
+    from .figures import checks as figure_checks
+    from .figures import services as figures
+    from .figures import sync as figure_sync
+    from .reports.services import SECTION_PREVIEWS, SECTION_TEXT
+    from .review import previews, response_parts
     from .search import indexing
 
     deferred.install()
     deferred.on(SECTION_PREVIEWS, previews.refresh_sections)
+    # The indicators follow every new section text; then a just-adopted proposal
+    # answers the others made for the same figure.
+    deferred.on(SECTION_TEXT, figure_sync.sync_sections)
+    deferred.on(SECTION_TEXT, figures.answer_other_proposals)
+    response_parts.register(
+        "figures",
+        drafts=figure_checks.confirmation_drafts,
+        publish=figure_checks.publish_checks,
+    )
     if not event.contains(Session, "after_flush", indexing.collect):
         event.listen(Session, "after_flush", indexing.collect)
     deferred.on(indexing.KIND, indexing.reindex)
@@ -133,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import accounts as api_accounts
     from .api import consolidation as api_consolidation
     from .api import decisions as api_decisions
+    from .api import figures as api_figures
     from .api import markup as api_markup
     from .api import openapi as api_openapi
     from .api import reports as api_reports
@@ -169,6 +182,7 @@ def _register_blueprints(app: Flask) -> None:
         api_accounts,
         api_consolidation,
         api_decisions,
+        api_figures,
         api_markup,
         api_openapi,
         api_reports,

@@ -30,6 +30,14 @@ def on(kind: str, handler: Handler) -> None:
         _HANDLERS[kind].append(handler)
 
 
+def run_now(session: Session, kind: str) -> None:
+    """Do the work deferred of ``kind`` now (a read in the same transaction needs it)."""
+    keys = session.info.get(_KEY, {}).pop(kind, None)
+    if keys:
+        for handler in _HANDLERS.get(kind, ()):
+            handler(set(keys))
+
+
 def _run(session: Session) -> None:
     pending = session.info.pop(_KEY, None)
     while pending:

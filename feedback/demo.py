@@ -62,6 +62,23 @@ REVIEWERS = [
     "Lâm Thị Hoa",
 ]
 
+# The keyword map that assigns the demo's indicators to the department answering for them.
+KEYWORDS = [
+    ("GRDP", "CTK"),
+    ("cơ cấu kinh tế", "CTK"),
+    ("năng suất lao động", "CTK"),
+    ("ngân sách", "STC"),
+    ("vốn đầu tư", "STC"),
+    ("đô thị hóa", "SXD"),
+    ("nông thôn mới", "SNN"),
+    ("che phủ rừng", "SNN"),
+    ("hộ nghèo", "SLDTBXH"),
+    ("lao động qua đào tạo", "SLDTBXH"),
+    ("bác sĩ", "SYT"),
+    ("bảo hiểm y tế", "SYT"),
+    ("chất thải rắn", "STNMT"),
+]
+
 REPORT_FILE = Path(__file__).with_name("demo_report.md")
 # The administrative format as Quảng Ninh's People's Committee writes its reports.
 DOCUMENT_FORMAT = {
@@ -117,14 +134,33 @@ def load() -> bool:
     db.session.flush()
     drafter = db.session.scalar(select(User).where(User.username == "tosoanthao"))
     if db.session.scalar(select(Report.id).limit(1)) is None:
+        _keyword_map()
         report = reports.import_report(
             drafter, title=None, markdown=REPORT_FILE.read_text(encoding="utf-8")
         )
         db.session.flush()
         reports.update_report(drafter, report, document_format=DOCUMENT_FORMAT)
+        _next_period_table(report, drafter)
         _consultation(report, drafter)
         created = True
     return created
+
+
+def _keyword_map() -> None:
+    from .figures import services as figures
+
+    if not figures.keyword_map_rows():
+        figures.set_keyword_map(_user("quantri"), KEYWORDS)
+
+
+def _next_period_table(report: Report, drafter: User) -> None:
+    """III.2's targets for 2025 are the next period's table the departments propose for."""
+    from .figures import services as figures
+    from .reports import queries as outline
+
+    sections = {e.version.heading: e.section for e in outline.outline(report)}
+    goals = sections["Mục tiêu tổng quát và các chỉ tiêu chủ yếu"]
+    figures.map_table(drafter, goals, table_index=0, kind="targets")
 
 
 def _user(username: str) -> User:

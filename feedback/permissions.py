@@ -258,3 +258,51 @@ def can_view_dashboard(user, report=None) -> bool:
 
 def can_view_dispositions(user, report=None) -> bool:
     return _role(user) in (Role.DRAFTER, Role.CHAIR)
+
+
+# Figures (indicators) ------------------------------------------------------------------
+
+
+def can_read_figures(user, report=None) -> bool:
+    return _role(user) is not None
+
+
+def can_manage_figures(user, report=None) -> bool:
+    """Map a table's columns, mark it as the next period's, assign indicators to
+    departments, set a direction: the drafting team."""
+    return is_drafter(user)
+
+
+def can_edit_keyword_map(user) -> bool:
+    """The keyword map that assigns indicators by default: the administrator."""
+    return is_admin(user)
+
+
+def can_check_indicator(user, indicator, round_, *, invited: Collection[int]) -> bool:
+    """Confirm or correct a figure: the lead or a reviewer of the department it is
+    assigned to, while the round (to which ``invited`` are invited) is open."""
+    return (
+        round_ is not None
+        and round_.is_open
+        and _invited(user, invited)
+        and indicator.department_id is not None
+        and indicator.department_id == user.department_id
+        and not indicator.is_removed
+    )
+
+
+def can_propose_target(user, round_, *, invited: Collection[int]) -> bool:
+    """Propose a next period's target or a new indicator: the lead or a reviewer of any
+    department invited to the open round (several may propose for one indicator)."""
+    return round_ is not None and round_.is_open and _invited(user, invited)
+
+
+def can_see_check(user, check) -> bool:
+    """A confirmation, correction or proposal: a draft only to its department."""
+    if _role(user) is None:
+        return False
+    return not check.is_draft or _own_department(user, check)
+
+
+def can_view_consistency(user, report=None) -> bool:
+    return _role(user) in (Role.DRAFTER, Role.CHAIR)

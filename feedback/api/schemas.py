@@ -213,3 +213,66 @@ class BulkAccept(Body):
 
 class EditionCreate(Body):
     note: str | None = None
+
+
+# Figures (issue 15) ---------------------------------------------------------------------
+
+
+class IndicatorUpdate(Body):
+    department_code: str | None = Field(
+        default=None, description="the department responsible for the figure; null: nobody"
+    )
+    direction: str | None = Field(
+        default=None, description="higher or lower is better; null: from the target's wording"
+    )
+
+
+class IndicatorConfirm(Body):
+    source: str = Field(description="where the figure comes from")
+
+
+class IndicatorCorrect(Body):
+    actual: str
+    source: str
+    note: str | None = None
+
+
+class IndicatorProposal(Body):
+    target: str
+    rationale: str
+
+
+class NewIndicatorProposal(Body):
+    section_id: Id
+    name: str
+    unit: str = ""
+    target: str
+    rationale: str
+
+
+class ColumnRoles(Body):
+    name: Offset
+    unit: Offset | None = None
+    target: Offset | None = None
+    actual: Offset | None = None
+    assessment: Offset | None = None
+    number: Offset | None = None
+
+
+class TableMapping(Body):
+    columns: ColumnRoles | None = Field(
+        default=None,
+        description="0-based column of each role; omitted: recognised from the header",
+    )
+    kind: str | None = Field(
+        default=None, description="results (this period) or targets (the next period's)"
+    )
+
+
+class KeywordEntry(Body):
+    keyword: str
+    department_code: str
+
+
+class KeywordMap(Body):
+    keywords: list[KeywordEntry]

@@ -167,6 +167,9 @@ _KINDS = {
     "user": lambda i: _("account #%(id)d", id=i),
     "api_token": lambda i: _("API token #%(id)d", id=i),
     "department": lambda i: _("department #%(id)d", id=i),
+    "indicator": lambda i: _("indicator #%(id)d", id=i),
+    "indicator_check": lambda i: _("check of a figure #%(id)d", id=i),
+    "indicator_table": lambda i: _("indicator table #%(id)d", id=i),
 }
 
 

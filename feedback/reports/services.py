@@ -26,6 +26,10 @@ from .models import MAX_LEVEL, Report, Section, SectionVersion, VersionKind, Ver
 MAX_TITLE = 500
 # What a section's new version makes stale (see feedback.deferred).
 SECTION_PREVIEWS = "section_previews"
+# A section has new text (a first version or the next one): higher domains re-derive
+# what they read from it (the figures' indicators). The key is the Section itself, since
+# a new section has no id before its flush.
+SECTION_TEXT = "section_text"
 
 
 def _max_section_chars() -> int:
@@ -69,6 +73,7 @@ def _new_section(
     )
     db.session.add(section)
     db.session.add(_version_row(actor, section, 1, heading, text, kind, reason, reason_params))
+    deferred.defer(db.session, SECTION_TEXT, section)
     return section
 
 
@@ -272,6 +277,7 @@ def new_version(
     db.session.flush()
     # Pending suggestions on this section need a new preview: prepared before commit.
     deferred.defer(db.session, SECTION_PREVIEWS, section.id)
+    deferred.defer(db.session, SECTION_TEXT, section)
     # `current` is a view on current_version; make it follow.
     db.session.expire(section, ["current"])
     return version

@@ -23,7 +23,7 @@ from ..reports import queries as report_queries
 from ..reports.models import Report, ReportStatus
 from ..reports.services import SECTION_PREVIEWS
 from ..validation import clean_line, clean_text
-from . import round_edition, rounds, services, visibility
+from . import response_parts, round_edition, rounds, services, visibility
 from .models import (
     CommentStatus,
     Reply,
@@ -195,8 +195,9 @@ def _check_can_respond(actor, round_: Round) -> None:
     )
 
 
-def _check_answer(actor, round_: Round, no_comments: bool, drafts: int) -> None:
-    """ "No comments" needs no drafts left and no feedback already sent; feedback needs drafts."""
+def _check_answer(actor, round_: Round, no_comments: bool, drafts: int, parts: int = 0) -> None:
+    """ "No comments" needs no drafts left and no feedback already sent; feedback needs drafts.
+    Drafts of the response's other parts (``parts``: confirmed figures) go with either."""
     if no_comments:
         if drafts:
             raise InvalidInput(
@@ -211,7 +212,7 @@ def _check_answer(actor, round_: Round, no_comments: bool, drafts: int) -> None:
             raise InvalidTransition(
                 _("Your department has already submitted feedback in this round.")
             )
-    elif not drafts:
+    elif not drafts and not parts:
         raise InvalidInput(
             _(
                 "There is nothing to submit: your department has no drafts on this report. "
@@ -289,7 +290,10 @@ def submit_response(
     )
     comments, suggestions = visibility.department_drafts(round_.report, actor.department_id)
     replies = visibility.department_reply_drafts(round_.report, actor.department_id)
-    _check_answer(actor, round_, no_comments, len(comments) + len(suggestions) + len(replies))
+    parts = response_parts.draft_count(round_.report_id, actor.department_id)
+    _check_answer(
+        actor, round_, no_comments, len(comments) + len(suggestions) + len(replies), parts
+    )
     now = utcnow()
     submission = Submission(
         round_id=round_.id,
@@ -306,6 +310,7 @@ def submit_response(
     db.session.add(submission)
     db.session.flush()
     _publish_all(actor, round_, submission, comments, suggestions, replies)
+    response_parts.publish(round_, submission)
     report = round_.report
     notifications.notify(
         notifications.drafters(),

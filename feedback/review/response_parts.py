@@ -1,0 +1,34 @@
+"""Parts of a department's response that higher domains keep (the figures' confirmations).
+
+Review never imports those domains; ``create_app`` registers here how to count a
+department's drafts of each part and how to send them, and ``consultation.submit_response``
+calls them in its own transaction. A part's drafts make a response worth sending, and
+may go together with "no comments" (a department that only confirms its figures agrees
+with the text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Part:
+    drafts: Callable[[int, int], int]  # (report id, department id) -> how many drafts
+    publish: Callable[[object, object], int]  # (round, submission) -> how many sent
+
+
+_PARTS: dict[str, Part] = {}
+
+
+def register(name: str, *, drafts, publish) -> None:
+    _PARTS[name] = Part(drafts=drafts, publish=publish)
+
+
+def draft_count(report_id: int, department_id: int) -> int:
+    return sum(part.drafts(report_id, department_id) for part in _PARTS.values())
+
+
+def publish(round_, submission) -> None:
+    for part in _PARTS.values():
+        part.publish(round_, submission)
