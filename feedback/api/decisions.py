@@ -6,10 +6,12 @@ from flask import g, jsonify
 
 from .. import permissions
 from ..errors import MergeConflict
+from ..figures import consistency
 from ..reports import queries as report_queries
 from ..review import decisions, visibility
 from ..review import outstanding as review_outstanding
 from ..transaction import keep_changes
+from . import figures as api_figures
 from . import serializers
 from .blueprint import bp
 from .review import _comment_json, _suggestion_json
@@ -161,9 +163,17 @@ def outstanding(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_outstanding(g.actor, report))
     result = review_outstanding.outstanding(report)
+    figures = consistency.check_report(report)
     return jsonify(
         {
-            "counts": result.counts,
+            "counts": {
+                **result.counts,
+                "inconsistencies": len(figures.mismatches),
+                "flagged_indicators": len(figures.flags),
+            },
+            # The text says what the tables do not (issue 15): the drafting team's to fix.
+            "inconsistencies": [api_figures.mismatch(m) for m in figures.mismatches],
+            "flagged_indicators": [api_figures.row_flag(f) for f in figures.flags],
             "round": serializers.round_(result.round) if result.round else None,
             "comments": [_item(c, "comment") for c in result.comments],
             "suggestions": [_item(s, "suggestion") for s in result.suggestions],

@@ -11,7 +11,7 @@ from flask import jsonify
 from pydantic import BaseModel
 
 from ..validation import INT_MAX
-from . import schemas
+from . import openapi_figures, schemas
 from .blueprint import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -430,6 +430,8 @@ OPERATIONS: dict[tuple[str, str], dict] = {
     ("/notifications", "get"): _op("Your latest notifications", returns=LIST, errors=(401,)),
 }
 
+OPERATIONS.update(openapi_figures.operations(_op))
+
 
 def build_spec() -> dict:
     components = {
@@ -453,8 +455,11 @@ def build_spec() -> dict:
     for (path, method), op in OPERATIONS.items():
         op = dict(op)
         names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+        given = {p["name"] for p in op.get("parameters", [])}
         if names:
-            op["parameters"] = [_path_param(n) for n in names] + op.get("parameters", [])
+            op["parameters"] = [_path_param(n) for n in names if n not in given] + op.get(
+                "parameters", []
+            )
         if method == "post" and op.get("security") != []:
             op["parameters"] = [*op.get("parameters", []), IDEMPOTENCY_KEY]
             op["responses"] = {
