@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import permissions
 from ..audit.services import record
@@ -248,18 +248,27 @@ def propose_new(actor, table: IndicatorTable, *, name, unit, target, rationale) 
 # The department's response (registered with review.response_parts in create_app) ------
 
 
-def _drafts(report_id: int, department_id: int, kind: CheckKind | None = None):
-    query = select(IndicatorCheck).where(
+def _drafts(report_id: int, department_id: int):
+    return select(IndicatorCheck).where(
         IndicatorCheck.report_id == report_id,
         IndicatorCheck.department_id == department_id,
         IndicatorCheck.status == CheckStatus.DRAFT.value,
     )
-    return query.where(IndicatorCheck.kind == kind.value) if kind is not None else query
 
 
-def confirmation_drafts(report_id: int, department_id: int) -> int:
-    """Draft confirmations (corrections and proposals are counted as suggestions)."""
-    return len(list(db.session.scalars(_drafts(report_id, department_id, CheckKind.CONFIRM))))
+def confirmation_drafts(report_id: int) -> dict[int, int]:
+    """Draft confirmations per department (corrections and proposals are suggestions,
+    counted as such)."""
+    rows = db.session.execute(
+        select(IndicatorCheck.department_id, func.count())
+        .where(
+            IndicatorCheck.report_id == report_id,
+            IndicatorCheck.kind == CheckKind.CONFIRM.value,
+            IndicatorCheck.status == CheckStatus.DRAFT.value,
+        )
+        .group_by(IndicatorCheck.department_id)
+    )
+    return {department_id: n for department_id, n in rows}
 
 
 def publish_checks(round_, submission) -> int:

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import permissions
@@ -185,8 +186,7 @@ def summary(report, viewer) -> FigureSummary:
         )
         entry.counts[v.status.value] += 1
     order = sorted(departments.values(), key=lambda d: (d.department is None, _name(d)))
-    round_ = rounds.current_or_latest_round(report)
-    deemed, not_invited = _round_notes(round_, views)
+    deemed, not_invited = round_notes(report, views)
     return FigureSummary(
         total=len(views),
         counts=counts,
@@ -201,7 +201,11 @@ def _name(entry: DepartmentFigures) -> str:
     return entry.department.name if entry.department is not None else ""
 
 
-def _round_notes(round_, views):
+def round_notes(report, views: list[IndicatorView]):
+    """(deemed to agree, not invited): of ``views``, the figures of departments that
+    never answered the closed round (not confirmed, deemed to agree), and those assigned
+    to a department the current or latest round did not invite (a warning)."""
+    round_ = rounds.current_or_latest_round(report)
     if round_ is None:
         return [], []
     invited = rounds.invited_department_ids(round_.id)
@@ -215,3 +219,13 @@ def _round_notes(round_, views):
         v for v in views if v.status is Status.UNCHECKED and v.indicator.department_id in silent
     ]
     return deemed, not_invited
+
+
+def confirmation_line(report, viewer) -> str:
+    """The disposition table's preamble: "12/14 chỉ tiêu đã được các sở, ngành xác nhận"."""
+    result = summary(report, viewer)
+    return _(
+        "%(checked)d/%(total)d indicators confirmed by the departments",
+        checked=result.checked,
+        total=result.total,
+    )

@@ -241,3 +241,38 @@ def test_drafter_maps_tables_assigns_and_the_admin_keeps_the_keyword_map(demo):
         "/indicator-keywords", json={"keywords": [{"keyword": "x", "department_code": "NONE"}]}
     )
     assert unknown.status_code == 422
+
+
+def test_the_summary_counts_and_the_closed_round_notes(demo):
+    report, c, round_id = demo
+    growth = _by_name(_items(c["ctk.canbo"], report.id), GROWTH)
+    c["ctk.canbo"].post(f"/indicators/{growth['id']}/confirm", json={"source": "CTK"})
+    c["ctk.lanhdao"].post(f"/rounds/{round_id}/response", json={})
+    summary = c["chutich"].get(f"/reports/{report.id}/indicator-summary").json
+    assert (summary["total"], summary["checked"]) == (14, 1)
+    assert summary["counts"] == {"unchecked": 13, "confirmed": 1, "corrected": 0, "decided": 0}
+    assert summary["line"] == "1/14 chỉ tiêu đã được các sở, ngành xác nhận"
+    ctk = next(d for d in summary["by_department"] if d["department"]["code"] == "CTK")
+    assert ctk["counts"]["confirmed"] == 1 and ctk["counts"]["unchecked"] == 3
+    assert c["ctk.canbo"].get(f"/reports/{report.id}/indicator-summary").status_code == 403
+
+    assert c["tosoanthao"].post(f"/rounds/{round_id}/close").status_code == 200
+    items = _items(c["chutich"], report.id)
+    assert _by_name(items, GROWTH)["deemed_agree"] is False  # confirmed
+    forest = _by_name(items, "Tỷ lệ che phủ rừng (%)")  # SNN never answered
+    assert (forest["status"], forest["deemed_agree"]) == ("unchecked", True)
+    closed = c["chutich"].get(f"/reports/{report.id}/indicator-summary").json
+    assert forest["id"] in closed["deemed_agree"] and growth["id"] not in closed["deemed_agree"]
+
+
+def test_indicators_of_a_department_not_invited_are_warned_about(demo, app):
+    report, c, _round = demo
+    c["quantri"].post("/departments", json={"code": "SKHDT", "name": "Sở Kế hoạch và Đầu tư"})
+    item = _by_name(
+        _items(c["tosoanthao"], report.id), "Tổng vốn đầu tư toàn xã hội (nghìn tỷ đồng, 5 năm)"
+    )
+    moved = c["tosoanthao"].put(f"/indicators/{item['id']}", json={"department_code": "SKHDT"})
+    assert moved.status_code == 200, moved.json
+    assert _by_name(_items(c["chutich"], report.id), item["name"])["department_not_invited"]
+    summary = c["tosoanthao"].get(f"/reports/{report.id}/indicator-summary").json
+    assert summary["not_invited"] == [item["id"]]

@@ -309,3 +309,12 @@ def test_summary_counts_statuses_and_warns_about_departments_not_invited(report)
     closed = queries.summary(report, user("chutich"))
     deemed = {v.indicator.department.code for v in closed.deemed_agree}
     assert "CTK" not in deemed and "SNN" in deemed
+
+
+def test_a_department_confirming_figures_is_drafting_its_response(report):
+    from feedback.review import rounds
+
+    checks.confirm(user("syt.canbo"), indicator(report, "Số bác sĩ"), source="Sở Y tế")
+    db.session.commit()
+    status = rounds.response_of(open_round(report), user("syt.canbo").department_id).status
+    assert status.value == "drafting"
