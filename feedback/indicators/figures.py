@@ -20,7 +20,7 @@ from feedback.indicators.numbers import parse_value, to_decimal
 _SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ)(?:\s+(?:tỷ|tỉ))?"
 _BASE = r"điểm\s*%|(?:điểm\s+)?phần\s+trăm|%|(?:USD|đô\s*la|đồng)(?!\w)"
 _PROSE_FIGURE = re.compile(
-    rf"(?<![\w.,])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>(?P<scale>{_SCALE}(?!\w))?\s*(?P<base>{_BASE})?)",
+    rf"(?<![\w.,])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<unit>(?P<scale>{_SCALE}(?!\w))?(?:\s*(?P<base>{_BASE}))?)",
     re.IGNORECASE,
 )
 _SCALE_ONLY = re.compile(rf"(?<!\w){_SCALE}(?!\w)", re.IGNORECASE)
@@ -41,6 +41,7 @@ _SENTENCE_END = re.compile(r"[!?\n]|\.(?=\s|$)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _MIN_SCORE = 0.8
+_PER = re.compile(r"/\s*[^\W\d]+")
 
 
 @dataclass
@@ -70,6 +71,13 @@ def canonical_unit(text: str) -> tuple[str, str] | None:
         base = base.replace("phần trăm", "%").replace("điểm%", "điểm %")
         base = {"đô la": "usd", "đôla": "usd"}.get(base, base)
     return scale, base
+
+
+def compatible_units(a: tuple[str, str] | None, b: tuple[str, str] | None) -> bool:
+    """Same scale and same base; a bare scale ("135 nghìn tỷ") takes the other's base."""
+    if a is None or b is None or a[0] != b[0]:
+        return False
+    return a[1] == b[1] or (bool(a[0]) and not (a[1] and b[1]))
 
 
 def _line_of(text: str, at: int) -> tuple[int, int]:
@@ -109,7 +117,7 @@ def _best_row(window: str, rows, unit: tuple[str, str]):
     scored = []
     for row in rows:
         name_words = set(normalise_name(row.name).split())
-        if not name_words or canonical_unit(row.unit) != unit:
+        if not name_words or not compatible_units(canonical_unit(row.unit), unit):
             continue
         score = len(name_words & words) / len(name_words)
         if score >= _MIN_SCORE:
@@ -150,18 +158,20 @@ def find_figure_claims(text: str, rows) -> list[FigureClaim]:
         said = to_decimal(match.group("num"))
         if actual is None or actual.kind != "number" or said is None or said == actual.low:
             continue
-        unit_text = " ".join(match.group("unit").split())
+        per = _PER.match(text, match.end())
+        end = per.end() if per and match.group("unit").strip() else match.end()
+        unit_text = text[match.end("num") : end]
         quote_start = len(text[:window_start]) + (
             len(text[window_start:]) - len(text[window_start:].lstrip())
         )
         claims.append(
             FigureClaim(
-                quote=text[quote_start : match.end()],
+                quote=text[quote_start:end],
                 start=quote_start,
-                end=match.end(),
+                end=end,
                 row_position=row.position,
-                says=f"{match.group('num')} {unit_text}".strip(),
-                table_says=f"{row.actual} {unit_text}".strip(),
+                says=f"{match.group('num')}{unit_text}",
+                table_says=f"{row.actual}{unit_text}",
             )
         )
     return claims
