@@ -11,7 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from feedback.indicators.figures import FigureClaim, find_figure_claims
+from feedback.indicators.figures import (
+    FigureClaim,
+    find_figure_claims,
+    in_target_context,
+    last_end,
+)
 from feedback.indicators.numbers import Assessment, nfc
 from feedback.indicators.tables import Row, find_tables
 
@@ -143,7 +148,7 @@ def _claim_number(match: re.Match) -> int:
 
 
 def _clause_bounds(text: str, start: int, end: int, prev_end: int, next_start: int):
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    clause_start = last_end(_CLAUSE_END, text, text.rfind("\n", 0, start) + 1, start)
     after = _CLAUSE_END.search(text, end)
     clause_end = min(after.start() if after else len(text), next_start)
     return max(clause_start, prev_end), clause_end
@@ -179,7 +184,8 @@ def find_count_claims(text: str) -> list[CountClaim]:
         prev_end = matches[i - 1].end() if i else 0
         next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         claim = _make_claim(text, match, prev_end, next_start)
-        if claim is not None:
+        # Counts of next period's targets ("đề xuất 15 chỉ tiêu") are not this table's.
+        if claim is not None and not in_target_context(text, match.start()):
             claims.append(claim)
     return claims
 

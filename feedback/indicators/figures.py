@@ -36,8 +36,8 @@ _TARGET_WORDS = re.compile(
     r"mục tiêu|kế hoạch|phấn đấu|đến năm|dự kiến|định hướng|tầm nhìn|phương hướng",
     re.IGNORECASE,
 )
+_RESULT_WORDS = re.compile(r"kết quả|thực hiện|đánh giá|tình hình", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;!?\n]|\.(?=\s|$)")
-_SENTENCE_END = re.compile(r"[!?\n]|\.(?=\s|$)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _MIN_SCORE = 0.8
@@ -86,23 +86,33 @@ def _line_of(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
-def _context_is_target(text: str, at: int) -> bool:
-    """The heading above, the lead-in of the list the figure is in, or its own sentence
-    up to the figure speaks of targets."""
+def is_target_wording(text: str) -> bool:
+    """Words about targets ("mục tiêu", "kế hoạch", "đến năm") and none about results
+    ("kết quả", "thực hiện", "đánh giá"): "Kết quả thực hiện mục tiêu" is a result."""
+    return bool(_TARGET_WORDS.search(text)) and not _RESULT_WORDS.search(text)
+
+
+def in_target_context(text: str, at: int) -> bool:
+    """The figure at ``at`` is a target: its own clause up to it, the lead-in of the list
+    it is in, or the nearest heading above speaks of targets."""
     line_start, _ = _line_of(text, at)
-    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
-    if _TARGET_WORDS.search(text[max(sentence_start, line_start) : at]):
+    clause_start = last_end(_CLAUSE_END, text, line_start, at)
+    if is_target_wording(text[clause_start:at]):
         return True
-    lines = text[:line_start].split("\n")
     in_list = bool(_LIST_ITEM.match(text[line_start:at]))
-    for line in reversed(lines):
+    for line in reversed(text[:line_start].split("\n")):
         if _HEADING.match(line):
-            return bool(_TARGET_WORDS.search(line))
+            return is_target_wording(line)
         if in_list and line.strip() and not _LIST_ITEM.match(line):
-            if _TARGET_WORDS.search(line):
+            if is_target_wording(line):
                 return True
             in_list = False
     return False
+
+
+def last_end(pattern: re.Pattern, text: str, start: int, end: int) -> int:
+    """Where the last match of ``pattern`` in text[start:end] ends, else ``start``."""
+    return max((m.end() for m in pattern.finditer(text, start, end)), default=start)
 
 
 def _is_bound_or_range(text: str, match: re.Match) -> bool:
@@ -137,9 +147,8 @@ def _candidates(text: str):
     for match in _PROSE_FIGURE.finditer(text):
         if not (match.group("scale") or match.group("base")):
             continue
-        clause_start = max(
-            (m.end() for m in _CLAUSE_END.finditer(text, 0, match.start())), default=0
-        )
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        clause_start = last_end(_CLAUSE_END, text, line_start, match.start())
         yield match, max(clause_start, previous_end)
         previous_end = match.end()
 
@@ -152,7 +161,7 @@ def find_figure_claims(text: str, rows) -> list[FigureClaim]:
         if unit is None or _is_bound_or_range(text, match):
             continue
         row = _best_row(text[window_start : match.start()], rows, unit)
-        if row is None or _context_is_target(text, match.start()):
+        if row is None or in_target_context(text, match.start()):
             continue
         actual = parse_value(row.actual)
         said = to_decimal(match.group("num"))

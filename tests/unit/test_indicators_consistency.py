@@ -229,3 +229,18 @@ def test_the_table_itself_is_not_prose() -> None:
 def test_a_bare_scale_takes_the_rows_currency() -> None:
     (claim,) = find_figure_claims("Thu ngân sách nhà nước trên địa bàn đạt 47 nghìn tỷ.", ROWS)
     assert (claim.says, claim.table_says) == ("47 nghìn tỷ", "48,5 nghìn tỷ")
+
+
+def test_targets_of_the_next_period_are_not_this_tables_counts() -> None:
+    text = (
+        "## Mục tiêu giai đoạn 2020 – 2025\n\nNghị quyết có 15 chỉ tiêu chủ yếu, 15 chỉ tiêu đạt.\n"
+    )
+    assert check_text(text, COUNTS, ROWS) == []
+
+
+def test_a_heading_about_results_of_targets_is_checked() -> None:
+    text = "## I. Kết quả thực hiện mục tiêu, nhiệm vụ\n\n- Tỷ lệ đô thị hóa đạt 64%.\n- Có 12 chỉ tiêu đạt.\n"
+    assert [(m.says, m.table_says) for m in check_text(text, COUNTS, ROWS)] == [
+        ("64%", "65,3%"),
+        ("12", "11"),
+    ]
