@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from feedback.indicators.figures import (
     FigureClaim,
+    TargetContext,
     find_figure_claims,
-    in_target_context,
     last_end,
 )
-from feedback.indicators.numbers import Assessment, nfc
-from feedback.indicators.tables import Row, find_tables
+from feedback.indicators.numbers import Assessment
+from feedback.indicators.tables import Row, blank_tables
 
 __all__ = [
     "CountClaim",
@@ -117,7 +117,10 @@ _CLAIM = re.compile(
 )
 _CLAUSE_END = re.compile(r"[;!?\n]|\.(?=\s|$)")
 _NEGATIVE = re.compile(r"(?<!\w)(?:không|chưa)\s+(?:đạt|hoàn\s+thành)(?!\w)", re.IGNORECASE)
-_POSITIVE = re.compile(r"(?<!\w)(?:đạt|vượt|hoàn\s+thành)(?!\w)", re.IGNORECASE)
+_POSITIVE = re.compile(
+    r"(?<!\w)(?:đạt(?:\s*(?:và|,|hoặc)\s*vượt)?|vượt|hoàn\s+thành(?:\s+vượt)?)(?!\w)",
+    re.IGNORECASE,
+)
 _TOTAL_BEFORE = re.compile(
     r"(?<!\w)(?:có|gồm|tổng|tổng\s+số|trong|trong\s+số|cả|tất\s+cả|toàn\s+bộ)\s*$", re.IGNORECASE
 )
@@ -125,12 +128,7 @@ _TOTAL_BEFORE = re.compile(
 
 def prose_only(text: str) -> str:
     """The NFC text with its pipe-table lines blanked (same length, so offsets hold)."""
-    text = nfc(text)
-    lines = text.split("\n")
-    for table in find_tables(text):
-        for i in range(table.start_line, min(table.end_line, len(lines))):
-            lines[i] = " " * len(lines[i])
-    return "\n".join(lines)
+    return blank_tables(text)
 
 
 def _category(window: str) -> re.Match | None:
@@ -177,7 +175,8 @@ def _make_claim(text: str, match: re.Match, prev_end: int, next_start: int) -> C
 
 def find_count_claims(text: str) -> list[CountClaim]:
     """Sentences that state how many indicators were met, not met or exist."""
-    text = prose_only(text)
+    text = blank_tables(text)
+    context = TargetContext(text)
     matches = list(_CLAIM.finditer(text))
     claims = []
     for i, match in enumerate(matches):
@@ -185,7 +184,7 @@ def find_count_claims(text: str) -> list[CountClaim]:
         next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         claim = _make_claim(text, match, prev_end, next_start)
         # Counts of next period's targets ("đề xuất 15 chỉ tiêu") are not this table's.
-        if claim is not None and not in_target_context(text, match.start()):
+        if claim is not None and not context.at(match.start()):
             claims.append(claim)
     return claims
 
@@ -216,7 +215,7 @@ def check_text(text: str, counts: Counts, rows: list[Row]) -> list[Mismatch]:
             mismatch = _count_mismatch(claim, counts)
             if mismatch is not None:
                 found.append(mismatch)
-    for figure in find_figure_claims(prose_only(text), rows):
+    for figure in find_figure_claims(text, rows):
         found.append(
             Mismatch(figure.quote, figure.says, figure.table_says, figure.start, figure.end)
         )

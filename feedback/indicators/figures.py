@@ -12,10 +12,12 @@ such words, or under a heading that says so).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from feedback.indicators.identity import normalise_name
 from feedback.indicators.numbers import parse_value, to_decimal
+from feedback.indicators.tables import blank_tables
 
 _SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ)(?:\s+(?:tỷ|tỉ))?"
 _BASE = r"điểm\s*%|(?:điểm\s+)?phần\s+trăm|%|(?:USD|đô\s*la|đồng)(?!\w)"
@@ -92,22 +94,39 @@ def is_target_wording(text: str) -> bool:
     return bool(_TARGET_WORDS.search(text)) and not _RESULT_WORDS.search(text)
 
 
+class TargetContext:
+    """For each line of a text, whether the nearest heading above it, or the lead-in of
+    the list it is an item of, speaks of targets. Computed once, in one pass."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.flags = []
+        heading = lead_in = False
+        for line in text.split("\n"):
+            if _HEADING.match(line):
+                heading, lead_in = is_target_wording(line), False
+                self.flags.append(heading)
+            elif _LIST_ITEM.match(line):
+                self.flags.append(heading or lead_in)
+            else:
+                if line.strip():
+                    lead_in = is_target_wording(line)
+                self.flags.append(heading)
+
+    def at(self, offset: int) -> bool:
+        """The figure at ``offset`` is a target: by its line's context or its own clause
+        up to it."""
+        line = bisect_right(self.line_starts, offset) - 1
+        if self.flags[line]:
+            return True
+        clause_start = last_end(_CLAUSE_END, self.text, self.line_starts[line], offset)
+        return is_target_wording(self.text[clause_start:offset])
+
+
 def in_target_context(text: str, at: int) -> bool:
-    """The figure at ``at`` is a target: its own clause up to it, the lead-in of the list
-    it is in, or the nearest heading above speaks of targets."""
-    line_start, _ = _line_of(text, at)
-    clause_start = last_end(_CLAUSE_END, text, line_start, at)
-    if is_target_wording(text[clause_start:at]):
-        return True
-    in_list = bool(_LIST_ITEM.match(text[line_start:at]))
-    for line in reversed(text[:line_start].split("\n")):
-        if _HEADING.match(line):
-            return is_target_wording(line)
-        if in_list and line.strip() and not _LIST_ITEM.match(line):
-            if is_target_wording(line):
-                return True
-            in_list = False
-    return False
+    """One-off form of ``TargetContext(text).at(at)``."""
+    return TargetContext(text).at(at)
 
 
 def last_end(pattern: re.Pattern, text: str, start: int, end: int) -> int:
@@ -154,14 +173,17 @@ def _candidates(text: str):
 
 
 def find_figure_claims(text: str, rows) -> list[FigureClaim]:
-    """Prose figures that name an indicator and DISAGREE with its actual in the table."""
+    """Prose figures that name an indicator and DISAGREE with its actual in the table.
+    Offsets are into the NFC text; its pipe tables are not prose."""
+    text = blank_tables(text)
+    context = TargetContext(text)
     claims = []
     for match, window_start in _candidates(text):
         unit = canonical_unit(match.group("unit"))
         if unit is None or _is_bound_or_range(text, match):
             continue
         row = _best_row(text[window_start : match.start()], rows, unit)
-        if row is None or in_target_context(text, match.start()):
+        if row is None or context.at(match.start()):
             continue
         actual = parse_value(row.actual)
         said = to_decimal(match.group("num"))
@@ -170,9 +192,7 @@ def find_figure_claims(text: str, rows) -> list[FigureClaim]:
         per = _PER.match(text, match.end())
         end = per.end() if per and match.group("unit").strip() else match.end()
         unit_text = text[match.end("num") : end]
-        quote_start = len(text[:window_start]) + (
-            len(text[window_start:]) - len(text[window_start:].lstrip())
-        )
+        quote_start = re.compile(r"\s*").match(text, window_start).end()
         claims.append(
             FigureClaim(
                 quote=text[quote_start:end],

@@ -150,7 +150,7 @@ def _actual_interval(value: Value) -> tuple[Decimal, Decimal]:
 
 def _against_point(x: Decimal, low: Decimal, high: Decimal, direction: Direction) -> Assessment:
     """Target [low, high] (a point when equal) against the actual x."""
-    if direction is Direction.LOWER:
+    if direction == Direction.LOWER:
         x, low, high = -x, -high, -low
     if x > high:
         return Assessment.EXCEEDED
@@ -182,6 +182,7 @@ def assess(target_text: str, actual_text: str, direction: Direction | None) -> A
         return Assessment.UNKNOWN
     if direction is None:
         direction = direction_from_target(target_text) or Direction.HIGHER
+    direction = Direction(direction)  # a stored "lower" works as well as Direction.LOWER
     low, high = _actual_interval(actual)
     # An actual that is itself a range or a bound counts only when all of it lands alike.
     first = _assess_at(low, target, direction)
@@ -229,8 +230,8 @@ def is_flagged(stated: Assessment | None, computed: Assessment) -> bool:
 
 def effective(stated: Assessment | None, computed: Assessment) -> Assessment:
     """What counts: the computed assessment when known, else the stated one, else UNKNOWN."""
-    if computed is not Assessment.UNKNOWN:
-        return computed
+    if computed != Assessment.UNKNOWN:
+        return Assessment(computed)
     if stated is not None:
         return Assessment(stated)
     return Assessment.UNKNOWN

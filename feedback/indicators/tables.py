@@ -275,3 +275,13 @@ def append_row(markdown: str, table_index: int, cells: list[str]) -> str:
         newline = ""
     lines.insert(end, row + newline)
     return "".join(lines)
+
+
+def blank_tables(text: str) -> str:
+    """The NFC text with its pipe-table lines blanked (same length, so offsets hold)."""
+    text = nfc(text)
+    lines = text.split("\n")
+    for table in find_tables(text):
+        for i in range(table.start_line, min(table.end_line, len(lines))):
+            lines[i] = " " * len(lines[i])
+    return "\n".join(lines)

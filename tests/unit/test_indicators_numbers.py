@@ -234,3 +234,11 @@ def test_stated_word_round_trips() -> None:
     assert [stated_word(a) for a in (EXCEEDED, MET, NOT_MET)] == ["Vượt", "Đạt", "Không đạt"]
     for a in (EXCEEDED, MET, NOT_MET):
         assert parse_stated(stated_word(a)) is a
+
+
+def test_stored_strings_work_like_the_enums() -> None:
+    assert assess("2", "1,5", "lower") is EXCEEDED
+    assert effective("not_met", "unknown") is NOT_MET
+    assert effective(None, "met") is MET
+    assert is_flagged("met", "not_met") is True
+    assert is_flagged("exceeded", "met") is False
