@@ -106,9 +106,14 @@ _WORD_ALTERNATION = "|".join(
     re.escape(w).replace(r"\ ", r"\s+") for w in sorted(NUMBER_WORDS, key=len, reverse=True)
 )
 _STOP = r"(?:các|những|số|vài|năm|của|và|là|trong|từ)"
+# "11 trên 14 chỉ tiêu", "11 trong tổng số 14 chỉ tiêu": the 14 is the "of".
+_OF_WORDS = r"\s+(?:trên|trong)(?:\s+tổng)?(?:\s+số)?\s+"
+_AFTER_A_NUMBER = re.compile(r"(\S+)" + _OF_WORDS + r"$", re.IGNORECASE)
 _CLAIM = re.compile(
     r"(?<![\w.,/])(?:"
-    r"(?P<n>\d{1,3})(?:\s*/\s*(?P<of>\d{1,3}))?(?P<gap>(?:\s+(?!"
+    r"(?P<n>\d{1,3})(?:\s*/\s*(?P<of>\d{1,3})|"
+    + _OF_WORDS
+    + r"(?P<of_words>\d{1,3}))?(?P<gap>(?:\s+(?!"
     + _STOP
     + r"(?!\w))[^\W\d]+){0,2})"
     r"|(?P<word>" + _WORD_ALTERNATION + r"))"
@@ -156,7 +161,8 @@ def _make_claim(text: str, match: re.Match, prev_end: int, next_start: int) -> C
     """A claim from one "<number> chỉ tiêu" match; its category from the words after it in
     its clause, else the words before; with none, a total only after "có", "gồm", "trong"..."""
     n = _claim_number(match)
-    of = int(match.group("of")) if match.group("of") else None
+    of_text = match.group("of") or match.group("of_words")
+    of = int(of_text) if of_text else None
     before_start, after_end = _clause_bounds(text, match.start(), match.end(), prev_end, next_start)
     found = _category(text[match.end() : after_end])
     if found:
@@ -173,6 +179,18 @@ def _make_claim(text: str, match: re.Match, prev_end: int, next_start: int) -> C
     return CountClaim(text[start:end], start, end, n, of, category)
 
 
+_NUMBER_WORD_ENDS = {w.split()[-1] for w in NUMBER_WORDS} | {"một"}
+
+
+def _is_the_of_part(before: str) -> bool:
+    """The "mười bốn" of "mười một trên mười bốn chỉ tiêu" is no claim of its own."""
+    found = _AFTER_A_NUMBER.search(before[-60:])
+    if found is None:
+        return False
+    word = found.group(1).casefold()
+    return word.isdigit() or word in _NUMBER_WORD_ENDS
+
+
 def find_count_claims(text: str) -> list[CountClaim]:
     """Sentences that state how many indicators were met, not met or exist."""
     text = blank_tables(text)
@@ -182,6 +200,8 @@ def find_count_claims(text: str) -> list[CountClaim]:
     for i, match in enumerate(matches):
         prev_end = matches[i - 1].end() if i else 0
         next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        if _is_the_of_part(text[prev_end : match.start()]):
+            continue
         claim = _make_claim(text, match, prev_end, next_start)
         # Counts of next period's targets ("đề xuất 15 chỉ tiêu") are not this table's.
         if claim is not None and not context.at(match.start()):

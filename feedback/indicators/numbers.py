@@ -103,8 +103,15 @@ def _bound_kind(text: str) -> tuple[str, bool] | None:
     return None
 
 
+_FOOTNOTE = re.compile(r"\[\^[^\]]*\]|<sup>.*?</sup>", re.IGNORECASE)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
 def _strip_markup(text: str) -> str:
-    return re.sub(r"[*_`\\]", "", text)
+    """Markdown around a figure dropped: emphasis, code, escapes, footnote marks, and link
+    targets (a link's URL may hold digits; its text stays)."""
+    text = _LINK.sub(r"\1", _FOOTNOTE.sub("", text))
+    return re.sub(r"<[^>]*>|[*_`\\]", "", text)
 
 
 def parse_value(text: str) -> Value | None:

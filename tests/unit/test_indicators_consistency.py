@@ -244,3 +244,15 @@ def test_a_heading_about_results_of_targets_is_checked() -> None:
         ("64%", "65,3%"),
         ("12", "11"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claims"),
+    [
+        ("Có 11 trên 14 chỉ tiêu đạt.", [(11, 14, "met_or_exceeded")]),
+        ("Đạt 11 trong tổng số 14 chỉ tiêu.", [(11, 14, "met_or_exceeded")]),
+        ("Mười một trên mười bốn chỉ tiêu đạt.", []),
+    ],
+)
+def test_of_written_in_words_is_not_a_claim_of_its_own(sentence: str, claims: list) -> None:
+    assert [(c.n, c.of, c.category) for c in find_count_claims(sentence)] == claims

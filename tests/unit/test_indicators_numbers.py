@@ -242,3 +242,11 @@ def test_stored_strings_work_like_the_enums() -> None:
     assert effective(None, "met") is MET
     assert is_flagged("met", "not_met") is True
     assert is_flagged("exceeded", "met") is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[48,5](https://thongke.example/2020/bao-cao-12)", "48,5[^1]", "48,5<sup>2</sup>", "`48,5`"],
+)
+def test_links_and_footnotes_around_a_figure_are_ignored(text: str) -> None:
+    assert parse_value(text) == Value("number", D("48.5"), D("48.5"))
