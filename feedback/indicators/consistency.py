@@ -184,7 +184,7 @@ _NUMBER_WORD_ENDS = {w.split()[-1] for w in NUMBER_WORDS} | {"một"}
 
 def _is_the_of_part(before: str) -> bool:
     """The "mười bốn" of "mười một trên mười bốn chỉ tiêu" is no claim of its own."""
-    found = _AFTER_A_NUMBER.search(before[-60:])
+    found = _AFTER_A_NUMBER.search(before)
     if found is None:
         return False
     word = found.group(1).casefold()
@@ -200,7 +200,7 @@ def find_count_claims(text: str) -> list[CountClaim]:
     for i, match in enumerate(matches):
         prev_end = matches[i - 1].end() if i else 0
         next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        if _is_the_of_part(text[prev_end : match.start()]):
+        if _is_the_of_part(text[max(prev_end, match.start() - 60) : match.start()]):
             continue
         claim = _make_claim(text, match, prev_end, next_start)
         # Counts of next period's targets ("đề xuất 15 chỉ tiêu") are not this table's.

@@ -16,8 +16,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from feedback.indicators.identity import normalise_name
-from feedback.indicators.numbers import parse_value, to_decimal
-from feedback.indicators.tables import blank_tables
+from feedback.indicators.numbers import parse_value, strip_markup, to_decimal
+from feedback.indicators.tables import Row, blank_tables
 
 _SCALE = r"(?:nghìn|ngàn|triệu|tỷ|tỉ)(?:\s+(?:tỷ|tỉ))?"
 _BASE = r"điểm\s*%|(?:điểm\s+)?phần\s+trăm|%|(?:USD|đô\s*la|đồng)(?!\w)"
@@ -43,6 +43,7 @@ _CLAUSE_END = re.compile(r"[;!?\n]|\.(?=\s|$)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _MIN_SCORE = 0.8
+_QUOTE_START = re.compile(r"\s*(?:[-*+]\s+)?")
 _PER = re.compile(r"/\s*[^\W\d]+")
 
 
@@ -80,12 +81,6 @@ def compatible_units(a: tuple[str, str] | None, b: tuple[str, str] | None) -> bo
     if a is None or b is None or a[0] != b[0]:
         return False
     return a[1] == b[1] or (bool(a[0]) and not (a[1] and b[1]))
-
-
-def _line_of(text: str, at: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    return start, len(text) if end < 0 else end
 
 
 def is_target_wording(text: str) -> bool:
@@ -140,7 +135,7 @@ def _is_bound_or_range(text: str, match: re.Match) -> bool:
     return bool(_BOUND_BEFORE.search(before) or _BOUND_AFTER.match(after))
 
 
-def _best_row(window: str, rows, unit: tuple[str, str]):
+def _best_row(window: str, rows: list[Row], unit: tuple[str, str]) -> Row | None:
     """The one row whose name the window names (≥ 80% of its words) with a compatible unit."""
     words = set(normalise_name(window).split())
     scored = []
@@ -172,7 +167,7 @@ def _candidates(text: str):
         previous_end = match.end()
 
 
-def find_figure_claims(text: str, rows) -> list[FigureClaim]:
+def find_figure_claims(text: str, rows: list[Row]) -> list[FigureClaim]:
     """Prose figures that name an indicator and DISAGREE with its actual in the table.
     Offsets are into the NFC text; its pipe tables are not prose."""
     text = blank_tables(text)
@@ -192,7 +187,7 @@ def find_figure_claims(text: str, rows) -> list[FigureClaim]:
         per = _PER.match(text, match.end())
         end = per.end() if per and match.group("unit").strip() else match.end()
         unit_text = text[match.end("num") : end]
-        quote_start = re.compile(r"\s*").match(text, window_start).end()
+        quote_start = _QUOTE_START.match(text, window_start).end()
         claims.append(
             FigureClaim(
                 quote=text[quote_start:end],
@@ -200,7 +195,7 @@ def find_figure_claims(text: str, rows) -> list[FigureClaim]:
                 end=end,
                 row_position=row.position,
                 says=f"{match.group('num')}{unit_text}",
-                table_says=f"{row.actual}{unit_text}",
+                table_says=f"{strip_markup(row.actual).strip()}{unit_text}",
             )
         )
     return claims

@@ -107,7 +107,7 @@ _FOOTNOTE = re.compile(r"\[\^[^\]]*\]|<sup>.*?</sup>", re.IGNORECASE)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
-def _strip_markup(text: str) -> str:
+def strip_markup(text: str) -> str:
     """Markdown around a figure dropped: emphasis, code, escapes, footnote marks, and link
     targets (a link's URL may hold digits; its text stays)."""
     text = _LINK.sub(r"\1", _FOOTNOTE.sub("", text))
@@ -116,7 +116,7 @@ def _strip_markup(text: str) -> str:
 
 def parse_value(text: str) -> Value | None:
     """A figure as written in a cell; None when it is not one number, range or bound."""
-    clean = _strip_markup(nfc(text)).casefold()
+    clean = strip_markup(nfc(text)).casefold()
     matches = list(NUMBER.finditer(clean))
     if not matches or len(matches) > 2:
         return None
@@ -140,7 +140,7 @@ def parse_value(text: str) -> Value | None:
 
 def direction_from_target(text: str) -> Direction | None:
     """LOWER for "dưới", "không quá", "tối đa"...; HIGHER for "trên", "tối thiểu"...; else None."""
-    bound = _bound_kind(_strip_markup(nfc(text)).casefold())
+    bound = _bound_kind(strip_markup(nfc(text)).casefold())
     if bound is None:
         return None
     return Direction.LOWER if bound[0] == "below" else Direction.HIGHER
@@ -199,7 +199,7 @@ def assess(target_text: str, actual_text: str, direction: Direction | None) -> A
 
 def fold(text: str) -> str:
     """Casefolded, without diacritics or Markdown markers: "Đạt và vượt" → "dat va vuot"."""
-    text = unicodedata.normalize("NFD", _strip_markup(nfc(text)).casefold())
+    text = unicodedata.normalize("NFD", strip_markup(nfc(text)).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c)).replace("đ", "d")
     return " ".join(re.sub(r"[^\w%]+", " ", text).split())
 
