@@ -34,6 +34,11 @@ _BOUND_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BOUND_AFTER = re.compile(r"^\s*(?:/\s*\w+\s*)?(trở lên|trở xuống|[-–—]\s*\d)", re.IGNORECASE)
+# "giảm 1,5%" is a change; "giảm còn 0,16%", "tăng lên 65%" are levels.
+_CHANGE_BEFORE = re.compile(
+    r"(?<!\w)(tăng|giảm|gấp)(\s+(bình quân|thêm|trung bình|khoảng))?\s*$", re.IGNORECASE
+)
+_CHANGE_AFTER = re.compile(r"^\S*\s*(so với|so cùng kỳ|so với cùng kỳ)", re.IGNORECASE)
 _TARGET_WORDS = re.compile(
     r"mục tiêu|kế hoạch|phấn đấu|đến năm|dự kiến|định hướng|tầm nhìn|phương hướng",
     re.IGNORECASE,
@@ -129,10 +134,17 @@ def last_end(pattern: re.Pattern, text: str, start: int, end: int) -> int:
     return max((m.end() for m in pattern.finditer(text, start, end)), default=start)
 
 
-def _is_bound_or_range(text: str, match: re.Match) -> bool:
-    before = text[max(0, match.start() - 20) : match.start()]
-    after = text[match.end() : match.end() + 20]
-    return bool(_BOUND_BEFORE.search(before) or _BOUND_AFTER.match(after))
+def _is_not_a_level(text: str, match: re.Match) -> bool:
+    """A bound, a range, or a change ("giảm 1,5%/năm", "tăng 2% so với năm 2015"): not
+    the level the table states."""
+    before = text[max(0, match.start() - 30) : match.start()]
+    after = text[match.end() : match.end() + 30]
+    return bool(
+        _BOUND_BEFORE.search(before)
+        or _CHANGE_BEFORE.search(before)
+        or _BOUND_AFTER.match(after)
+        or _CHANGE_AFTER.match(after)
+    )
 
 
 def _best_row(window: str, rows: list[Row], unit: tuple[str, str]) -> Row | None:
@@ -175,7 +187,7 @@ def find_figure_claims(text: str, rows: list[Row]) -> list[FigureClaim]:
     claims = []
     for match, window_start in _candidates(text):
         unit = canonical_unit(match.group("unit"))
-        if unit is None or _is_bound_or_range(text, match):
+        if unit is None or _is_not_a_level(text, match):
             continue
         row = _best_row(text[window_start : match.start()], rows, unit)
         if row is None or context.at(match.start()):

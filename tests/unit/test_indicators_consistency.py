@@ -207,10 +207,18 @@ def test_a_figure_quoted_in_prose_that_disagrees() -> None:
         "Mục tiêu đến năm 2025:\n\n1. Tỷ lệ đô thị hóa đạt 70%.\n",  # a list of targets
         "Tỷ lệ hộ nghèo giảm còn 0,5%.",  # no such indicator
         "Tốc độ tăng trưởng GRDP bình quân đạt 9 – 10%/năm.",  # a range
+        "Tỷ lệ đô thị hóa tăng bình quân 1,5%/năm.",  # a change, not the level
+        "Tỷ lệ đô thị hóa đạt 1,2% so với năm 2015.",  # a comparison
     ],
 )
 def test_figures_not_compared(sentence: str) -> None:
     assert find_figure_claims(sentence, ROWS) == []
+
+
+def test_a_level_reached_by_a_change_is_compared() -> None:
+    (claim,) = find_figure_claims("Tỷ lệ đô thị hóa tăng lên 66%.", ROWS)
+    assert (claim.says, claim.table_says) == ("66%", "65,3%")
+    assert find_figure_claims("Tỷ lệ đô thị hóa tăng lên 65,3%.", ROWS) == []
 
 
 def test_percent_figures_in_prose_compare_with_percent_rows() -> None:
