@@ -181,8 +181,13 @@ def _assess_at(x: Decimal, target: Value, direction: Direction) -> Assessment:
 
 
 def assess(target_text: str, actual_text: str, direction: Direction | None) -> Assessment:
-    """Exceeded, met, not met or unknown for one indicator (rules in the module docstring
-    of fig-interface: points, ranges and bounds; LOWER mirrors HIGHER)."""
+    """Exceeded, met, not met or unknown for one indicator.
+
+    The direction, when not given, comes from the target's wording, else HIGHER. A point
+    target T (higher is better): above T exceeded, T met, below not met; a range [a, b]:
+    above b exceeded, within met, below a not met; LOWER mirrors both. A bound ("dưới 1",
+    "tối thiểu 80") is met when satisfied, by any margin, else not met. UNKNOWN when a side
+    is not one number, range or bound ("51 – 43 – 6")."""
     target = parse_value(target_text)
     actual = parse_value(actual_text)
     if target is None or actual is None:
