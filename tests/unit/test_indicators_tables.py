@@ -102,6 +102,10 @@ def test_a_delimiter_of_another_width_is_no_table() -> None:
             ColumnMap(name=0, unit=1, target=2, actual=3),
         ),
         (
+            ["Chỉ tiêu", "Đơn vị chủ trì", "Kế hoạch", "Đơn vị thực hiện", "Thực hiện", "ĐVT"],
+            ColumnMap(name=0, unit=5, target=2, actual=4),
+        ),
+        (
             ["Chỉ tiêu", "Mục tiêu 2025"],
             ColumnMap(name=0, target=1),
         ),
