@@ -276,3 +276,51 @@ def test_indicators_of_a_department_not_invited_are_warned_about(demo, app):
     assert _by_name(_items(c["chutich"], report.id), item["name"])["department_not_invited"]
     summary = c["tosoanthao"].get(f"/reports/{report.id}/indicator-summary").json
     assert summary["not_invited"] == [item["id"]]
+
+
+def test_bad_requests_are_refused_with_sentences(demo):
+    report, c, _round = demo
+    items = _items(c["tosoanthao"], report.id)
+    growth, goal = _by_name(items, GROWTH), _by_name(items, "Tỷ lệ đô thị hóa", "targets")
+    ctk = c["ctk.canbo"]
+    cases = [
+        (ctk.post(f"/indicators/{growth['id']}/confirm", json={}), 400),
+        (ctk.post(f"/indicators/{growth['id']}/confirm", json={"source": ""}), 422),
+        (ctk.post("/indicators/999999/confirm", json={"source": "CTK"}), 404),
+        (
+            ctk.post(f"/indicators/{growth['id']}/correct", json={"actual": "10,7", "source": "x"}),
+            422,
+        ),
+        (
+            ctk.post(
+                f"/indicators/{growth['id']}/proposals", json={"target": "1", "rationale": "r"}
+            ),
+            422,
+        ),
+        (c["sxd.canbo"].post(f"/indicators/{goal['id']}/proposals", json={"target": "75"}), 400),
+        (
+            c["sxd.canbo"].post(
+                f"/indicators/{goal['id']}/proposals", json={"target": "75", "rationale": " "}
+            ),
+            422,
+        ),
+        (
+            c["tosoanthao"].put(f"/sections/{growth['section_id']}/tables/0", json={"kind": "x"}),
+            422,
+        ),
+        (c["tosoanthao"].put(f"/indicators/{growth['id']}", json={"direction": 3}), 400),
+    ]
+    for response, status in cases:
+        assert response.status_code == status, response.json
+        assert response.json["error"]["message"]
+
+    draft = ctk.post(f"/indicators/{growth['id']}/confirm", json={"source": "Cục Thống kê"})
+    assert draft.status_code == 200
+    seen = c["stc.canbo"].get(f"/indicators/{growth['id']}").json
+    assert seen["history"] == [] and seen["status"] == "unchecked"
+    own = ctk.get(f"/indicators/{growth['id']}").json
+    assert [h["source"] for h in own["history"]] == ["Cục Thống kê"] and own["draft"] is True
+
+    c["tosoanthao"].post(f"/rounds/{_round}/close")
+    closed = ctk.post(f"/indicators/{growth['id']}/confirm", json={"source": "Cục Thống kê"})
+    assert closed.status_code == 409 and closed.json["error"]["message"]
