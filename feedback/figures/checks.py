@@ -41,6 +41,20 @@ def _open_round(report_id: int):
     return round_, rounds.invited_department_ids(round_.id)
 
 
+def may_check(actor, indicator: Indicator) -> bool:
+    """For pages: whether to offer "confirm" and "correct" on this figure."""
+    round_ = rounds.find_open_round(indicator.report_id)
+    invited = rounds.invited_department_ids(round_.id) if round_ is not None else frozenset()
+    return permissions.can_check_indicator(actor, indicator, round_, invited=invited)
+
+
+def may_propose(actor, report_id: int) -> bool:
+    """For pages: whether to offer proposals for the report's next period's tables."""
+    round_ = rounds.find_open_round(report_id)
+    invited = rounds.invited_department_ids(round_.id) if round_ is not None else frozenset()
+    return permissions.can_propose_target(actor, round_, invited=invited)
+
+
 def _require_assigned(actor, indicator: Indicator):
     round_, invited = _open_round(indicator.report_id)
     permissions.require(

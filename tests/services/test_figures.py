@@ -318,3 +318,15 @@ def test_a_department_confirming_figures_is_drafting_its_response(report):
     db.session.commit()
     status = rounds.response_of(open_round(report), user("syt.canbo").department_id).status
     assert status.value == "drafting"
+
+
+def test_pages_ask_the_same_rule_the_services_apply(report):
+    grdp = indicator(report, "GRDP bình quân đầu người")
+    assert checks.may_check(user("ctk.canbo"), grdp)
+    assert not checks.may_check(user("stc.canbo"), grdp)
+    assert checks.may_propose(user("stc.canbo"), report.id)
+    assert not checks.may_propose(user("tosoanthao"), report.id)
+    consultation.close_round(user("tosoanthao"), open_round(report))
+    db.session.commit()
+    assert not checks.may_check(user("ctk.canbo"), grdp)
+    assert not checks.may_propose(user("stc.canbo"), report.id)
