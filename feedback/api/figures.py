@@ -75,6 +75,9 @@ def check(c) -> dict:
                 "id": c.suggestion.id,
                 "status": c.suggestion.status,
                 "decision_note": c.suggestion.decision_note,
+                "decided_by": serializers.person(c.suggestion.decided_by),
+                "decided_at": serializers.iso(c.suggestion.decided_at),
+                "result_version": c.suggestion.result_version,
             }
             if c.suggestion is not None
             else None

@@ -151,6 +151,9 @@ def test_done_when_two_departments_propose_and_one_is_adopted(demo):
     ]
     adopted = c["tosoanthao"].post(f"/suggestions/{second.json['id']}/accept", json={})
     assert adopted.status_code == 200, adopted.json
+    decided = c["chutich"].get(f"/indicators/{goal['id']}").json["history"]
+    assert [h["suggestion"]["status"] for h in decided] == ["rejected", "accepted"]
+    assert decided[1]["suggestion"]["decided_by"]["name"] == user("tosoanthao").name
     other = c["tosoanthao"].get(f"/suggestions/{first.json['id']}").json
     assert other["status"] == "rejected" and other["conflict_version"] is None
     assert other["decision_note"]
