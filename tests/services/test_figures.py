@@ -268,6 +268,13 @@ def test_a_new_indicator_is_proposed_as_a_row_of_the_next_period_table(report):
         rationale="Chỉ tiêu của ngành y tế.",
     )
     assert suggestion.text.endswith("| 6 | Số giường bệnh trên 1 vạn dân | giường | 32 |")
+    db.session.commit()
+    _submit("syt.lanhdao", report)
+    _accept(suggestion)
+    beds = indicator(report, "Số giường bệnh")
+    assert beds.table.is_targets and beds.row == 5
+    history = queries.indicator_view(beds, user("chutich")).checks
+    assert [(c.kind, c.department.code, c.value) for c in history] == [("propose", "SYT", "32")]
 
 
 def test_results_figures_cannot_be_proposed_and_targets_cannot_be_corrected(report):
@@ -330,3 +337,22 @@ def test_pages_ask_the_same_rule_the_services_apply(report):
     db.session.commit()
     assert not checks.may_check(user("ctk.canbo"), grdp)
     assert not checks.may_propose(user("stc.canbo"), report.id)
+
+
+def test_accepted_with_edits_the_indicator_follows_the_drafters_text(report):
+    grdp = indicator(report, "Tốc độ tăng trưởng GRDP")
+    suggestion = checks.correct(user("ctk.canbo"), grdp, actual="10,6", source="Tổng cục Thống kê")
+    db.session.commit()
+    _submit("ctk.lanhdao", report)
+    target = section(report, RESULTS)
+    edited = suggestion.text.replace("| 10,6 |", "| 10,5 |")
+    decisions.accept_suggestion(
+        user("tosoanthao"), suggestion, text=edited, expected_version=target.current_version
+    )
+    db.session.commit()
+    seen = _status(report, "Tốc độ tăng trưởng GRDP", user("chutich"))
+    assert (seen.indicator.id, seen.indicator.actual, seen.status.value) == (
+        grdp.id,
+        "10,5",
+        "decided",
+    )
