@@ -68,7 +68,10 @@ def _require_assigned(actor, indicator: Indicator):
 
 
 def _require_results(indicator: Indicator) -> None:
-    if indicator.table.is_targets:
+    table = indicator.table
+    if indicator.is_removed or not table.present or table.section.is_deleted:
+        raise InvalidTransition(_("This indicator is no longer in the table."))
+    if table.is_targets:
         raise InvalidInput(
             _("This is a next period's target: propose a value instead."),
             details={"field": "indicator"},

@@ -14,6 +14,7 @@ from .. import permissions
 from ..errors import NotFound
 from ..extensions import db
 from ..indicators.numbers import Assessment, Direction, assess, is_flagged, parse_stated
+from ..reports.models import Section
 from ..review import rounds
 from ..review.models import SuggestionStatus
 from . import sync
@@ -58,8 +59,14 @@ def get_table(table_id: int) -> IndicatorTable:
 
 def tables(report_id: int, kind: TableKind | None = None) -> list[IndicatorTable]:
     sync.pending()
-    query = select(IndicatorTable).where(
-        IndicatorTable.report_id == report_id, IndicatorTable.present.is_(True)
+    query = (
+        select(IndicatorTable)
+        .join(Section, Section.id == IndicatorTable.section_id)
+        .where(
+            IndicatorTable.report_id == report_id,
+            IndicatorTable.present.is_(True),
+            Section.deleted_at.is_(None),  # a deleted section's figures are not the report's
+        )
     )
     if kind is not None:
         query = query.where(IndicatorTable.kind == kind.value)
@@ -71,10 +78,12 @@ def _indicators(report_id: int, department_id: int | None = None) -> list[Indica
     query = (
         select(Indicator)
         .join(IndicatorTable, IndicatorTable.id == Indicator.table_id)
+        .join(Section, Section.id == IndicatorTable.section_id)
         .where(
             Indicator.report_id == report_id,
             Indicator.removed_at.is_(None),
             IndicatorTable.present.is_(True),
+            Section.deleted_at.is_(None),
         )
     )
     if department_id is not None:

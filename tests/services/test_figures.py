@@ -356,3 +356,22 @@ def test_accepted_with_edits_the_indicator_follows_the_drafters_text(report):
         "10,5",
         "decided",
     )
+
+
+def test_a_deleted_section_takes_its_figures_with_it_and_restoring_brings_them_back(report):
+    drafter = user("tosoanthao")
+    goals = section(report, GOALS)
+    results = section(report, RESULTS)
+    grdp = indicator(report, "GRDP bình quân")
+    reports.delete_section(drafter, goals)
+    reports.delete_section(drafter, results)
+    db.session.commit()
+    with pytest.raises(InvalidTransition):
+        checks.confirm(user("ctk.canbo"), grdp, source="CTK")
+    reports.restore_section(drafter, results)
+    db.session.commit()
+    views = queries.indicator_views(report.id, drafter)
+    assert len(views) == 14 and not any(v.indicator.table.is_targets for v in views)
+    reports.restore_section(drafter, goals)
+    db.session.commit()
+    assert len(queries.indicator_views(report.id, drafter)) == 19
