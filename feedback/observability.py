@@ -75,7 +75,7 @@ class JsonFormatter(logging.Formatter):
         if isinstance(fields, dict):
             entry.update(fields)
         if has_request_context():
-            entry.setdefault("request_id", g.get("request_id"))
+            entry.setdefault("request_id", current_request_id())
             entry.setdefault("user", _user_id())
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
@@ -104,10 +104,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["request_id"] = current_request_id
     json_requests = app.config.get("FEEDBACK_LOG_FORMAT") == "json"
 
-    @app.before_request
     def _request_id():
         g.request_started = time.perf_counter()
         current_request_id()
+
+    # First of all the hooks, before the extensions' own (CSRF, the throttle): a request
+    # they refuse is timed and logged with its id too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _request_id)
 
     @app.after_request
     def _return_request_id(response):
