@@ -59,8 +59,8 @@ PG_SERVER = os.environ.get("DEPLOY_CHECK_PG", "postgresql+psycopg://postgres@127
 REDIS_URL = os.environ.get("DEPLOY_CHECK_REDIS", "redis://127.0.0.1:6379/13")
 NGINX = os.environ.get("NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 PASSWORD = "Demo@2025"
-COMMENTS_PER_DEPARTMENT = 6
-SUGGESTIONS_PER_DEPARTMENT = 4
+COMMENTS_PER_DEPARTMENT = 10
+SUGGESTIONS_PER_DEPARTMENT = 6
 CLIENTS = 6
 TIME_LIMIT = 300
 
@@ -524,10 +524,88 @@ def compare(ledger: Ledger, found: dict) -> list[str]:
     return problems
 
 
+# --------------------------------------------------------------------------- e-mail
+
+
+class MailSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps the Message-ID of every mail."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.port = free_port()
+        self.message_ids: list[str] = []
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+                from email import message_from_bytes
+
+                message = message_from_bytes(envelope.content)
+                sink.message_ids.append(message["Message-ID"])
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def give_everyone_an_address(db_url: str) -> None:
+    """Every demo user gets each notice by e-mail at once, so the worker has mail to send."""
+    import psycopg
+
+    with psycopg.connect(conninfo(db_url)) as conn:
+        conn.execute(
+            "UPDATE user_account SET email = username || '@example.gov.vn',"
+            " mail_frequency = 'immediate'"
+        )
+
+
+def outbox(db_url: str) -> Counter:
+    import psycopg
+
+    with psycopg.connect(conninfo(db_url)) as conn:
+        return Counter(
+            dict(
+                conn.execute(
+                    "SELECT status, count(*) FROM outgoing_mail GROUP BY status"
+                ).fetchall()
+            )
+        )
+
+
+def wait_for_the_outbox(db_url: str, seconds: float = 60) -> Counter:
+    """Until the worker has sent everything due (or the time is up)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        counts = outbox(db_url)
+        if not (counts["pending"] or counts["sending"]) or time.monotonic() > deadline:
+            return counts
+        time.sleep(1)
+
+
+def mail_problems(counts: Counter, sink: MailSink) -> list[str]:
+    problems = []
+    repeated = [mid for mid, n in Counter(sink.message_ids).items() if n > 1]
+    if repeated:
+        problems.append(f"{len(repeated)} mails were sent more than once")
+    if counts["sent"] != len(sink.message_ids):
+        problems.append(
+            f"outbox says {counts['sent']} sent, the mail server got {len(sink.message_ids)}"
+        )
+    if counts["pending"] or counts["sending"] or counts["failed"]:
+        problems.append(f"mails not sent: {dict(counts)}")
+    if not counts["sent"]:
+        problems.append("the worker sent no mail")
+    return problems
+
+
 # --------------------------------------------------------------------------- the run
 
 
-def environment(db_url: str, folder: Path, base_url: str) -> dict:
+def environment(db_url: str, folder: Path, base_url: str, smtp_port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FEEDBACK_", "RATELIMIT_"))}
     env.update(
         {
@@ -542,6 +620,10 @@ def environment(db_url: str, folder: Path, base_url: str) -> dict:
             "FEEDBACK_WORKER_INTERVAL": "2",
             "FEEDBACK_VENV": sys.prefix,
             "WEB_CONCURRENCY": "2",
+            "FEEDBACK_SMTP_HOST": "127.0.0.1",
+            "FEEDBACK_SMTP_PORT": str(smtp_port),
+            "FEEDBACK_SMTP_SECURITY": "none",
+            "FEEDBACK_MAIL_FROM": "Hệ thống góp ý dự thảo <gopy@example.gov.vn>",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -675,6 +757,15 @@ def scenario(traffic: Traffic, deployment: Deployment, apps: dict, figures: dict
 DEPARTMENTS = ["stc", "sct", "sxd", "sgtvt", "snn", "stnmt", "sgddt", "syt", "sldtbxh", "ctk"]
 
 
+def in_access_log(log: Path, request_id: str) -> bool:
+    """nginx writes the line just after the answer: give it a moment."""
+    for _ in range(20):
+        if request_id in log.read_text():
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def nginx_checks(traffic: Traffic, folder: Path, section_id: int, token: str) -> list[str]:
     """What nginx itself is for: static files compressed, limits, the request id."""
     problems = []
@@ -689,7 +780,7 @@ def nginx_checks(traffic: Traffic, folder: Path, section_id: int, token: str) ->
     request_id = page.headers.get("x-request-id", "")
     if not re.fullmatch(r"[0-9a-f]{32}", request_id):
         problems.append(f"no nginx request id returned: {request_id!r}")
-    elif request_id not in (folder / "nginx-access.log").read_text():
+    elif not in_access_log(folder / "nginx-access.log", request_id):
         problems.append("the returned request id is not in nginx's access log")
     path = f"/api/v1/sections/{section_id}/comments"
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -709,10 +800,12 @@ def run(folder: Path, db_url: str) -> int:
     deployment = Deployment(folder)
     https_port, http_port = free_port(), free_port()
     apps = {"a": free_port(), "b": free_port()}
-    env = environment(db_url, folder, f"https://localhost:{https_port}")
+    sink = MailSink()
+    env = environment(db_url, folder, f"https://localhost:{https_port}", sink.port)
     cert, key = make_certificate(folder)
     empty_redis()
     prepare_database(env, deployment.logs)
+    give_everyone_an_address(db_url)
     figures: dict = {}
     problems: list[str] = []
     try:
@@ -743,7 +836,17 @@ def run(folder: Path, db_url: str) -> int:
             except OSError:
                 time.sleep(0.2)
         figures["setup (s)"] = round(time.monotonic() - started, 1)
+        # A cron-style sender beside the worker, as the README allows: still one mail each.
+        cron = deployment.start(
+            "cron-sender",
+            [f"{sys.prefix}/bin/flask", "--app", "wsgi", "worker", "--interval", "1"],
+            env,
+        )
         ledger = scenario(traffic, deployment, apps, figures)
+        figures["outbox"] = wait_for_the_outbox(db_url)
+        figures["mails received"] = len(sink.message_ids)
+        problems += mail_problems(figures["outbox"], sink)
+        cron.stop()
         drafter_token = api_token(traffic, "tosoanthao")
         problems += nginx_checks(traffic, folder, figures["section"], drafter_token)
         if not figures["session on both instances"]:
@@ -759,6 +862,7 @@ def run(folder: Path, db_url: str) -> int:
         problems += compare(ledger, found)
     finally:
         deployment.stop()
+        sink.stop()
     # After nginx stopped: its access log is complete.
     report(figures, traffic, ledger, found, deployment, folder)
     elapsed = time.monotonic() - started
@@ -781,7 +885,7 @@ def report(figures, traffic, ledger, found, deployment, folder) -> None:
     print("deploy-check: nginx (TLS) -> 2 gunicorn instances, 1 worker, PostgreSQL, Redis")
     print(f"  setup                       {figures['setup (s)']} s (migrate, demo, start)")
     print(
-        f"  requests through nginx      {sum(traffic.statuses.values())} sent, {nginx_lines} in nginx's log"
+        f"  requests through nginx      {sum(traffic.statuses.values())} sent, {nginx_lines} in nginx's log (static files are not logged)"
     )
     print(f"  statuses                    {dict(sorted(traffic.statuses.items()))}")
     print(
@@ -824,6 +928,10 @@ def report(figures, traffic, ledger, found, deployment, folder) -> None:
         f" on the restarted one: {figures['session on the restarted instance']}; open sessions {found['sessions']}"
     )
     print(f"  Redis (db of its own)       {figures['redis keys (throttle)']} throttle keys")
+    print(
+        f"  e-mail                      outbox {dict(figures['outbox'])}, the mail server received"
+        f" {figures['mails received']} (the worker and a second sender at once; each mail once)"
+    )
     print(
         f"  edition                     no. {figures.get('edition')}, .docx {figures.get('edition .docx bytes')} bytes"
     )
