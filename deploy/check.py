@@ -616,7 +616,6 @@ def environment(db_url: str, folder: Path, base_url: str, smtp_port: int) -> dic
             "FEEDBACK_PROXY_HOPS": "1",
             "FEEDBACK_BASE_URL": base_url,
             "FEEDBACK_LOG_FORMAT": "json",
-            "FEEDBACK_UPLOAD_STASH": str(folder / "import-stash"),
             "FEEDBACK_WORKER_INTERVAL": "2",
             "FEEDBACK_VENV": sys.prefix,
             "WEB_CONCURRENCY": "2",
