@@ -657,6 +657,70 @@ def redis_keys() -> int:
     return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).dbsize()
 
 
+def plain_post(port: int, path: str, body: bytes, headers: dict, timeout: float = 60):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        reply = connection.getresponse()
+        return reply.status, reply.read(), dict(reply.getheaders())
+    finally:
+        connection.close()
+
+
+def hidden_fields(page: bytes) -> dict[str, str]:
+    fields = {}
+    for tag in re.findall(rb"<input[^>]*>", page):
+        name = re.search(rb'name="([^"]+)"', tag)
+        value = re.search(rb'value="([^"]*)"', tag)
+        if name and b'type="hidden"' in tag:
+            fields[name.group(1).decode()] = value.group(1).decode() if value else ""
+    return fields
+
+
+def upload_across_instances(apps: dict, cookie: str) -> bool:
+    """A Word draft previewed on instance a, "Create the report" sent to instance b: the
+    waiting upload is in Redis, so b finds it and makes the report."""
+    import html
+
+    jar = {"Cookie": cookie}
+
+    def keep_cookie(headers: dict) -> None:
+        if headers.get("Set-Cookie"):
+            jar["Cookie"] = headers["Set-Cookie"].split(";", 1)[0]
+
+    connection = http.client.HTTPConnection("127.0.0.1", apps["a"], timeout=30)
+    connection.request("GET", "/reports/new", headers=jar)
+    reply = connection.getresponse()
+    page = reply.read()
+    keep_cookie(dict(reply.getheaders()))
+    connection.close()
+    fields = {k: html.unescape(v) for k, v in hidden_fields(page).items()}
+    docx = (ROOT / "tests" / "fixtures" / "docx" / "lo_merged_table.docx").read_bytes()
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in {**fields, "title": ""}.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="du-thao.docx"\r\n'
+        "Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        "\r\n\r\n".encode()
+        + docx
+        + b"\r\n"
+    )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    multipart = {**jar, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    status, preview, answer = plain_post(apps["a"], "/reports/new", body, multipart)
+    keep_cookie(answer)
+    confirm = {k: html.unescape(v) for k, v in hidden_fields(preview).items()}
+    if status != 200 or not confirm.get("upload"):
+        return False
+    confirm["title"] = "Dự thảo tải lên ở máy chủ a, tạo ở máy chủ b"
+    form = {**jar, "Content-Type": "application/x-www-form-urlencoded"}
+    status, _, answer = plain_post(apps["b"], "/reports/new", urlencode(confirm).encode(), form)
+    return status in (302, 303) and "/reports/" in answer.get("Location", "")
+
+
 def logged_in_on(port: int, cookie: str, name: str) -> bool:
     status, body = plain_get(port, "/", headers={"Cookie": cookie})
     return status == 200 and name.encode() in body
@@ -731,6 +795,7 @@ def scenario(traffic: Traffic, deployment: Deployment, apps: dict, figures: dict
         )
     figures["departments that answered"] = len(waiting)
     figures["feedback phase (s)"] = round(time.monotonic() - started, 1)
+    figures["upload previewed on a, created on b"] = upload_across_instances(apps, cookie)
     victim = deployment.processes[0]
     figures["kill"] = decision_traffic(traffic, ledger, tokens, victim)
     # The killed instance comes back; the session cookie still works there.
@@ -850,6 +915,8 @@ def run(folder: Path, db_url: str) -> int:
         problems += nginx_checks(traffic, folder, figures["section"], drafter_token)
         if not figures["session on both instances"]:
             problems.append("the session cookie made on one instance did not work on the other")
+        if not figures["upload previewed on a, created on b"]:
+            problems.append("an upload previewed on one instance was not found by the other")
         if not figures["session on the restarted instance"]:
             problems.append("the session cookie did not work on the restarted instance")
         if not worker.alive() or not nginx.alive():
@@ -926,7 +993,10 @@ def report(figures, traffic, ledger, found, deployment, folder) -> None:
         f"  sessions                    one cookie on both instances: {figures['session on both instances']},"
         f" on the restarted one: {figures['session on the restarted instance']}; open sessions {found['sessions']}"
     )
-    print(f"  Redis (db of its own)       {figures['redis keys (throttle)']} throttle keys")
+    print(
+        f"  Redis (db of its own)       {figures['redis keys (throttle)']} keys (throttle);"
+        f" upload previewed on a, created on b: {figures['upload previewed on a, created on b']}"
+    )
     print(
         f"  e-mail                      outbox {dict(figures['outbox'])}, the mail server received"
         f" {figures['mails received']} (the worker and a second sender at once; each mail once)"
