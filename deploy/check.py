@@ -867,7 +867,6 @@ def run(folder: Path, db_url: str) -> int:
     sink = MailSink()
     env = environment(db_url, folder, f"https://localhost:{https_port}", sink.port)
     cert, key = make_certificate(folder)
-    empty_redis()
     prepare_database(env, deployment.logs)
     give_everyone_an_address(db_url)
     figures: dict = {}
@@ -1012,6 +1011,15 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from tests import pgadmin
 
+    missing = [tool for tool in (NGINX, "openssl") if not shutil.which(tool)]
+    if missing:
+        print(f"deploy-check: not installed: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        empty_redis()
+    except Exception as error:  # noqa: BLE001 - any failure: say which server and stop
+        print(f"deploy-check: no Redis at {REDIS_URL}: {error}", file=sys.stderr)
+        return 2
     name = f"feedback_deploycheck_{time.strftime('%Y%m%d%H%M%S')}_{os.getpid()}"
     try:
         pgadmin.create(PG_SERVER, name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -187,3 +188,38 @@ def test_json_log_lines_of_an_api_request_name_the_tokens_owner(json_app, people
     assert line["user"] == people.drafter.id
     assert line["route"] == "/api/v1/reports"
     assert line["request_id"] == response.headers[HEADER]
+
+
+def test_the_throttle_counts_in_the_shared_redis_when_one_is_configured():
+    """FEEDBACK_REDIS_URL alone puts Flask-Limiter's counts there; an explicit
+    RATELIMIT_STORAGE_URI still wins; neither: per process (memory)."""
+    import os
+    import subprocess
+    import sys
+
+    def storage(**env):
+        clean = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("FEEDBACK_REDIS_URL", "RATELIMIT_STORAGE_URI")
+        }
+        code = "from feedback.config import Config; print(Config.RATELIMIT_STORAGE_URI)"
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).resolve().parents[2],
+            env={**clean, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    assert storage(FEEDBACK_REDIS_URL="redis://10.0.0.5:6379/2") == "redis://10.0.0.5:6379/2"
+    assert (
+        storage(
+            FEEDBACK_REDIS_URL="redis://10.0.0.5:6379/2",
+            RATELIMIT_STORAGE_URI="redis://10.0.0.6:6379/0",
+        )
+        == "redis://10.0.0.6:6379/0"
+    )
+    assert storage() == "memory://"
