@@ -89,6 +89,9 @@ def configure_logging(app: Flask) -> None:
     logger = logging.getLogger("feedback")
     if any(h.get_name() == _HANDLER_NAME for h in logger.handlers):
         return
+    from flask.logging import default_handler
+
+    logger.removeHandler(default_handler)  # Flask's plain-text one, if app.logger made it
     handler = logging.StreamHandler(sys.stderr)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(JsonFormatter())

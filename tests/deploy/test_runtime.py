@@ -143,7 +143,7 @@ def test_a_500_page_shows_the_id_the_log_line_carries(json_app):
     assert response.status_code == 500
     assert "req-500-xyz" in response.get_data(as_text=True)
     lines = _lines(json_app.log_buffer)
-    error = next(line for line in lines if line["level"] == "error")
+    (error,) = [line for line in lines if line["level"] == "error"]  # once, as JSON only
     assert error["request_id"] == "req-500-xyz"
     assert "RuntimeError: kaputt" in error["exception"]
     request = next(line for line in lines if line["logger"] == "feedback.requests")
