@@ -78,6 +78,9 @@ class Config:
     RATELIMIT_STORAGE_URI = (
         os.environ.get("RATELIMIT_STORAGE_URI") or FEEDBACK_REDIS_URL or "memory://"
     )
+    # Redis down: each process counts in memory until it is back (logins keep working and
+    # stay throttled, per process), instead of every login failing.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     FEEDBACK_LOGIN_LIMIT = os.environ.get("FEEDBACK_LOGIN_LIMIT", "10 per minute")
     FEEDBACK_LOGIN_IP_LIMIT = os.environ.get("FEEDBACK_LOGIN_IP_LIMIT", "50 per minute")

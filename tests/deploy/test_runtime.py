@@ -223,3 +223,39 @@ def test_the_throttle_counts_in_the_shared_redis_when_one_is_configured():
         == "redis://10.0.0.6:6379/0"
     )
     assert storage() == "memory://"
+
+
+_DEAD_REDIS_LOGINS = """
+import sys
+from feedback import create_app
+from feedback.config import TestConfig
+config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+config.update(
+    SQLALCHEMY_DATABASE_URI=sys.argv[1], RATELIMIT_ENABLED=True,
+    RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0", FEEDBACK_REDIS_URL="redis://127.0.0.1:9/0",
+    FEEDBACK_LOGIN_LIMIT="2 per minute", FEEDBACK_LOGIN_IP_LIMIT="100 per minute",
+)
+client = create_app(config).test_client()
+print(" ".join(
+    str(client.post("/login", data={"username": "chair", "password": "sai"},
+                    environ_base={"REMOTE_ADDR": "10.0.0.68"}).status_code)
+    for _ in range(3)
+))
+"""
+
+
+def test_logins_keep_working_and_throttled_when_redis_is_down(database_url, people):
+    """In its own process (the limiter is one object per process): Redis gone, each
+    process counts in memory; a wrong password is still a 401 and the third a 429, not a 500."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _DEAD_REDIS_LOGINS, database_url],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split()[-3:] == ["401", "401", "429"]
