@@ -7,7 +7,7 @@ WORKERS ?= 2
 export FLASK_APP := wsgi
 CATALOG := feedback/translations/vi/LC_MESSAGES/messages
 
-.PHONY: install install-test run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load bench-import clean
+.PHONY: install install-test run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load bench-import deploy-check clean
 
 install: $(VENV)/.installed translations
 
@@ -53,12 +53,12 @@ test: install-test
 	$(BIN)/pytest
 
 lint: install-test
-	$(BIN)/ruff check feedback tests bench wsgi.py
-	$(BIN)/ruff format --check feedback tests bench wsgi.py
+	$(BIN)/ruff check feedback tests bench deploy wsgi.py
+	$(BIN)/ruff format --check feedback tests bench deploy wsgi.py
 
 format: install-test
-	$(BIN)/ruff format feedback tests bench wsgi.py
-	$(BIN)/ruff check --fix feedback tests bench wsgi.py
+	$(BIN)/ruff format feedback tests bench deploy wsgi.py
+	$(BIN)/ruff check --fix feedback tests bench deploy wsgi.py
 
 bench-diff: install-test
 	$(BIN)/python -m bench.bench_diff
@@ -71,6 +71,11 @@ bench-import: install-test
 
 bench-load: install-test
 	$(BIN)/python -m bench.bench_load
+
+# The reference deployment (deploy/) for real on loopback: PostgreSQL, Redis, two app
+# instances, the worker and nginx; one instance killed mid-traffic. Not part of `make test`.
+deploy-check: install-test
+	$(BIN)/python deploy/check.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info feedback/translations/*/LC_MESSAGES/*.mo

@@ -44,8 +44,10 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
 
-    from . import cli, idempotency, transaction, web
+    from . import cli, health, idempotency, observability, transaction, web
 
+    observability.init_app(app)  # first: every later hook and error page has the request id
+    health.init_app(app)
     transaction.init_app(app)
     web.init_app(app)
     idempotency.init_app(app)  # after the commit point's hooks: its answer is recorded first

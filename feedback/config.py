@@ -73,7 +73,14 @@ class Config:
     # CSRF tokens live as long as the session; an expired page keeps the user's text.
     WTF_CSRF_TIME_LIMIT = None
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # The Redis several application servers share (login throttle, /readyz checks it).
+    FEEDBACK_REDIS_URL = os.environ.get("FEEDBACK_REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or FEEDBACK_REDIS_URL or "memory://"
+    )
+    # Redis down: each process counts in memory until it is back (logins keep working and
+    # stay throttled, per process), instead of every login failing.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     FEEDBACK_LOGIN_LIMIT = os.environ.get("FEEDBACK_LOGIN_LIMIT", "10 per minute")
     FEEDBACK_LOGIN_IP_LIMIT = os.environ.get("FEEDBACK_LOGIN_IP_LIMIT", "50 per minute")
@@ -114,6 +121,9 @@ class Config:
     # A mail the server keeps refusing for a passing reason is retried this long.
     FEEDBACK_MAIL_GIVE_UP_HOURS = _env_int("FEEDBACK_MAIL_GIVE_UP_HOURS", 72)
     FEEDBACK_WORKER_INTERVAL = _env_int("FEEDBACK_WORKER_INTERVAL", 30)
+
+    # "json": one JSON object per log line (request id, user, route, status, duration).
+    FEEDBACK_LOG_FORMAT = os.environ.get("FEEDBACK_LOG_FORMAT", "text")
 
     def __init__(self, instance_path: str):
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self._local_secret(instance_path)

@@ -45,7 +45,7 @@ CSP = "; ".join(
 
 # What a person whose password the administrator chose may still reach.
 OPEN_WHILE_MUST_CHANGE = frozenset(
-    {"auth.change_password", "auth.logout", "auth.set_language", "static", "healthz"}
+    {"auth.change_password", "auth.logout", "auth.set_language", "static", "healthz", "readyz"}
 )
 
 # Form fields holding text a person typed; an error page shows them again so nothing is lost.

@@ -260,7 +260,7 @@ def test_hostile_query_strings_on_every_get_route(app, client, auth, api, people
 
 # Page forms, from the pages ------------------------------------------------------------------
 
-_SKIP_PAGES = ("static", "healthz", "auth.set_language", "auth.logout")
+_SKIP_PAGES = ("static", "healthz", "readyz", "auth.set_language", "auth.logout")
 
 
 def _page_urls(app, ids: dict, admin: bool | None = None) -> list[str]:

@@ -170,7 +170,7 @@ def world(people, report):
 
 
 # Routes that are not role-gated pages: static files, login, logout, language, the API.
-NOT_IN_MATRIX = {"static", "auth.login", "auth.logout", "auth.set_language", "healthz"}
+NOT_IN_MATRIX = {"static", "auth.login", "auth.logout", "auth.set_language", "healthz", "readyz"}
 
 
 def test_matrix_covers_every_page_route(app):
