@@ -196,11 +196,16 @@ def renders_cli():
 @renders_cli.command("rebuild")
 def rebuild_renders():
     """Render what the current renderer has not rendered yet: every suggestion's tracked
-    changes and every pending suggestion's preview. Run after an upgrade; idempotent."""
+    changes, every pending suggestion's preview, and the stored exports of every edition
+    (.docx, .md, print page; plain and against the edition before). Run after an upgrade;
+    idempotent."""
+    from .consolidation import prebuild
     from .review import previews
 
     suggestions, pending = _run(previews.rebuild)
     click.echo(f"Rendered {suggestions} suggestions and {pending} pending previews.")
+    built = _run(prebuild.rebuild_missing)
+    click.echo(f"Built {built} edition exports.")
 
 
 @click.group("search", help="The search index.")
