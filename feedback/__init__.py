@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     """Every blueprint, the view modules that add routes to them, the panels other
     domains add to report pages and the API's parts: all wired here, in one place."""
     from .api import accounts as api_accounts
+    from .api import archive as api_archive
     from .api import consolidation as api_consolidation
     from .api import decisions as api_decisions
     from .api import markup as api_markup
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         markup_views,
         consolidation_views,
         api_accounts,
+        api_archive,
         api_consolidation,
         api_decisions,
         api_markup,

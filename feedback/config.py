@@ -42,6 +42,11 @@ class Config:
     # Build an edition's exports (first language; plain and against the edition before)
     # when it is issued or approved, so that no reader waits for them.
     FEEDBACK_EXPORTS_ON_ISSUE = True
+    # A report's archive carries a PDF of each approved edition, made by LibreOffice
+    # (FEEDBACK_SOFFICE names the program; default: soffice on the PATH). Without it the
+    # archive says so in its manifest.
+    FEEDBACK_ARCHIVE_PDF = True
+    FEEDBACK_SOFFICE = os.environ.get("FEEDBACK_SOFFICE") or None
 
     # Request limits: a whole report in Markdown fits comfortably; 5 MB does not.
     MAX_CONTENT_LENGTH = _env_int("FEEDBACK_MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
@@ -152,3 +157,5 @@ class TestConfig:
     # Tests issue many editions: their exports are built on first request (the tests of
     # stored exports turn this on).
     FEEDBACK_EXPORTS_ON_ISSUE = False
+    # LibreOffice runs in one archive test only (tests/archive), not in every archive.
+    FEEDBACK_ARCHIVE_PDF = False

@@ -212,13 +212,25 @@ def ensure(
     found = stored.load(key)
     if found is not None:
         return found
+    return stored.save(key, build_export(edition, changes_since, fmt, locale))
+
+
+def build_export(edition: Edition, changes_since: Edition | None, fmt: str, locale: str) -> bytes:
+    """The export built now in ``locale``, stored nowhere (``ensure`` stores it)."""
     with force_locale(locale):
         if fmt != "html" or has_request_context():
-            data = edition_bytes(edition, changes_since, fmt)
-        else:
-            with current_app.test_request_context("/"):  # the print page links its CSS
-                data = edition_bytes(edition, changes_since, fmt)
-    return stored.save(key, data)
+            return edition_bytes(edition, changes_since, fmt)
+        with current_app.test_request_context("/"):  # the print page links its CSS
+            return edition_bytes(edition, changes_since, fmt)
+
+
+def stored_or_built(
+    edition: Edition, changes_since: Edition | None, fmt: str, locale: str
+) -> bytes:
+    """The stored export, or the same bytes built now when it is not stored yet (for
+    readers that must write nothing, such as the report archive)."""
+    found = stored.load(export_key(edition, changes_since, fmt, locale))
+    return found[0] if found is not None else build_export(edition, changes_since, fmt, locale)
 
 
 def _as_response(edition: Edition, changes_since: Edition | None, fmt: str, data: bytes):
@@ -267,6 +279,17 @@ def disposition_download(actor, table, fmt: str) -> Response:
         fmt,
         round=table.round.number if table.round is not None else None,
     )
+    name = safe_filename("bang-tong-hop-y-kien", fmt)
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    return attachment(disposition_bytes(table, fmt), name, content_type)
+
+
+def disposition_bytes(table, fmt: str) -> bytes:
+    """The consolidation table as CSV (UTF-8) or landscape .docx bytes."""
     data = dispositions.export_table(table, row_link)
     edition = _consulted_edition(table)
     data = dataclasses.replace(
@@ -275,16 +298,9 @@ def disposition_download(actor, table, fmt: str) -> Response:
         report_id=table.report.id,
         edition_number=edition.number if edition is not None else None,
     )
-    name = safe_filename("bang-tong-hop-y-kien", fmt)
     if fmt == "csv":
-        return attachment(
-            documents.dispositions_csv(data).encode("utf-8"), name, "text/csv; charset=utf-8"
-        )
-    return attachment(
-        documents.dispositions_docx(data),
-        name,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+        return documents.dispositions_csv(data).encode("utf-8")
+    return documents.dispositions_docx(data)
 
 
 def _consulted_edition(table) -> Edition | None:
