@@ -41,11 +41,11 @@ class Config:
     FEEDBACK_LANGUAGES = ("vi", "en")
     # Build an edition's exports (first language; plain and against the edition before)
     # when it is issued or approved, so that no reader waits for them.
-    FEEDBACK_EXPORTS_ON_ISSUE = True
+    FEEDBACK_EXPORTS_ON_ISSUE = os.environ.get("FEEDBACK_EXPORTS_ON_ISSUE", "1") != "0"
     # A report's archive carries a PDF of each approved edition, made by LibreOffice
     # (FEEDBACK_SOFFICE names the program; default: soffice on the PATH). Without it the
     # archive says so in its manifest.
-    FEEDBACK_ARCHIVE_PDF = True
+    FEEDBACK_ARCHIVE_PDF = os.environ.get("FEEDBACK_ARCHIVE_PDF", "1") != "0"
     FEEDBACK_SOFFICE = os.environ.get("FEEDBACK_SOFFICE") or None
 
     # Request limits: a whole report in Markdown fits comfortably; 5 MB does not.
