@@ -101,7 +101,7 @@ def restore(data: bytes) -> int:
             _insert(name, row, ids, parents)
     _link_parents(parents, ids["section"])
     _audit_objects(tables.get("audit_event", []), ids)
-    _derive()
+    _derive(ids)
     return ids["report"][tables["report"][0]["id"]]
 
 
@@ -208,11 +208,20 @@ def _audit_objects(events: list[dict], ids: dict) -> None:
             )
 
 
-def _derive() -> None:
-    """What the instance derives from the rows: stored diffs and the search index."""
+def _derive(ids: dict[str, dict[int, int]]) -> None:
+    """What the instance derives from the restored rows: the search entries and the
+    stored diff of each suggestion (its preview when still undecided)."""
     from ..review import previews
+    from ..review.models import Suggestion
     from ..search import indexing
 
     db.session.flush()
-    previews.rebuild()
-    indexing.reindex_all()
+    indexing.reindex({(kind, new) for kind in _INDEXED for new in ids.get(kind, {}).values()})
+    suggestions = list(ids.get("suggestion", {}).values())
+    for sid in suggestions:
+        previews.store_diff(db.session.get(Suggestion, sid))
+    sections = {db.session.get(Suggestion, sid).section_id for sid in suggestions}
+    previews.refresh_sections(sections)  # the previews of those still undecided
+
+
+_INDEXED = ("section", "comment", "suggestion", "reply")  # search entry types, by table

@@ -298,3 +298,23 @@ def test_an_approved_edition_is_archived_as_pdf_made_by_libreoffice(
     text = libreoffice.pdf_text(path)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "DỰ THẢO" not in text  # approved: the text the Committee adopts
+
+
+def test_the_schema_names_every_column_of_every_archived_table(app):
+    """A model change that adds a column must say how the archive holds it."""
+    from feedback.archive import records
+
+    tables = json.loads(writer.schema_bytes())["$defs"]["records"]["properties"]["tables"]
+    assert set(tables["properties"]) == set(records.TABLES)
+    for name in records.TABLES:
+        columns = {c.name for c in records.table(name).columns}
+        assert set(tables["properties"][name]["items"]["properties"]) == columns, name
+
+
+def test_a_restored_report_is_found_by_search(app, archived, report, api, people):
+    result = _cli(app, "reports", "restore-archive", str(archived))
+    assert result.exit_code == 0, result.output
+    copy = db.session.scalar(select(Report).where(Report.id != report.id))
+    found = api.as_(people.drafter).get(f"/reports/{copy.id}/search?q=nguon+so+lieu").json
+    copied_comment = db.session.scalar(select(Comment.id).where(Comment.report_id == copy.id))
+    assert ("comment", copied_comment) in {(i["type"], i["id"]) for i in found["items"]}
