@@ -19,6 +19,7 @@ import json
 import zipfile
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import InvalidInput
 from ..extensions import db
@@ -89,7 +90,16 @@ def _checked_files(package: zipfile.ZipFile, manifest: dict, names: set[str]) ->
 def restore(data: bytes) -> int:
     """Load the archive's report into this instance; the new report's id."""
     _manifest, files = read(data)
-    content = json.loads(files[RECORDS])
+    try:
+        return _load(json.loads(files[RECORDS]))  # the caller rolls back on a refusal
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, SQLAlchemyError) as error:
+        raise ArchiveRefused(
+            "records.json does not fit this instance's tables, so nothing was restored "
+            f"({type(error).__name__}: {str(error).splitlines()[0][:200]})."
+        ) from None
+
+
+def _load(content: dict) -> int:
     ids: dict[str, dict[int, int]] = {
         records.DEPARTMENT_TABLE: _departments(content.get("departments", [])),
     }

@@ -318,3 +318,60 @@ def test_a_restored_report_is_found_by_search(app, archived, report, api, people
     found = api.as_(people.drafter).get(f"/reports/{copy.id}/search?q=nguon+so+lieu").json
     copied_comment = db.session.scalar(select(Comment.id).where(Comment.report_id == copy.id))
     assert ("comment", copied_comment) in {(i["type"], i["id"]) for i in found["items"]}
+
+
+def test_records_that_do_not_hold_together_are_refused_and_nothing_is_written(
+    app, archived, tmp_path
+):
+    """An archive whose manifest was rewritten to match edited records (hashes prove no
+    authorship) is still refused when the records do not fit, and leaves nothing."""
+    files = _open(archived.read_bytes())
+    content = json.loads(files["records.json"])
+    content["tables"]["comment"][0]["section_id"] = 987654
+    files["records.json"] = json.dumps(content, ensure_ascii=False).encode()
+    manifest = json.loads(files["manifest.json"])
+    for entry in manifest["files"]:
+        if entry["path"] == "records.json":
+            entry["sha256"] = hashlib.sha256(files["records.json"]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode()
+    edited = tmp_path / "edited.zip"
+    edited.write_bytes(_rezip(files))
+    counts = {m: db.session.scalar(select(func.count()).select_from(m)) for m in (Report, Section)}
+    result = _cli(app, "reports", "restore-archive", str(edited))
+    assert result.exit_code != 0
+    assert "comment" in result.output and "section 987654" in result.output
+    db.session.expire_all()
+    assert counts == {
+        m: db.session.scalar(select(func.count()).select_from(m)) for m in (Report, Section)
+    }
+    del content["tables"]["report"][0]["title"]
+    files["records.json"] = json.dumps(content, ensure_ascii=False).encode()
+    manifest["files"][0]["sha256"] = hashlib.sha256(files["records.json"]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode()
+    edited.write_bytes(_rezip(files))
+    result = _cli(app, "reports", "restore-archive", str(edited))
+    assert "records.json does not fit this instance's tables" in result.output
+
+
+def _without_ids(content: dict) -> dict:
+    """records.json with every id and reference left out (and audit details, which keep
+    the source's ids in their words)."""
+    out = {}
+    for name, rows in content["tables"].items():
+        out[name] = [
+            {k: v for k, v in row.items() if k != "id" and not k.endswith("_id") and k != "details"}
+            for row in rows
+        ]
+    return out
+
+
+def test_a_restored_report_archives_to_the_same_records(app, archived, report, tmp_path):
+    assert _cli(app, "reports", "restore-archive", str(archived)).exit_code == 0
+    copy = db.session.scalar(select(Report).where(Report.id != report.id))
+    again = tmp_path / "again.zip"
+    result = _cli(app, "reports", "archive", str(copy.id), str(again), "--no-pdf")
+    assert result.exit_code == 0, result.output
+    first = json.loads(_open(archived.read_bytes())["records.json"])
+    second = json.loads(_open(again.read_bytes())["records.json"])
+    assert _without_ids(second) == _without_ids(first)
+    assert [u["username"] for u in second["users"]] == [u["username"] for u in first["users"]]
