@@ -158,3 +158,23 @@ def test_rebuild_builds_what_older_editions_lack(app, people, report):
     assert "Built 3 edition exports." in result.output
     assert len(_stored()) == 3
     assert prebuild.rebuild_missing() == 0
+
+
+def test_an_edition_keeps_the_settings_it_was_issued_with(built_on_issue, app, people, report):
+    """Changing the report's title, numbering and administrative format afterwards
+    changes nothing in an edition's documents, stored or built again."""
+    edition = services.issue_edition(people.drafter, report)
+    db.session.commit()
+    stored = {r.fmt: bytes(r.data) for r in EditionExport.query.all()}
+    report_services.update_report(
+        people.drafter,
+        report,
+        title="Báo cáo đã đổi tên",
+        numbering_scheme="1. a)",
+        document_format={"place": "Hạ Long", "document_number": "99/BC-UBND"},
+    )
+    db.session.commit()
+    with app.test_request_context("/"):
+        for fmt, data in stored.items():
+            assert exports.edition_bytes(edition, None, fmt) == data, fmt
+    assert "Hạ Long".encode() not in stored["md"]
