@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import review as api_review
     from .api import search as api_search
     from .api.blueprint import bp as api_bp
+    from .archive import views as archive_views
     from .audit.views import bp as audit_bp
     from .auth import account_views
     from .auth.admin_views import bp as admin_bp
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         editor_views,
         markup_views,
         consolidation_views,
+        archive_views,
         api_accounts,
         api_archive,
         api_consolidation,

@@ -375,3 +375,19 @@ def test_a_restored_report_archives_to_the_same_records(app, archived, report, t
     second = json.loads(_open(again.read_bytes())["records.json"])
     assert _without_ids(second) == _without_ids(first)
     assert [u["username"] for u in second["users"]] == [u["username"] for u in first["users"]]
+
+
+def test_the_drafts_page_offers_the_archive_to_those_who_may_have_it(client, auth, people, report):
+    consulted_report(people, report, approve=False)
+    auth.login("drafter")
+    page = client.get(f"/reports/{report.id}/editions").get_data(as_text=True)
+    assert "Tải hồ sơ lưu trữ (.zip)" in page
+    download = client.get(f"/reports/{report.id}/archive.zip")
+    assert download.status_code == 200 and download.headers["Content-Type"] == "application/zip"
+    assert DRAFT_COMMENT not in _every_text(_open(download.data))
+    auth.logout()
+    auth.login("stc.lead")
+    assert "Tải hồ sơ lưu trữ" not in client.get(f"/reports/{report.id}/editions").get_data(
+        as_text=True
+    )
+    assert client.get(f"/reports/{report.id}/archive.zip").status_code == 403
