@@ -21,6 +21,7 @@ import zipfile
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..audit.services import record
 from ..errors import InvalidInput
 from ..extensions import db
 from . import records
@@ -89,14 +90,26 @@ def _checked_files(package: zipfile.ZipFile, manifest: dict, names: set[str]) ->
 
 def restore(data: bytes) -> int:
     """Load the archive's report into this instance; the new report's id."""
-    _manifest, files = read(data)
+    manifest, files = read(data)
     try:
-        return _load(json.loads(files[RECORDS]))  # the caller rolls back on a refusal
+        report_id = _load(json.loads(files[RECORDS]))  # the caller rolls back on a refusal
     except (KeyError, IndexError, TypeError, ValueError, AttributeError, SQLAlchemyError) as error:
         raise ArchiveRefused(
             "records.json does not fit this instance's tables, so nothing was restored "
             f"({type(error).__name__}: {str(error).splitlines()[0][:200]})."
         ) from None
+    record(
+        None,
+        "report.restored",
+        object_type="report",
+        object_id=report_id,
+        report_id=report_id,
+        via="cli",
+        source_report=manifest.get("source", {}).get("report_id"),
+        archive_made_at=manifest.get("made_at"),
+        archive_sha256=hashlib.sha256(data).hexdigest(),
+    )
+    return report_id
 
 
 def _load(content: dict) -> int:

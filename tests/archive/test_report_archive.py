@@ -17,6 +17,7 @@ from sqlalchemy import event, func, select
 
 from feedback import create_app
 from feedback.archive import writer
+from feedback.audit.models import AuditEvent
 from feedback.auth.models import Department, User
 from feedback.config import TestConfig
 from feedback.consolidation import exports
@@ -225,6 +226,12 @@ def _restore_elsewhere(url: str, archive_path) -> None:
         (submission,) = db.session.scalars(select(Submission)).all()
         assert submission.dispatch_number == "125/STC-NS"
         assert db.session.scalar(select(func.count()).select_from(Suggestion)) == 1
+        last = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+        assert (last.action, last.report_id, last.object_id) == (
+            "report.restored",
+            *[report.id] * 2,
+        )
+        assert last.details["archive_sha256"] == hashlib.sha256(archive).hexdigest()
 
 
 def test_an_archive_restores_on_another_sqlite_instance_byte_identical(archived, tmp_path):
@@ -373,6 +380,8 @@ def test_a_restored_report_archives_to_the_same_records(app, archived, report, t
     assert result.exit_code == 0, result.output
     first = json.loads(_open(archived.read_bytes())["records.json"])
     second = json.loads(_open(again.read_bytes())["records.json"])
+    restored = second["tables"]["audit_event"].pop()  # the copy's one new event
+    assert (restored["action"], restored["details"]["via"]) == ("report.restored", "cli")
     assert _without_ids(second) == _without_ids(first)
     assert [u["username"] for u in second["users"]] == [u["username"] for u in first["users"]]
 
