@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     """Every blueprint, the view modules that add routes to them, the panels other
     domains add to report pages and the API's parts: all wired here, in one place."""
     from .api import accounts as api_accounts
+    from .api import archive as api_archive
     from .api import consolidation as api_consolidation
     from .api import decisions as api_decisions
     from .api import figures as api_figures
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import review as api_review
     from .api import search as api_search
     from .api.blueprint import bp as api_bp
+    from .archive import views as archive_views
     from .audit.views import bp as audit_bp
     from .auth import account_views
     from .auth.admin_views import bp as admin_bp
@@ -181,7 +183,9 @@ def _register_blueprints(app: Flask) -> None:
         editor_views,
         markup_views,
         consolidation_views,
+        archive_views,
         api_accounts,
+        api_archive,
         api_consolidation,
         api_decisions,
         api_figures,

@@ -41,6 +41,18 @@ def immutable(key: tuple[Hashable, ...] | None, build: Callable[[], object]) -> 
     return response
 
 
+def etag_of(sha256: str) -> str:
+    """The ETag of stored bytes whose SHA-256 is known (as ``immutable`` shortens it)."""
+    return sha256[:40]
+
+
+def tagged(tag: str, response: Response) -> Response:
+    """``response`` (stored bytes whose hash is ``tag``) marked as immutable."""
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = REVALIDATE
+    return response
+
+
 def not_modified(tag: str) -> Response:
     response = Response(status=304)
     response.set_etag(tag)

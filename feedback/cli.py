@@ -182,6 +182,36 @@ def sync_figures():
     click.echo(f"Figures read from {len(reports)} report(s).")
 
 
+@reports_cli.command("archive")
+@click.argument("rid", type=int)
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--no-pdf", is_flag=True, help="Leave out the PDFs of approved editions.")
+def archive_report(rid: int, path: Path, no_pdf: bool):
+    """Write the whole record of report RID to PATH (a zip; see docs/archive-format.md)."""
+    from .archive import writer
+    from .reports import queries
+
+    def run():
+        return writer.build(queries.get_report(rid), made_by=None, with_pdf=not no_pdf)
+
+    data, manifest = _run(run)
+    path.write_bytes(data)
+    click.echo(
+        f"Archived report {rid} to {path} ({len(data)} bytes, {len(manifest['files'])} files)."
+    )
+    click.echo(f"PDFs: {manifest['pdf']['note']}")
+
+
+@reports_cli.command("restore-archive")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_archive(path: Path):
+    """Load a report's archive (made by `flask reports archive`) into this instance."""
+    from .archive import restore
+
+    rid = _run(lambda: restore.restore(path.read_bytes()))
+    click.echo(f"Restored the archive as report {rid}.")
+
+
 @click.group("demo", help="Demo data.")
 def demo_cli():
     pass
@@ -208,11 +238,16 @@ def renders_cli():
 @renders_cli.command("rebuild")
 def rebuild_renders():
     """Render what the current renderer has not rendered yet: every suggestion's tracked
-    changes and every pending suggestion's preview. Run after an upgrade; idempotent."""
+    changes, every pending suggestion's preview, and the stored exports of every edition
+    (.docx, .md, print page; plain and against the edition before). Run after an upgrade;
+    idempotent."""
+    from .consolidation import prebuild
     from .review import previews
 
     suggestions, pending = _run(previews.rebuild)
     click.echo(f"Rendered {suggestions} suggestions and {pending} pending previews.")
+    built = _run(prebuild.rebuild_missing)
+    click.echo(f"Built {built} edition exports.")
 
 
 @click.group("search", help="The search index.")

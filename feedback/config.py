@@ -39,6 +39,14 @@ class Config:
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     FEEDBACK_LANGUAGES = ("vi", "en")
+    # Build an edition's exports (first language; plain and against the edition before)
+    # when it is issued or approved, so that no reader waits for them.
+    FEEDBACK_EXPORTS_ON_ISSUE = os.environ.get("FEEDBACK_EXPORTS_ON_ISSUE", "1") != "0"
+    # A report's archive carries a PDF of each approved edition, made by LibreOffice
+    # (FEEDBACK_SOFFICE names the program; default: soffice on the PATH). Without it the
+    # archive says so in its manifest.
+    FEEDBACK_ARCHIVE_PDF = os.environ.get("FEEDBACK_ARCHIVE_PDF", "1") != "0"
+    FEEDBACK_SOFFICE = os.environ.get("FEEDBACK_SOFFICE") or None
 
     # Request limits: a whole report in Markdown fits comfortably; 5 MB does not.
     MAX_CONTENT_LENGTH = _env_int("FEEDBACK_MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
@@ -156,3 +164,8 @@ class TestConfig:
     FEEDBACK_ARGON2_TIME_COST = 1
     FEEDBACK_ARGON2_MEMORY_KIB = 8
     FEEDBACK_ARGON2_PARALLELISM = 1
+    # Tests issue many editions: their exports are built on first request (the tests of
+    # stored exports turn this on).
+    FEEDBACK_EXPORTS_ON_ISSUE = False
+    # LibreOffice runs in one archive test only (tests/archive), not in every archive.
+    FEEDBACK_ARCHIVE_PDF = False

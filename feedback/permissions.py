@@ -256,6 +256,13 @@ def can_view_dashboard(user, report=None) -> bool:
     return _role(user) in (Role.DRAFTER, Role.CHAIR)
 
 
+def can_archive_report(user, report=None) -> bool:
+    """Download a report's whole record (every version, the submitted feedback, the
+    decisions, the editions, the audit trail without departments' drafts): the drafting
+    team, the chair and the administrator."""
+    return _role(user) in (Role.ADMIN, Role.DRAFTER, Role.CHAIR)
+
+
 def can_view_dispositions(user, report=None) -> bool:
     return _role(user) in (Role.DRAFTER, Role.CHAIR)
 

@@ -109,11 +109,32 @@ def stamp(docx_bytes: bytes, provenance: Provenance) -> bytes:
     parts["_rels/.rels"] = _package_rels(parts["_rels/.rels"])
     if _CUSTOM_PART not in names:
         names.append(_CUSTOM_PART)
+    return write_zip((name, parts[name]) for name in names)
+
+
+# Every member of a package we write carries this time, whenever it is written: the same
+# edition gives the same bytes on any server, today or after a restore years later (the
+# document's own dates come from the edition, in docProps/core.xml and the text).
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def write_zip(members) -> bytes:
+    """A zip of ``(name, bytes)`` pairs in the order given, deflated, every member with
+    the same fixed time and attributes: deterministic bytes for the same parts."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in names:
-            target.writestr(name, parts[name])
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data)
     return out.getvalue()
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """``data`` (a zip) written again by ``write_zip``: same members, fixed times."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return write_zip((info.filename, source.read(info)) for info in source.infolist())
 
 
 def _serialise(root) -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 
 from .errors import DomainError
 from .extensions import db
@@ -31,6 +31,14 @@ def keep_bookkeeping() -> None:
     once (nothing else is pending yet, and reads commit nothing else), a write commits it
     with the rest of the request."""
     if request.method in READ_METHODS:
+        db.session.commit()
+
+
+def keep_stored_rendering() -> None:
+    """Keep what a read built and stored for every later reader (an edition's export in
+    a language or pair not built at issue time): a read commits it at once, as
+    ``keep_bookkeeping`` does; a write commits it with the rest."""
+    if has_request_context() and request.method in READ_METHODS:
         db.session.commit()
 
 

@@ -421,6 +421,12 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         media="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         errors=(401, 403, 404),
     ),
+    ("/reports/{rid}/archive", "get"): _op(
+        "The report's whole record as one zip (drafter, chair, admin): docs/archive-format.md",
+        returns={"type": "string", "format": "binary"},
+        media="application/zip",
+        errors=(401, 403, 404),
+    ),
     ("/reports/{rid}/audit", "get"): _op(
         "The report's audit trail, newest first (admin, drafter, chair); each event's "
         "`action` is a code, `label` the same in words (Accept-Language)",

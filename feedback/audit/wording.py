@@ -22,6 +22,7 @@ from ..labels import label
 ACTIONS = {
     "report.imported": _l("imported the report"),
     "report.updated": _l("changed the report's settings"),
+    "report.restored": _l("restored the report from an archive"),
     "section.created": _l("added a section"),
     "section.edited": _l("edited a section"),
     "section.renamed": _l("renamed a section"),
@@ -107,6 +108,9 @@ DETAILS = {
     "heading": _l("heading"),
     "kind": _l("kind"),
     "late": _l("late"),
+    "archive_made_at": _l("archive made at"),
+    "archive_sha256": _l("SHA-256 of the archive"),
+    "source_report": _l("report number where the archive was made"),
     "mailbox": _l("official mailbox"),
     "name": _l("name"),
     "no_comments": _l("no comments"),

@@ -8,13 +8,22 @@ import logging
 import re
 import unicodedata
 
-from flask import Response, current_app, render_template, url_for
+from flask import (
+    Response,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from .. import caching
 from ..diffview import tracked_html
 from ..labels import label
-from . import dispositions, documents, queries
+from ..transaction import keep_stored_rendering
+from . import dispositions, documents, queries, stored
 from .models import Edition, EditionStatus
 
 export_log = logging.getLogger("feedback.exports")
@@ -147,11 +156,19 @@ def log_export(actor, document: str, report_id: int, fmt: str, **details) -> Non
     export_log.info(json.dumps(line, ensure_ascii=False, sort_keys=True))
 
 
+_EDITION_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+
+
 def edition_download(actor, edition: Edition, changes_since: Edition | None, fmt: str) -> Response:
     """The edition as a ``.docx`` or Markdown attachment, or the print-friendly HTML page
-    (``fmt`` one of EDITION_FORMATS); the changes since ``changes_since`` marked. An
-    edition never changes but for its status, so the download is revalidated by ETag
-    (304 when the browser has it) instead of being built again."""
+    (``fmt`` one of EDITION_FORMATS); the changes since ``changes_since`` marked. The
+    bytes are the ones stored when the edition was issued (``stored``), or built and
+    stored now by the first request for this language or pair of editions; the ETag is
+    their hash, so a browser that has them gets a 304 without the bytes being read."""
     log_export(
         actor,
         "edition",
@@ -160,28 +177,79 @@ def edition_download(actor, edition: Edition, changes_since: Edition | None, fmt
         edition=edition.number,
         changes_since=changes_since.number if changes_since is not None else None,
     )
-    since = changes_since.id if changes_since is not None else None
-    key = ("edition", edition.id, edition.status, since, fmt, EXPORT_LAYOUT)
-    return caching.immutable(key, lambda: _edition_document(edition, changes_since, fmt))
+    locale = str(get_locale())
+    key = export_key(edition, changes_since, fmt, locale)
+    sha = stored.digest(key)
+    if sha is not None and caching.etag_of(sha) in request.if_none_match:
+        return caching.not_modified(caching.etag_of(sha))
+    found = stored.load(key) if sha is not None else None
+    if found is None:
+        found = ensure(edition, changes_since, fmt, locale)
+        keep_stored_rendering()
+    data, sha = found
+    return caching.tagged(caching.etag_of(sha), _as_response(edition, changes_since, fmt, data))
 
 
-def _edition_document(edition: Edition, changes_since: Edition | None, fmt: str):
-    doc = doc_edition(edition, changes_since)
+def export_key(
+    edition: Edition, changes_since: Edition | None, fmt: str, locale: str
+) -> stored.ExportKey:
+    return stored.ExportKey(
+        edition_id=edition.id,
+        since_number=changes_since.number if changes_since is not None else 0,
+        fmt=fmt,
+        draft=is_draft(edition),
+        locale=locale,
+        layout=EXPORT_LAYOUT,
+    )
+
+
+def ensure(
+    edition: Edition, changes_since: Edition | None, fmt: str, locale: str
+) -> tuple[bytes, str]:
+    """The stored export and its SHA-256, built in ``locale`` and stored first if
+    missing (the same edition, status and settings always give the same bytes)."""
+    key = export_key(edition, changes_since, fmt, locale)
+    found = stored.load(key)
+    if found is not None:
+        return found
+    return stored.save(key, build_export(edition, changes_since, fmt, locale))
+
+
+def build_export(edition: Edition, changes_since: Edition | None, fmt: str, locale: str) -> bytes:
+    """The export built now in ``locale``, stored nowhere (``ensure`` stores it)."""
+    with force_locale(locale):
+        if fmt != "html" or has_request_context():
+            return edition_bytes(edition, changes_since, fmt)
+        with current_app.test_request_context("/"):  # the print page links its CSS
+            return edition_bytes(edition, changes_since, fmt)
+
+
+def stored_or_built(
+    edition: Edition, changes_since: Edition | None, fmt: str, locale: str
+) -> bytes:
+    """The stored export, or the same bytes built now when it is not stored yet (for
+    readers that must write nothing, such as the report archive)."""
+    found = stored.load(export_key(edition, changes_since, fmt, locale))
+    return found[0] if found is not None else build_export(edition, changes_since, fmt, locale)
+
+
+def _as_response(edition: Edition, changes_since: Edition | None, fmt: str, data: bytes):
+    if fmt == "html":
+        return Response(data, content_type=_EDITION_TYPES["html"])
     name = f"du-thao-lan-{edition.number}"
     if changes_since is not None:
         name += f"-thay-doi-tu-lan-{changes_since.number}"
+    return attachment(data, safe_filename(name, fmt), _EDITION_TYPES[fmt])
+
+
+def edition_bytes(edition: Edition, changes_since: Edition | None, fmt: str) -> bytes:
+    """The export built now, in the current language: the same edition (and status)
+    always gives the same bytes."""
+    doc = doc_edition(edition, changes_since)
     if fmt == "docx":
-        return attachment(
-            documents.edition_docx(doc),
-            safe_filename(name, "docx"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
+        return documents.edition_docx(doc)
     if fmt == "md":
-        return attachment(
-            documents.edition_markdown(doc),
-            safe_filename(name, "md"),
-            "text/markdown; charset=utf-8",
-        )
+        return documents.edition_markdown(doc).encode("utf-8")
     diffs = {}
     if changes_since is not None:
         diffs = {
@@ -196,7 +264,7 @@ def _edition_document(edition: Edition, changes_since: Edition | None, fmt: str)
         edition=edition,
         diffs=diffs,
         date_line=documents.official_date(edition.created_at, doc.format.place),
-    )
+    ).encode("utf-8")
 
 
 DISPOSITION_FORMATS = ("csv", "docx")
@@ -211,6 +279,17 @@ def disposition_download(actor, table, fmt: str) -> Response:
         fmt,
         round=table.round.number if table.round is not None else None,
     )
+    name = safe_filename("bang-tong-hop-y-kien", fmt)
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    return attachment(disposition_bytes(table, fmt), name, content_type)
+
+
+def disposition_bytes(table, fmt: str) -> bytes:
+    """The consolidation table as CSV (UTF-8) or landscape .docx bytes."""
     data = dispositions.export_table(table, row_link)
     edition = _consulted_edition(table)
     data = dataclasses.replace(
@@ -219,16 +298,9 @@ def disposition_download(actor, table, fmt: str) -> Response:
         report_id=table.report.id,
         edition_number=edition.number if edition is not None else None,
     )
-    name = safe_filename("bang-tong-hop-y-kien", fmt)
     if fmt == "csv":
-        return attachment(
-            documents.dispositions_csv(data).encode("utf-8"), name, "text/csv; charset=utf-8"
-        )
-    return attachment(
-        documents.dispositions_docx(data),
-        name,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+        return documents.dispositions_csv(data).encode("utf-8")
+    return documents.dispositions_docx(data)
 
 
 def _consulted_edition(table) -> Edition | None:

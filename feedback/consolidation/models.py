@@ -6,9 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
+    Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -86,6 +89,38 @@ class EditionSection(db.Model):
     # What the heading printed before its text ("1." under "I.", "a)", "I.1."), frozen
     # with the edition; None for editions issued before it was kept (they print the path).
     label: Mapped[str | None] = mapped_column(String(40))
+
+
+class EditionExport(db.Model):
+    """An edition's export (.docx, .md, .html) as built once, served to every reader by
+    every server: the bytes are the document. Keyed by what they depend on: the edition,
+    the edition its changes are marked against (0: none), the format, whether it is still
+    a draft ("DỰ THẢO lần N"), the language of its few translated words, and the layout
+    version (``exports.EXPORT_LAYOUT``)."""
+
+    __tablename__ = "edition_export"
+    __table_args__ = (
+        UniqueConstraint(
+            "edition_id",
+            "since_number",
+            "fmt",
+            "draft",
+            "locale",
+            "layout",
+            name="uq_edition_export_key",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id"), index=True)
+    since_number: Mapped[int] = mapped_column(Integer, default=0)
+    fmt: Mapped[str] = mapped_column(String(8))
+    draft: Mapped[bool] = mapped_column(Boolean)
+    locale: Mapped[str] = mapped_column(String(8))
+    layout: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # The edition a round opened on (review.models.Round.edition_number): declared here, where

@@ -15,7 +15,7 @@ from ..reports import queries as report_queries
 from ..reports.models import Report, ReportStatus
 from ..review.round_edition import OpeningDraft
 from ..validation import clean_text
-from . import queries
+from . import prebuild, queries
 from .models import Edition, EditionSection, EditionStatus
 
 
@@ -63,6 +63,7 @@ def issue_edition(actor, report: Report, *, note="") -> Edition:
         number=edition.number,
         sections={str(e.section.id): e.version.number for e in entries},
     )
+    prebuild.on_write(edition)
     return edition
 
 
@@ -101,6 +102,7 @@ def approve_edition(actor, edition: Edition) -> Edition:
     edition.status = EditionStatus.APPROVED.value
     edition.approved_at, edition.approved_by_id = utcnow(), actor.id
     record(actor, "edition.approved", edition, number=edition.number)
+    prebuild.on_write(edition)  # without "DỰ THẢO lần N" from now on
     return edition
 
 

@@ -94,6 +94,7 @@ MATRIX = [
     ("GET", "/reports/{rid}/dashboard", {"drafter", "chair"}),
     ("GET", "/reports/{rid}/editions", ALL),
     ("POST", "/reports/{rid}/editions", DRAFTER),
+    ("GET", "/reports/{rid}/archive.zip", AUDIT),
     ("GET", "/reports/{rid}/editions/{edition}", ALL),
     ("GET", "/reports/{rid}/editions/{edition}/compare", ALL),
     ("GET", "/reports/{rid}/editions/{edition}/export.docx", ALL),

@@ -18,6 +18,7 @@ from docx.table import _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from ...provenance import fixed_zip
 from .model import aware, xml_text
 
 _FONT = "Times New Roman"  # has every Vietnamese glyph; the font of official documents
@@ -91,7 +92,7 @@ def page_numbers(section, skip_first: bool) -> None:
 def save(document: DocxDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return fixed_zip(buffer.getvalue())  # python-docx stamps every member with "now"
 
 
 def core_properties(document: DocxDocument, title: str, author: str, when: datetime) -> None:

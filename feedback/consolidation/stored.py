@@ -1,0 +1,71 @@
+"""An edition's exports kept in the database: find, read and store them by their key.
+
+``exports`` builds them (``exports.ensure``) and serves them; ``prebuild`` builds the
+ones every edition has from the moment it is issued or approved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from .models import EditionExport
+
+
+@dataclass(frozen=True)
+class ExportKey:
+    """What an export's bytes depend on (see ``EditionExport``)."""
+
+    edition_id: int
+    since_number: int  # 0: no changes marked
+    fmt: str
+    draft: bool
+    locale: str
+    layout: int
+
+
+def _where(key: ExportKey):
+    return [getattr(EditionExport, name) == value for name, value in asdict(key).items()]
+
+
+def digest(key: ExportKey) -> str | None:
+    """The SHA-256 of the stored export, or None when it has not been built."""
+    return db.session.scalar(select(EditionExport.sha256).where(*_where(key)))
+
+
+def load(key: ExportKey) -> tuple[bytes, str] | None:
+    """The stored bytes and their SHA-256, or None."""
+    row = db.session.execute(
+        select(EditionExport.data, EditionExport.sha256).where(*_where(key))
+    ).first()
+    return (bytes(row.data), row.sha256) if row is not None else None
+
+
+def save(key: ExportKey, data: bytes) -> tuple[bytes, str]:
+    """Store ``data`` under ``key`` unless it is there already (two servers building
+    the same export at once store it once: the bytes are the same)."""
+    sha = hashlib.sha256(data).hexdigest()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = asdict(key)
+    db.session.execute(
+        insert(EditionExport)
+        .values(**values, sha256=sha, data=data)
+        .on_conflict_do_nothing(index_elements=list(values))
+    )
+    return data, sha
+
+
+def stored_for(edition_id: int) -> list[EditionExport]:
+    """Every export stored for an edition (the report archive takes its .docx)."""
+    return list(
+        db.session.scalars(
+            select(EditionExport)
+            .where(EditionExport.edition_id == edition_id)
+            .order_by(EditionExport.id)
+        )
+    )
