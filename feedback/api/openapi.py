@@ -11,7 +11,7 @@ from flask import jsonify
 from pydantic import BaseModel
 
 from ..validation import INT_MAX
-from . import openapi_figures, schemas
+from . import openapi_figures, openapi_records, schemas
 from .blueprint import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -421,22 +421,11 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         media="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         errors=(401, 403, 404),
     ),
-    ("/reports/{rid}/archive", "get"): _op(
-        "The report's whole record as one zip (drafter, chair, admin): docs/archive-format.md",
-        returns={"type": "string", "format": "binary"},
-        media="application/zip",
-        errors=(401, 403, 404),
-    ),
-    ("/reports/{rid}/audit", "get"): _op(
-        "The report's audit trail, newest first (admin, drafter, chair); each event's "
-        "`action` is a code, `label` the same in words (Accept-Language)",
-        params=(_query("limit"), _query("cursor"), _query("actor"), _query("action", "string")),
-        errors=(401, 403, 404),
-    ),
     ("/notifications", "get"): _op("Your latest notifications", returns=LIST, errors=(401,)),
 }
 
 OPERATIONS.update(openapi_figures.operations(_op))
+OPERATIONS.update(openapi_records.operations(_op, _query))
 
 
 def build_spec() -> dict:
