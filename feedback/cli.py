@@ -187,9 +187,7 @@ def set_password(username, from_stdin):
         if not password:
             _fail("No password on standard input.")
     else:
-        password = click.prompt(
-            "New password", hide_input=True, confirmation_prompt=True, err=True
-        )
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True, err=True)
     _run(lambda: services.set_password_from_console(user, password))
     click.echo(f"Password of {user.username} set; their sessions and API tokens ended.")
 
