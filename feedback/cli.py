@@ -302,9 +302,10 @@ def reindex_search():
 
 
 def init_app(app: Flask) -> None:
+    from .backup import backup_cli
     from .worker import notifications_cli, worker_command
 
     groups = (users_cli, departments_cli, reports_cli, demo_cli, renders_cli, search_cli)
-    for group in (*groups, notifications_cli):
+    for group in (*groups, notifications_cli, backup_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker_command)
