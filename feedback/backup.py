@@ -236,6 +236,8 @@ def _restore_secret(app: Flask, secret: str) -> str:
             f"(tar -xOf BACKUP {SECRET_NAME})."
         )
     path = Path(app.instance_path) / SECRET_NAME
+    if path.is_file() and path.read_text().strip() == secret:
+        return f"{path} already holds the backed-up secret key."
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)
     with os.fdopen(fd, "w") as out:
