@@ -7,20 +7,47 @@ WORKERS ?= 2
 export FLASK_APP := wsgi
 CATALOG := feedback/translations/vi/LC_MESSAGES/messages
 
-.PHONY: install install-test run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load bench-import deploy-check clean
+.PHONY: install install-test lock upgrade check-install run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load bench-import deploy-check clean
+
+PIP := $(BIN)/pip install --disable-pip-version-check -q
+# Every dependency, direct or not, at the version tested, checked against its hash
+# (made by `make lock` / `make upgrade` with uv from pyproject.toml's ranges).
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock"
 
 install: $(VENV)/.installed translations
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py $(LOCK)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --disable-pip-version-check -q -e .
+	$(PIP) --require-hashes -r $(LOCK)
+	$(PIP) --no-deps -e .
 	touch $@
 
 install-test: $(VENV)/.installed-test translations
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/pip install --disable-pip-version-check -q -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed $(TEST_LOCK)
+	$(PIP) --require-hashes -r $(TEST_LOCK)
 	touch $@
+
+# Re-lock after changing pyproject.toml's dependencies (keeps the locked versions that
+# still fit); `make upgrade` moves everything to the newest versions the ranges allow.
+lock: $(VENV)/.installed
+	$(PIP) 'uv>=0.9,<1'
+	$(UV_COMPILE) -o $(LOCK)
+	$(UV_COMPILE) --extra test -o $(TEST_LOCK)
+
+upgrade: $(VENV)/.installed
+	$(PIP) 'uv>=0.9,<1'
+	$(UV_COMPILE) --upgrade -o $(LOCK)
+	$(UV_COMPILE) --upgrade --extra test -o $(TEST_LOCK)
+	@echo "Locked. Now: make install-test && make test, then commit $(LOCK) and $(TEST_LOCK)."
+
+# A wheel (pip install ., not editable) in a fresh virtualenv, run from outside the
+# checkout: migrations, demo, pages in Vietnamese, static files. Not part of `make test`.
+check-install: $(VENV)/.installed-test
+	$(BIN)/python -m tests.check_install
 
 translations: $(CATALOG).mo
 
@@ -53,12 +80,12 @@ test: install-test
 	$(BIN)/pytest
 
 lint: install-test
-	$(BIN)/ruff check feedback tests bench deploy wsgi.py
-	$(BIN)/ruff format --check feedback tests bench deploy wsgi.py
+	$(BIN)/ruff check feedback tests bench deploy wsgi.py setup.py
+	$(BIN)/ruff format --check feedback tests bench deploy wsgi.py setup.py
 
 format: install-test
-	$(BIN)/ruff format feedback tests bench deploy wsgi.py
-	$(BIN)/ruff check --fix feedback tests bench deploy wsgi.py
+	$(BIN)/ruff format feedback tests bench deploy wsgi.py setup.py
+	$(BIN)/ruff check --fix feedback tests bench deploy wsgi.py setup.py
 
 bench-diff: install-test
 	$(BIN)/python -m bench.bench_diff

@@ -275,7 +275,8 @@ def print_worst(worst: list[dict], heavy: dict) -> None:
 
 def main() -> int:
     print(
-        f"feedback.textdiff vs diff_match_patch (pure Python, Diff_Timeout=1.0) — "
+        f"feedback.textdiff ({textdiff.kernel_name()} kernel; FEEDBACK_DIFF_KERNEL=python "
+        f"for the fallback) vs diff_match_patch (pure Python, Diff_Timeout=1.0) — "
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs; CPU time, medians of "
         f"{REPS['2K']} runs ({REPS['200K']} for 200K); correctness over "
         f"{'/'.join(str(n) for n in CORRECTNESS_SEEDS.values())} seeded cases per size\n"

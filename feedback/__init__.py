@@ -12,7 +12,15 @@ from .config import Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .http import StrictRequest
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def resource_dir(name: str) -> Path:
+    """``templates`` or ``migrations``: at the top of a checkout (and an editable
+    install); inside the package in an installed wheel, where setup.py puts them."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PROJECT_ROOT / name
 
 
 class IdConverter(IntegerConverter):
@@ -29,7 +37,7 @@ def create_app(config: object | Mapping | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(resource_dir("templates")),
     )
     app.request_class = StrictRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -78,7 +86,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(
         app,
         db,
-        directory=str(PROJECT_ROOT / "migrations"),
+        directory=str(resource_dir("migrations")),
         render_as_batch=True,
         compare_type=True,
         include_name=include_name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -9,6 +10,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from .extensions import db
+
+ROLES = ["admin", "drafter", "chair", "lead", "reviewer"]
 
 
 def _fail(message: str):
@@ -37,6 +40,14 @@ def _user(username: str):
     return user
 
 
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Columns padded to their widest cell, the last one (a free-text name) left ragged."""
+    widths = [max(len(str(r[k])) for r in (header, *rows)) for k in range(len(header) - 1)]
+    for row in (header, *rows):
+        cells = [str(c).ljust(w) for c, w in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, str(row[-1])]))
+
+
 @click.group("users", help="Manage user accounts.")
 def users_cli():
     pass
@@ -45,9 +56,7 @@ def users_cli():
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--name", required=True)
-@click.option(
-    "--role", required=True, type=click.Choice(["admin", "drafter", "chair", "lead", "reviewer"])
-)
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option(
     "--department", "department_code", default=None, help="Department code (lead, reviewer)."
 )
@@ -130,6 +139,59 @@ def deactivate_user(username):
     click.echo(f"Deactivated {username}.")
 
 
+@users_cli.command("list")
+@click.option("--role", type=click.Choice(ROLES), default=None)
+@click.option("--department", "department_code", default=None, help="Department code.")
+def list_users(role, department_code):
+    """List the accounts: username, role, department, active or not, last login (UTC)."""
+    from .auth import services
+    from .auth.models import User
+
+    query = select(User).order_by(User.username)
+    if role:
+        query = query.where(User.role == role)
+    if department_code:
+        department = _run(lambda: services.get_department(department_code))
+        query = query.where(User.department_id == department.id)
+    rows = [
+        (
+            user.username,
+            user.role,
+            user.department.code if user.department else "-",
+            "active" if user.active else "inactive",
+            f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "never",
+            user.name,
+        )
+        for user in db.session.scalars(query)
+    ]
+    _table(("USERNAME", "ROLE", "DEPARTMENT", "STATUS", "LAST LOGIN", "NAME"), rows)
+    click.echo(f"{len(rows)} user(s).")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option(
+    "--password-stdin",
+    "from_stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts).",
+)
+def set_password(username, from_stdin):
+    """Set USERNAME's password (the same strength rules as on the pages); every session
+    and API token of theirs ends. Prompts for it twice unless --password-stdin."""
+    from .auth import services
+
+    user = _user(username)
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            _fail("No password on standard input.")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True, err=True)
+    _run(lambda: services.set_password_from_console(user, password))
+    click.echo(f"Password of {user.username} set; their sessions and API tokens ended.")
+
+
 @click.group("departments", help="Manage departments.")
 def departments_cli():
     pass
@@ -144,6 +206,28 @@ def create_department(code, name):
 
     department = _run(lambda: services.create_department(None, code, name))
     click.echo(f"Created department {department.code}.")
+
+
+@departments_cli.command("list")
+def list_departments():
+    """List the departments: code, active users, mailbox, name."""
+    from sqlalchemy import func
+
+    from .auth.models import Department, User
+
+    active = (
+        select(func.count(User.id))
+        .where(User.department_id == Department.id, User.active.is_(True))
+        .scalar_subquery()
+    )
+    rows = [
+        (department.code, str(users), department.mailbox or "-", department.name)
+        for department, users in db.session.execute(
+            select(Department, active).order_by(Department.code)
+        )
+    ]
+    _table(("CODE", "ACTIVE USERS", "MAILBOX", "NAME"), rows)
+    click.echo(f"{len(rows)} department(s).")
 
 
 @click.group("reports", help="Manage reports.")
@@ -265,9 +349,10 @@ def reindex_search():
 
 
 def init_app(app: Flask) -> None:
+    from .backup import backup_cli
     from .worker import notifications_cli, worker_command
 
     groups = (users_cli, departments_cli, reports_cli, demo_cli, renders_cli, search_cli)
-    for group in (*groups, notifications_cli):
+    for group in (*groups, notifications_cli, backup_cli):
         app.cli.add_command(group)
     app.cli.add_command(worker_command)

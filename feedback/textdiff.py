@@ -1,6 +1,7 @@
 """Word-level diffs, three-way rebase and comment anchors for section texts.
 
-Pure on purpose: only the standard library and fast_diff_match_patch are imported, so the
+Pure on purpose: only the standard library and fast_diff_match_patch (or, where its C++
+kernel cannot be imported, diff_match_patch, see ``PythonKernel``) are imported, so the
 web app, the CLI, the tests and the benchmark can use it without Flask or a database
 (``tests/unit/test_textdiff_purity.py`` keeps it that way).
 
@@ -62,7 +63,86 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple
 
-import fast_diff_match_patch as _fdmp
+
+class PythonKernel:
+    """diff-match-patch's pure-Python diff and bitap match behind fast_diff_match_patch's
+    two calls, for where the C++ kernel cannot be imported (no wheel for a newer Python,
+    no compiler). No time limit either, so a diff is as exact as the C++ one (a hunk may
+    be placed differently among equal choices), only slower; the work budget, counted in
+    units and not seconds, bounds it the same way."""
+
+    name = "python"
+
+    def __init__(self) -> None:
+        from diff_match_patch import diff_match_patch
+
+        self._dmp = diff_match_patch()
+        self._dmp.Diff_Timeout = 0  # as timelimit=0: never a worse diff for lack of time
+
+    def diff(
+        self,
+        a: str,
+        b: str,
+        *,
+        timelimit: float = 0,
+        checklines: bool = False,
+        cleanup: str = "Semantic",
+        counts_only: bool = True,
+    ) -> list[tuple[str, int]]:
+        if timelimit or not counts_only:
+            raise ValueError("PythonKernel.diff: only timelimit=0 and counts_only=True")
+        diffs = self._dmp.diff_main(a, b, checklines)
+        if cleanup == "Semantic":
+            self._dmp.diff_cleanupSemantic(diffs)
+        elif cleanup == "Efficiency":
+            self._dmp.diff_cleanupEfficiency(diffs)
+        elif cleanup != "No":
+            raise ValueError(f"unknown cleanup {cleanup!r}")
+        return [(_KERNEL_OPS[op], len(part)) for op, part in diffs]
+
+    def match(
+        self,
+        text: str,
+        pattern: str,
+        loc: int,
+        *,
+        match_threshold: float,
+        match_distance: int,
+        match_maxbits: int,
+    ) -> int:
+        dmp = self._dmp
+        dmp.Match_Threshold, dmp.Match_Distance = match_threshold, match_distance
+        dmp.Match_MaxBits = match_maxbits
+        return dmp.match_main(text, pattern, loc)
+
+
+_KERNEL_OPS = {0: "=", -1: "-", 1: "+"}
+
+
+def load_kernel(choice: str | None = None):
+    """The diff kernel: fast_diff_match_patch's C++ where it imports, else PythonKernel.
+    ``FEEDBACK_DIFF_KERNEL`` = "python" forces the fallback (the tests run the engine's
+    own suite on both), "c++" makes a missing C++ kernel an error; default "auto"."""
+    choice = (choice or os.environ.get("FEEDBACK_DIFF_KERNEL") or "auto").lower()
+    if choice not in ("auto", "c++", "python"):
+        raise RuntimeError(f"FEEDBACK_DIFF_KERNEL must be auto, c++ or python, not {choice!r}")
+    if choice != "python":
+        try:
+            import fast_diff_match_patch
+
+            return fast_diff_match_patch
+        except ImportError:
+            if choice == "c++":
+                raise
+    return PythonKernel()
+
+
+def kernel_name() -> str:
+    """ "c++" or "python": which kernel the diffs run on (README, bench)."""
+    return getattr(_fdmp, "name", "c++")
+
+
+_fdmp = load_kernel()
 
 Op = tuple[str, str]  # (kind, text), kind in {"equal", "insert", "delete"}
 

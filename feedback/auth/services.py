@@ -331,6 +331,18 @@ def reset_password(actor: User, user: User, password) -> None:
     record(actor, "user.password_reset", user, object_type="user")
 
 
+def set_password_from_console(user: User, password) -> None:
+    """The server's operator sets a password on the command line (a locked-out
+    administrator, a lost password): the same rules as on the pages; every session and
+    token of the person ends. They keep this password, as with ``users create``: the
+    operator gives it to them in person."""
+    check_password_policy(password, user)
+    user.set_password(password)
+    user.must_change_password = False
+    sessions.end_everything(user)
+    record(None, "user.password_reset", user, object_type="user", via="cli")
+
+
 # API tokens (the bearer-token API's view of auth.sessions) ---------------------------
 
 

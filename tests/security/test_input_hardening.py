@@ -418,8 +418,10 @@ def test_a_base_url_that_is_not_an_address_stops_the_app():
 def test_vietnam_time_works_without_the_systems_time_zone_data(tmp_path):
     """A slim image has no /usr/share/zoneinfo; the tzdata package must stand in."""
     project = Path(__file__).resolve().parents[2]
-    pins = (project / "pyproject.toml").read_text()
-    assert re.search(r'"tzdata==[\d.]+"', pins), "tzdata is not a dependency"
+    declared = (project / "pyproject.toml").read_text()
+    assert re.search(r'"tzdata[>=]=[\d.]+', declared), "tzdata is not a dependency"
+    locked = (project / "requirements.lock").read_text()
+    assert re.search(r"^tzdata==[\d.]+ \\$", locked, re.MULTILINE), "tzdata is not locked"
     code = (
         "import zoneinfo, datetime\n"
         "zone = zoneinfo.ZoneInfo('Asia/Ho_Chi_Minh')\n"

@@ -24,6 +24,9 @@ from feedback import textdiff as td
 from .test_textdiff_cases import REBASE_CASES, REPORT, check_ops
 from .test_textdiff_properties import PROFILE, text_pairs
 
+# Every test here runs on both diff kernels (tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("diff_kernel")
+
 SECTION_LIMIT = 400_000  # FEEDBACK_MAX_SECTION_CHARS
 VOCABULARY = [
     *("và", "các", "được", "phát", "triển", "kinh", "tế", "xã", "hội", "năm"),
@@ -82,7 +85,7 @@ class CountedDiffs:
 
 
 @pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> CountedDiffs:
+def counted(monkeypatch: pytest.MonkeyPatch, diff_kernel: object) -> CountedDiffs:
     counter = CountedDiffs(td._fdmp)
     monkeypatch.setattr(td, "_fdmp", counter)
     return counter

@@ -27,6 +27,9 @@ REPORT = "\n\n".join(
 )
 
 
+# Every test here runs on both diff kernels (tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("diff_kernel")
+
 ZWJ = "\u200d"
 
 

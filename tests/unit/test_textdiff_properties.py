@@ -11,6 +11,7 @@ import os
 import unicodedata
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,9 @@ settings.register_profile(
 PROFILE = settings.get_profile(
     "thorough" if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else "textdiff"
 )
+
+# Every test here runs on both diff kernels (tests/unit/conftest.py).
+pytestmark = pytest.mark.usefixtures("diff_kernel")
 
 VI_LOWER = (
     "aàáảãạăắằẳẵặâấầẩẫậbcdđeèéẻẽẹêếềểễệghiìíỉĩịklmnoòóỏõọôốồổỗộơớờởỡợpqrstuùúủũụưứừửữựvxyỳýỷỹỵ"
