@@ -68,6 +68,7 @@ migrate: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask renders rebuild
 	$(BIN)/flask search reindex
+	$(BIN)/flask reports sync-figures
 
 demo: migrate
 	$(BIN)/flask demo load

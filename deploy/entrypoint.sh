@@ -22,6 +22,7 @@ case "${1:-}" in
     "$BIN/flask" db upgrade
     "$BIN/flask" renders rebuild
     "$BIN/flask" search reindex
+    "$BIN/flask" reports sync-figures
     ;;
   web)
     exec "$BIN/gunicorn" --config "$FEEDBACK_HOME/deploy/gunicorn.conf.py" wsgi:app
