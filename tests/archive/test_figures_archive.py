@@ -4,6 +4,7 @@ instance answers the same indicators."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from feedback.extensions import db
-from feedback.figures import checks
+from feedback.figures import checks, queries
 from feedback.figures.models import DepartmentKeyword, IndicatorCheck
 from feedback.reports.models import Report
 from feedback.review import consultation, decisions
@@ -19,7 +20,15 @@ from feedback.review import consultation, decisions
 from .. import factories, pgadmin
 from ..conftest import Api, IsolatedClient
 from ..figure_helpers import indicator, load_demo, open_round, user
-from .test_report_archive import _cli, _every_text, _instance, _open, _postgres_server
+from .test_report_archive import (
+    _cli,
+    _every_text,
+    _instance,
+    _open,
+    _postgres_server,
+    _rezip,
+    _without_ids,
+)
 
 CONFIRMED_SOURCE = "Cục Thống kê, số liệu ước đến 30/11"
 DRAFT_SOURCE = "Nguồn nháp của Sở Nông nghiệp, chưa đối chiếu"
@@ -129,3 +138,41 @@ def test_the_figures_restore_from_sqlite_on_postgresql(api, figures_report, arch
         _compare(api, figures_report, f"{server}/{name}", archived)
     finally:
         pgadmin.drop(server, name)
+
+
+def test_restored_beside_the_original_the_figures_archive_to_the_same_records(
+    app, archived, figures_report, tmp_path
+):
+    assert _cli(app, "reports", "restore-archive", str(archived)).exit_code == 0
+    copy = db.session.scalar(select(Report.id).where(Report.id != figures_report.id))
+    again = tmp_path / "lan-nua.zip"
+    assert _cli(app, "reports", "archive", str(copy), str(again), "--no-pdf").exit_code == 0
+    first = _without_ids(json.loads(_open(archived.read_bytes())["records.json"]))
+    second = _without_ids(json.loads(_open(again.read_bytes())["records.json"]))
+    for name in ("indicator_table", "indicator", "indicator_check"):
+        assert second[name] == first[name], name
+
+
+def test_an_archive_without_figures_gets_them_from_the_restored_text(app, archived, tmp_path):
+    """An archive made before the figures were archived: the restore derives them from
+    the sections' text, the departments from this instance's keyword map."""
+    files = _open(archived.read_bytes())
+    content = json.loads(files["records.json"])
+    for name in ("indicator_table", "indicator", "indicator_check"):
+        del content["tables"][name]
+    files["records.json"] = json.dumps(content, ensure_ascii=False).encode()
+    manifest = json.loads(files["manifest.json"])
+    for entry in manifest["files"]:
+        if entry["path"] == "records.json":
+            entry["sha256"] = hashlib.sha256(files["records.json"]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest).encode()
+    older = tmp_path / "truoc-chi-tieu.zip"
+    older.write_bytes(_rezip(files))
+    with _instance("sqlite:///" + str(tmp_path / "cu.sqlite3")) as other:
+        result = _cli(other, "reports", "restore-archive", str(older))
+        assert result.exit_code == 0, result.output
+        (report_id,) = db.session.scalars(select(Report.id)).all()
+        views = queries.indicator_views(report_id, factories.user("chair", username="doc.gia"))
+        assert len(views) == 19
+        assert "Tỷ lệ đô thị hóa (%)" in {v.indicator.name for v in views}
+        assert {v.status.value for v in views} == {"unchecked"}  # no check was archived
