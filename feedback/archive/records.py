@@ -4,7 +4,8 @@ name.
 Rows are read and written through the tables themselves (SQLAlchemy Core), column by
 column, so the archive holds what the database holds. What it never holds: a
 department's unsubmitted drafts (comments and suggestions never submitted, draft
-replies), the audit events about them (private to the department), and what the
+replies, confirmations, corrections and proposals of figures), the audit events about
+them (private to the department), the instance's keyword map (not the report's), and what the
 instance derives again by itself (search entries, rendered diffs, previews, stored
 exports, notifications, mails, sessions, tokens).
 """
@@ -34,6 +35,9 @@ TABLES = (
     "suggestion",
     "reply",
     "decision",
+    "indicator_table",
+    "indicator",
+    "indicator_check",
     "audit_event",
 )
 USER_TABLE, DEPARTMENT_TABLE = "user_account", "department"
@@ -102,11 +106,31 @@ def collect(report_id: int) -> dict[str, list[dict]]:
         decision.report_id == report_id,
         or_(decision.comment_id.in_(comments), decision.suggestion_id.in_(suggestions)),
     )
+    out.update(_figures(report_id, suggestions))
     audit = c["audit_event"]
     out["audit_event"] = _rows(
         "audit_event", and_(audit.report_id == report_id, audit.department_id.is_(None))
     )
     return {name: out[name] for name in TABLES}
+
+
+def _figures(report_id: int, suggestions: set[int]) -> dict[str, list[dict]]:
+    """The report's indicator tables and indicators (removed ones too: their history
+    stays), and the checks their departments submitted (a confirmation, or a correction
+    or proposal whose suggestion is archived); never a department's draft check."""
+    c = {name: table(name).c for name in ("indicator_table", "indicator", "indicator_check")}
+    check = c["indicator_check"]
+    return {
+        "indicator_table": _rows("indicator_table", c["indicator_table"].report_id == report_id),
+        "indicator": _rows("indicator", c["indicator"].report_id == report_id),
+        "indicator_check": _rows(
+            "indicator_check",
+            check.report_id == report_id,
+            check.status == "submitted",
+            check.submitted_at.is_not(None),
+            or_(check.suggestion_id.is_(None), check.suggestion_id.in_(suggestions)),
+        ),
+    }
 
 
 def referenced(rows: dict[str, list[dict]], target: str) -> set[int]:

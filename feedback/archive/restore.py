@@ -6,7 +6,8 @@ with a sentence and nothing is written. Then, in the caller's transaction: depar
 are matched by code (made when missing), people by username (made when missing, as
 inactive accounts that cannot log in), and every row gets a new id, every reference
 following it. The instance's own derived data (search index, rendered diffs) is made
-again; the editions' documents are built again from the restored rows, and are the same
+again, and so are the figures of any section whose indicators the archive lacks; the
+editions' documents are built again from the restored rows, and are the same
 bytes wherever the ids came out the same (see docs/archive-format.md).
 """
 
@@ -232,8 +233,11 @@ def _audit_objects(events: list[dict], ids: dict) -> None:
 
 
 def _derive(ids: dict[str, dict[int, int]]) -> None:
-    """What the instance derives from the restored rows: the search entries and the
-    stored diff of each suggestion (its preview when still undecided)."""
+    """What the instance derives from the restored rows: the search entries, the stored
+    diff of each suggestion (its preview when still undecided), and the figures of the
+    sections' text (the archived indicators kept, as the text still states them; an
+    archive without them, made before the figures, gets them derived here)."""
+    from ..figures import sync
     from ..review import previews
     from ..review.models import Suggestion
     from ..search import indexing
@@ -245,6 +249,7 @@ def _derive(ids: dict[str, dict[int, int]]) -> None:
         previews.store_diff(db.session.get(Suggestion, sid))
     sections = {db.session.get(Suggestion, sid).section_id for sid in suggestions}
     previews.refresh_sections(sections)  # the previews of those still undecided
+    sync.sync_sections(set(ids.get("section", {}).values()))
 
 
 _INDEXED = ("section", "comment", "suggestion", "reply")  # search entry types, by table
