@@ -159,6 +159,10 @@ def _register_blueprints(app: Flask) -> None:
     from .consolidation import views as consolidation_views
     from .consolidation.blueprint import bp as consolidation_bp
     from .dashboard.views import bp as dashboard_bp
+    from .figures import drafting_views as figure_drafting_views
+    from .figures import pages as figure_pages
+    from .figures import views as figure_views
+    from .figures.blueprint import bp as figures_bp
     from .notifications.views import bp as notifications_bp
     from .notifications.views import unread_count_processor
     from .reports import panels
@@ -179,6 +183,8 @@ def _register_blueprints(app: Flask) -> None:
         editor_views,
         markup_views,
         consolidation_views,
+        figure_views,
+        figure_drafting_views,
         api_accounts,
         api_consolidation,
         api_decisions,
@@ -197,6 +203,7 @@ def _register_blueprints(app: Flask) -> None:
         review_bp,
         consolidation_bp,
         dashboard_bp,
+        figures_bp,
         notifications_bp,
         audit_bp,
         search_bp,
@@ -210,6 +217,12 @@ def _register_blueprints(app: Flask) -> None:
         report=review_panels.report_panel,
         section=review_panels.section_panel,
         home=review_panels.home_panel,
+    )
+    panels.register(
+        app,
+        report=figure_pages.report_panel,
+        section=figure_pages.section_panel,
+        home=figure_pages.home_panel,
     )
     _register_deferred_work()
     _register_round_editions()
