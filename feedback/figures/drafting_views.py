@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from .. import permissions
 from ..errors import InvalidInput
-from ..formtools import refusal
-from ..labels import label
+from ..formtools import choices, refusal
 from ..indicators.tables import find_tables, recognise_columns
+from ..labels import label
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..review.forms import AcceptForm
@@ -48,9 +48,9 @@ def _assign_form(indicator) -> AssignForm:
         department=indicator.department.code if indicator.department else "",
         direction=indicator.direction or "",
     )
-    form.department.choices = [("", _("nobody"))] + [
-        (d.code, d.name) for d in pages.departments()
-    ]
+    form.department.choices = choices(
+        [("", _("nobody"))] + [(d.code, d.name) for d in pages.departments()]
+    )
     return form
 
 
@@ -98,9 +98,7 @@ def csv_download(rid: int):
     return Response(
         pages.csv_bytes(report, current_user),
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="chi-tieu-bao-cao-{report.id}.csv"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="chi-tieu-bao-cao-{report.id}.csv"'},
     )
 
 
@@ -116,8 +114,14 @@ def _found_table(section, index: int):
 
 def _current_map(section, found) -> tuple[dict, str, bool]:
     """(role by column, kind, whether the drafting team already mapped it)."""
-    row = next((t for t in queries.tables(section.report_id) if t.section_id == section.id
-                and t.table_index == found.index), None)
+    row = next(
+        (
+            t
+            for t in queries.tables(section.report_id)
+            if t.section_id == section.id and t.table_index == found.index
+        ),
+        None,
+    )
     if row is not None:
         columns, kind, mapped = row.columns, row.kind, row.mapped_by_id is not None
     else:
@@ -139,7 +143,10 @@ def table_mapping(sid: int, index: int):
             raise refusal(form)
         columns = _posted_columns(len(found.header))
         services.map_table(
-            current_user, section, table_index=index, columns=columns,
+            current_user,
+            section,
+            table_index=index,
+            columns=columns,
             kind=request.form.get("kind") or None,
         )
         flash(_("The table's columns are saved; its indicators follow them."), "success")

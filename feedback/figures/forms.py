@@ -6,16 +6,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
-from ..formtools import HiddenWholeNumberField
+from ..formtools import HiddenWholeNumberField, choices
 from ..idempotency import OnceForm
 
 # Lengths and required fields are checked by the use cases, which say so in a sentence.
 
 
 class ConfirmForm(OnceForm):
-    source = StringField(
-        _l("Source"), description=_l("e.g. Cục Thống kê, số liệu ước đến 30/11")
-    )
+    source = StringField(_l("Source"), description=_l("e.g. Cục Thống kê, số liệu ước đến 30/11"))
     confirm = SubmitField(_l("Confirm this figure"))
 
 
@@ -45,11 +43,13 @@ class AssignForm(OnceForm):
     department = SelectField(_l("Department"), validate_choice=False)
     direction = SelectField(
         _l("Direction"),
-        choices=[
-            ("", _l("from the target's wording")),
-            ("higher", _l("higher is better")),
-            ("lower", _l("lower is better")),
-        ],
+        choices=choices(
+            [
+                ("", _l("from the target's wording")),
+                ("higher", _l("higher is better")),
+                ("lower", _l("lower is better")),
+            ]
+        ),
         validate_choice=False,
     )
     save = SubmitField(_l("Save"))

@@ -149,7 +149,12 @@ def report_panel(report, user):
     tables = queries.tables(report.id)
     if not tables:
         return None
-    return "figures/_report_panel.html", {"figure_tables": tables}
+    # The report page asks every panel for these (reports/report.html).
+    return "figures/_report_panel.html", {
+        "figure_tables": tables,
+        "section_badges": None,
+        "notes_template": None,
+    }
 
 
 @dataclass
@@ -165,7 +170,9 @@ def section_panel(section, user):
     only whether the section holds indicators."""
     if section.is_deleted:
         return None
-    known = {t.table_index: t for t in queries.tables(section.report_id) if t.section_id == section.id}
+    known = {
+        t.table_index: t for t in queries.tables(section.report_id) if t.section_id == section.id
+    }
     found = find_tables(section.current.text) if permissions.is_drafter(user) else []
     listed = [
         SectionTable(t.index, t.header, known.get(t.index), recognise_columns(t.header) is not None)
@@ -173,7 +180,11 @@ def section_panel(section, user):
     ]
     if not listed and not known:
         return None
-    return "figures/_section_panel.html", {"section_tables": listed, "indicator_tables": known}
+    return "figures/_section_panel.html", {
+        "section_tables": listed,
+        "indicator_tables": known,
+        "passage_url": None,  # the section page asks every panel (reports/section.html)
+    }
 
 
 def home_panel(reports, user):
@@ -183,7 +194,6 @@ def home_panel(reports, user):
     links = {}
     for report in reports:
         round_ = rounds.find_open_round(report.id)
-        if round_ is not None and user.department_id in rounds.invited_department_ids(round_.id):
-            if queries.tables(report.id):
-                links[report.id] = True
+        invited = rounds.invited_department_ids(round_.id) if round_ is not None else ()
+        links[report.id] = user.department_id in invited and bool(queries.tables(report.id))
     return "figures/_home_panel.html", {"figure_links": links}

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions
+from ..errors import InvalidInput
 from ..formtools import refusal
 from ..reports import queries as report_queries
 from . import checks, pages, queries
@@ -16,6 +17,9 @@ from .forms import ConfirmForm, CorrectForm, NewIndicatorForm, ProposeForm
 
 
 def _valid(form_class):
+    """The form of a department's action, once the user is a department's at all (the
+    use case then decides about this figure)."""
+    permissions.require(permissions.in_department(current_user))
     form = form_class()
     if not form.validate_on_submit():
         raise refusal(form)
@@ -70,8 +74,10 @@ def correct(indicator_id: int):
         note=form.note.data,
     )
     flash(
-        _("Correction saved as a draft suggestion on the table's cell; it is sent with your "
-          "department's response."),
+        _(
+            "Correction saved as a draft suggestion on the table's cell; it is sent with your "
+            "department's response."
+        ),
         "success",
     )
     return _back(indicator)
@@ -81,9 +87,7 @@ def correct(indicator_id: int):
 def propose(indicator_id: int):
     indicator = queries.get_indicator(indicator_id)
     form = _valid(ProposeForm)
-    checks.propose(
-        current_user, indicator, target=form.target.data, rationale=form.rationale.data
-    )
+    checks.propose(current_user, indicator, target=form.target.data, rationale=form.rationale.data)
     flash(_("Target proposed as a draft; it is sent with your department's response."), "success")
     return _back(indicator)
 
@@ -92,6 +96,8 @@ def propose(indicator_id: int):
 def propose_new(rid: int):
     report = report_queries.get_report(rid)
     form = _valid(NewIndicatorForm)
+    if form.table_id.data is None:
+        raise InvalidInput(_("Choose the next period's table the indicator goes into."))
     table = queries.get_table(form.table_id.data)
     if table.report_id != report.id:
         abort(404)
