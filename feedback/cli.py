@@ -170,6 +170,18 @@ def import_report(path: Path, title, username):
     )
 
 
+@reports_cli.command("sync-figures")
+def sync_figures():
+    """Read every report's indicator tables from its current text (reports imported
+    before the figures existed; new versions are read as they are made). Idempotent."""
+    from .figures import sync
+    from .reports.models import Report
+
+    reports = list(db.session.scalars(select(Report).order_by(Report.id)))
+    _run(lambda: [sync.sync_report(r) for r in reports])
+    click.echo(f"Figures read from {len(reports)} report(s).")
+
+
 @click.group("demo", help="Demo data.")
 def demo_cli():
     pass

@@ -1,6 +1,6 @@
 """The command line the acceptance checks use."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from feedback.auth.models import User
 from feedback.extensions import db
@@ -132,3 +132,19 @@ def _counts():
         db.session.scalar(select(func.count()).select_from(m))
         for m in (User, Department, Report, SectionVersion)
     )
+
+
+def test_sync_figures_reads_the_tables_of_reports_made_before_the_figures(app):
+    from feedback.figures.models import Indicator, IndicatorTable
+
+    assert _run(app, "demo", "load").exit_code == 0
+    db.session.execute(Indicator.__table__.delete())
+    db.session.execute(IndicatorTable.__table__.delete())
+    db.session.commit()
+    result = _run(app, "reports", "sync-figures")
+    assert result.exit_code == 0, result.output
+    assert "1 report" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Indicator)) == 19
+    again = _run(app, "reports", "sync-figures")
+    assert again.exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Indicator)) == 19

@@ -75,6 +75,9 @@ def check(c) -> dict:
                 "id": c.suggestion.id,
                 "status": c.suggestion.status,
                 "decision_note": c.suggestion.decision_note,
+                "decided_by": serializers.person(c.suggestion.decided_by),
+                "decided_at": serializers.iso(c.suggestion.decided_at),
+                "result_version": c.suggestion.result_version,
             }
             if c.suggestion is not None
             else None
@@ -92,7 +95,43 @@ def list_indicators(rid: int):
     permissions.require(permissions.can_read_figures(g.actor))
     report = report_queries.get_report(rid)
     views = queries.indicator_views(report.id, g.actor)
-    return jsonify({"items": [indicator(v) for v in views]})
+    deemed, not_invited = (
+        {v.indicator.id for v in group} for group in queries.round_notes(report, views)
+    )
+    items = [
+        {
+            **indicator(v),
+            "deemed_agree": v.indicator.id in deemed,
+            "department_not_invited": v.indicator.id in not_invited,
+        }
+        for v in views
+    ]
+    return jsonify({"items": items})
+
+
+@bp.get("/reports/<int:rid>/indicator-summary")
+def indicator_summary(rid: int):
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_view_dashboard(g.actor, report))
+    result = queries.summary(report, g.actor)
+    return jsonify(
+        {
+            "total": result.total,
+            "checked": result.checked,
+            "line": queries.confirmation_line(report, g.actor),
+            "counts": {s.value: result.counts[s.value] for s in queries.Status},
+            "by_department": [
+                {
+                    "department": _department(d.department),
+                    "counts": {s.value: d.counts[s.value] for s in queries.Status},
+                }
+                for d in result.by_department
+            ],
+            "deemed_agree": [v.indicator.id for v in result.deemed_agree],
+            "not_invited": [v.indicator.id for v in result.not_invited],
+            "unassigned": [v.indicator.id for v in result.unassigned],
+        }
+    )
 
 
 @bp.get("/indicators/<int:indicator_id>")

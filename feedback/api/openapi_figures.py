@@ -55,6 +55,14 @@ INDICATOR = {
             "description": "your department's unsubmitted check gives the status",
         },
         "history": {"type": "array", "items": {"type": "object"}},
+        "deemed_agree": {
+            "type": "boolean",
+            "description": "round closed; its department never answered: not confirmed",
+        },
+        "department_not_invited": {
+            "type": "boolean",
+            "description": "assigned to a department the round did not invite",
+        },
     },
 }
 INDICATORS = {"type": "object", "properties": {"items": {"type": "array", "items": INDICATOR}}}
@@ -159,6 +167,11 @@ def operations(op: Callable[..., dict]) -> dict[tuple[str, str], dict]:
         ),
         ("/indicator-keywords", "put"): op(
             "Replace the keyword map (admin)", schemas.KeywordMap, errors=(400, 401, 403, 422)
+        ),
+        ("/reports/{rid}/indicator-summary", "get"): op(
+            "The results figures by status and by department, those deemed to agree (round "
+            "closed, never answered), those of departments not invited (drafter, chair)",
+            errors=(401, 403, 404),
         ),
         ("/reports/{rid}/consistency", "get"): op(
             "The results tables counted, and the places in the text that say otherwise "

@@ -109,10 +109,11 @@ class Preamble:
         if self.figures is not None:
             out.append(
                 _(
-                    "%(checked)d/%(total)d indicators confirmed by the departments.",
+                    "%(checked)d/%(total)d indicators confirmed by the departments",
                     checked=self.figures[0],
                     total=self.figures[1],
                 )
+                + "."
             )
         return out
 

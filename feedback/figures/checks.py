@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import permissions
 from ..audit.services import record
@@ -41,6 +41,20 @@ def _open_round(report_id: int):
     return round_, rounds.invited_department_ids(round_.id)
 
 
+def may_check(actor, indicator: Indicator) -> bool:
+    """For pages: whether to offer "confirm" and "correct" on this figure."""
+    round_ = rounds.find_open_round(indicator.report_id)
+    invited = rounds.invited_department_ids(round_.id) if round_ is not None else frozenset()
+    return permissions.can_check_indicator(actor, indicator, round_, invited=invited)
+
+
+def may_propose(actor, report_id: int) -> bool:
+    """For pages: whether to offer proposals for the report's next period's tables."""
+    round_ = rounds.find_open_round(report_id)
+    invited = rounds.invited_department_ids(round_.id) if round_ is not None else frozenset()
+    return permissions.can_propose_target(actor, round_, invited=invited)
+
+
 def _require_assigned(actor, indicator: Indicator):
     round_, invited = _open_round(indicator.report_id)
     permissions.require(
@@ -54,7 +68,10 @@ def _require_assigned(actor, indicator: Indicator):
 
 
 def _require_results(indicator: Indicator) -> None:
-    if indicator.table.is_targets:
+    table = indicator.table
+    if indicator.is_removed or not table.present or table.section.is_deleted:
+        raise InvalidTransition(_("This indicator is no longer in the table."))
+    if table.is_targets:
         raise InvalidInput(
             _("This is a next period's target: propose a value instead."),
             details={"field": "indicator"},
@@ -248,18 +265,27 @@ def propose_new(actor, table: IndicatorTable, *, name, unit, target, rationale) 
 # The department's response (registered with review.response_parts in create_app) ------
 
 
-def _drafts(report_id: int, department_id: int, kind: CheckKind | None = None):
-    query = select(IndicatorCheck).where(
+def _drafts(report_id: int, department_id: int):
+    return select(IndicatorCheck).where(
         IndicatorCheck.report_id == report_id,
         IndicatorCheck.department_id == department_id,
         IndicatorCheck.status == CheckStatus.DRAFT.value,
     )
-    return query.where(IndicatorCheck.kind == kind.value) if kind is not None else query
 
 
-def confirmation_drafts(report_id: int, department_id: int) -> int:
-    """Draft confirmations (corrections and proposals are counted as suggestions)."""
-    return len(list(db.session.scalars(_drafts(report_id, department_id, CheckKind.CONFIRM))))
+def confirmation_drafts(report_id: int) -> dict[int, int]:
+    """Draft confirmations per department (corrections and proposals are suggestions,
+    counted as such)."""
+    rows = db.session.execute(
+        select(IndicatorCheck.department_id, func.count())
+        .where(
+            IndicatorCheck.report_id == report_id,
+            IndicatorCheck.kind == CheckKind.CONFIRM.value,
+            IndicatorCheck.status == CheckStatus.DRAFT.value,
+        )
+        .group_by(IndicatorCheck.department_id)
+    )
+    return {department_id: n for department_id, n in rows}
 
 
 def publish_checks(round_, submission) -> int:

@@ -5,7 +5,9 @@ in the text that state counts or figures the tables contradict."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import astuple, dataclass
+from threading import Lock
 
 from sqlalchemy import select
 
@@ -95,12 +97,36 @@ def check_report(report) -> Consistency:
     mismatches: list[TextMismatch] = []
     if results:
         places = sorted({t.section_id for t in results})
+        facts = (astuple(counts), tuple(astuple(r) for r in rows))
         for entry in report_queries.outline(report):
-            text = _blank_tables(entry.version.text)
-            for m in consistency.check_text(text, counts, rows):
+            for m in _check_version(entry.version, facts, counts, rows):
                 mismatches.append(
                     TextMismatch(
                         entry.section.id, m.quote, m.says, m.table_says, m.start, m.end, places
                     )
                 )
     return Consistency(counts=counts, rows=rows, flags=flags, mismatches=mismatches)
+
+
+# A text's claims against the same tables are found once per process (the finder reads every number of the prose; the dashboard and the outstanding
+# list ask again and again, and after a change only what it touched is read anew).
+_CACHE: OrderedDict[tuple, list] = OrderedDict()
+CACHE_SIZE = 4096
+
+
+_LOCK = Lock()
+
+
+def _check_version(version, facts: tuple, counts, rows) -> list:
+    key = (hash(version.text), len(version.text), facts)  # what the answer depends on
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    found = consistency.check_text(_blank_tables(version.text), counts, rows)
+    with _LOCK:
+        _CACHE[key] = found
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return found

@@ -7,12 +7,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import permissions
 from ..errors import NotFound
 from ..extensions import db
 from ..indicators.numbers import Assessment, Direction, assess, is_flagged, parse_stated
+from ..reports.models import Section
 from ..review import rounds
 from ..review.models import SuggestionStatus
 from . import sync
@@ -57,8 +59,14 @@ def get_table(table_id: int) -> IndicatorTable:
 
 def tables(report_id: int, kind: TableKind | None = None) -> list[IndicatorTable]:
     sync.pending()
-    query = select(IndicatorTable).where(
-        IndicatorTable.report_id == report_id, IndicatorTable.present.is_(True)
+    query = (
+        select(IndicatorTable)
+        .join(Section, Section.id == IndicatorTable.section_id)
+        .where(
+            IndicatorTable.report_id == report_id,
+            IndicatorTable.present.is_(True),
+            Section.deleted_at.is_(None),  # a deleted section's figures are not the report's
+        )
     )
     if kind is not None:
         query = query.where(IndicatorTable.kind == kind.value)
@@ -70,10 +78,12 @@ def _indicators(report_id: int, department_id: int | None = None) -> list[Indica
     query = (
         select(Indicator)
         .join(IndicatorTable, IndicatorTable.id == Indicator.table_id)
+        .join(Section, Section.id == IndicatorTable.section_id)
         .where(
             Indicator.report_id == report_id,
             Indicator.removed_at.is_(None),
             IndicatorTable.present.is_(True),
+            Section.deleted_at.is_(None),
         )
     )
     if department_id is not None:
@@ -193,8 +203,7 @@ def summary(report, viewer) -> FigureSummary:
         )
         entry.counts[v.status.value] += 1
     order = sorted(departments.values(), key=lambda d: (d.department is None, _name(d)))
-    round_ = rounds.current_or_latest_round(report)
-    deemed, not_invited = _round_notes(round_, views)
+    deemed, not_invited = round_notes(report, views)
     return FigureSummary(
         total=len(views),
         counts=counts,
@@ -209,7 +218,11 @@ def _name(entry: DepartmentFigures) -> str:
     return entry.department.name if entry.department is not None else ""
 
 
-def _round_notes(round_, views):
+def round_notes(report, views: list[IndicatorView]):
+    """(deemed to agree, not invited): of ``views``, the figures of departments that
+    never answered the closed round (not confirmed, deemed to agree), and those assigned
+    to a department the current or latest round did not invite (a warning)."""
+    round_ = rounds.current_or_latest_round(report)
     if round_ is None:
         return [], []
     invited = rounds.invited_department_ids(round_.id)
@@ -223,3 +236,13 @@ def _round_notes(round_, views):
         v for v in views if v.status is Status.UNCHECKED and v.indicator.department_id in silent
     ]
     return deemed, not_invited
+
+
+def confirmation_line(report, viewer) -> str:
+    """The disposition table's preamble: "12/14 chỉ tiêu đã được các sở, ngành xác nhận"."""
+    result = summary(report, viewer)
+    return _(
+        "%(checked)d/%(total)d indicators confirmed by the departments",
+        checked=result.checked,
+        total=result.total,
+    )

@@ -12,6 +12,7 @@ from ..audit.services import record
 from ..auth.models import Department
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
+from ..indicators.identity import normalise_name
 from ..indicators.tables import ColumnMap, find_tables, recognise_columns
 from ..reports.models import Section
 from ..review import decisions
@@ -167,7 +168,8 @@ def keyword_map_rows() -> list[DepartmentKeyword]:
 def answer_other_proposals(keys: set) -> None:
     """Deferred with every new section text: when a proposal for an indicator was just
     accepted, the other departments' pending proposals for it are rejected with
-    "not adopted: another figure was chosen" (not sent to a hand merge)."""
+    "not adopted: another figure was chosen" (not sent to a hand merge); an accepted new
+    indicator's proposal is tied to the indicator its row became."""
     ids = {getattr(key, "id", key) for key in keys}
     accepted = db.session.scalars(
         select(IndicatorCheck)
@@ -176,18 +178,29 @@ def answer_other_proposals(keys: set) -> None:
         .where(
             Suggestion.section_id.in_(ids),
             IndicatorCheck.kind == CheckKind.PROPOSE.value,
-            IndicatorCheck.indicator_id.is_not(None),
             Suggestion.status == SuggestionStatus.ACCEPTED.value,
             Suggestion.result_version == Section.current_version,
         )
     ).all()
     for check in accepted:
+        if check.indicator_id is None:
+            _link_new_indicator(check)
+            continue
         for other in _pending_proposals(check):
             decisions.reject_suggestion(
                 check.suggestion.decided_by,
                 other.suggestion,
                 reason=_("Not adopted: another figure was chosen."),
             )
+
+
+def _link_new_indicator(check: IndicatorCheck) -> None:
+    """An adopted new indicator: its proposal becomes the first step of its history."""
+    wanted = normalise_name(check.name)
+    for indicator in sync.current_indicators(check.table):
+        if normalise_name(indicator.name) == wanted:
+            check.indicator_id = indicator.id
+            return
 
 
 def _pending_proposals(check: IndicatorCheck) -> list[IndicatorCheck]:

@@ -29,12 +29,27 @@ def pending() -> None:
 def sync_sections(keys: set) -> None:
     """Deferred handler: ``keys`` are sections (or their ids) with new text."""
     db.session.flush()
-    ids = {getattr(key, "id", key) for key in keys}
-    for section_id in sorted(i for i in ids if i is not None):
+    ids = sorted({getattr(key, "id", key) for key in keys} - {None})
+    existing: dict[int, dict[int, IndicatorTable]] = {}
+    for row in db.session.scalars(select(IndicatorTable).where(IndicatorTable.section_id.in_(ids))):
+        existing.setdefault(row.section_id, {})[row.table_index] = row
+    for section_id in ids:
         section = db.session.get(Section, section_id)
-        if section is not None:
-            sync_section(section)
+        if section is None:
+            continue
+        # Most sections are prose: no table, and none before, means nothing to do.
+        if section_id in existing or "|" in section.current.text:
+            sync_section(section, existing.get(section_id, {}))
     db.session.flush()
+
+
+def sync_report(report) -> None:
+    """Re-derive every section's indicators (reports imported before the figures)."""
+    sync_sections({s.id for s in report_sections(report)})
+
+
+def report_sections(report) -> list[Section]:
+    return list(db.session.scalars(select(Section).where(Section.report_id == report.id)))
 
 
 def _existing(section: Section) -> dict[int, IndicatorTable]:
@@ -59,8 +74,8 @@ def _column_map(row: IndicatorTable | None, table: Table) -> ColumnMap | None:
     return recognise_columns(table.header)
 
 
-def sync_section(section: Section) -> None:
-    existing = _existing(section)
+def sync_section(section: Section, existing: dict[int, IndicatorTable] | None = None) -> None:
+    existing = _existing(section) if existing is None else existing
     seen: set[int] = set()
     tables = [] if section.is_deleted else find_tables(section.current.text)
     for table in tables:

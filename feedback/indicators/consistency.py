@@ -11,9 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from feedback.indicators.figures import FigureClaim, find_figure_claims
-from feedback.indicators.numbers import Assessment, nfc
-from feedback.indicators.tables import Row, find_tables
+from feedback.indicators.figures import (
+    FigureClaim,
+    TargetContext,
+    find_figure_claims,
+    last_end,
+)
+from feedback.indicators.numbers import Assessment
+from feedback.indicators.tables import Row, blank_tables
 
 __all__ = [
     "CountClaim",
@@ -101,9 +106,14 @@ _WORD_ALTERNATION = "|".join(
     re.escape(w).replace(r"\ ", r"\s+") for w in sorted(NUMBER_WORDS, key=len, reverse=True)
 )
 _STOP = r"(?:các|những|số|vài|năm|của|và|là|trong|từ)"
+# "11 trên 14 chỉ tiêu", "11 trong tổng số 14 chỉ tiêu": the 14 is the "of".
+_OF_WORDS = r"\s+(?:trên|trong)(?:\s+tổng)?(?:\s+số)?\s+"
+_AFTER_A_NUMBER = re.compile(r"(\S+)" + _OF_WORDS + r"$", re.IGNORECASE)
 _CLAIM = re.compile(
     r"(?<![\w.,/])(?:"
-    r"(?P<n>\d{1,3})(?:\s*/\s*(?P<of>\d{1,3}))?(?P<gap>(?:\s+(?!"
+    r"(?P<n>\d{1,3})(?:\s*/\s*(?P<of>\d{1,3})|"
+    + _OF_WORDS
+    + r"(?P<of_words>\d{1,3}))?(?P<gap>(?:\s+(?!"
     + _STOP
     + r"(?!\w))[^\W\d]+){0,2})"
     r"|(?P<word>" + _WORD_ALTERNATION + r"))"
@@ -112,7 +122,10 @@ _CLAIM = re.compile(
 )
 _CLAUSE_END = re.compile(r"[;!?\n]|\.(?=\s|$)")
 _NEGATIVE = re.compile(r"(?<!\w)(?:không|chưa)\s+(?:đạt|hoàn\s+thành)(?!\w)", re.IGNORECASE)
-_POSITIVE = re.compile(r"(?<!\w)(?:đạt|vượt|hoàn\s+thành)(?!\w)", re.IGNORECASE)
+_POSITIVE = re.compile(
+    r"(?<!\w)(?:đạt(?:\s*(?:và|,|hoặc)\s*vượt)?|vượt|hoàn\s+thành(?:\s+vượt)?)(?!\w)",
+    re.IGNORECASE,
+)
 _TOTAL_BEFORE = re.compile(
     r"(?<!\w)(?:có|gồm|tổng|tổng\s+số|trong|trong\s+số|cả|tất\s+cả|toàn\s+bộ)\s*$", re.IGNORECASE
 )
@@ -120,12 +133,7 @@ _TOTAL_BEFORE = re.compile(
 
 def prose_only(text: str) -> str:
     """The NFC text with its pipe-table lines blanked (same length, so offsets hold)."""
-    text = nfc(text)
-    lines = text.split("\n")
-    for table in find_tables(text):
-        for i in range(table.start_line, min(table.end_line, len(lines))):
-            lines[i] = " " * len(lines[i])
-    return "\n".join(lines)
+    return blank_tables(text)
 
 
 def _category(window: str) -> re.Match | None:
@@ -143,7 +151,7 @@ def _claim_number(match: re.Match) -> int:
 
 
 def _clause_bounds(text: str, start: int, end: int, prev_end: int, next_start: int):
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    clause_start = last_end(_CLAUSE_END, text, text.rfind("\n", 0, start) + 1, start)
     after = _CLAUSE_END.search(text, end)
     clause_end = min(after.start() if after else len(text), next_start)
     return max(clause_start, prev_end), clause_end
@@ -153,7 +161,8 @@ def _make_claim(text: str, match: re.Match, prev_end: int, next_start: int) -> C
     """A claim from one "<number> chỉ tiêu" match; its category from the words after it in
     its clause, else the words before; with none, a total only after "có", "gồm", "trong"..."""
     n = _claim_number(match)
-    of = int(match.group("of")) if match.group("of") else None
+    of_text = match.group("of") or match.group("of_words")
+    of = int(of_text) if of_text else None
     before_start, after_end = _clause_bounds(text, match.start(), match.end(), prev_end, next_start)
     found = _category(text[match.end() : after_end])
     if found:
@@ -170,16 +179,32 @@ def _make_claim(text: str, match: re.Match, prev_end: int, next_start: int) -> C
     return CountClaim(text[start:end], start, end, n, of, category)
 
 
+_NUMBER_WORD_ENDS = {w.split()[-1] for w in NUMBER_WORDS} | {"một"}
+
+
+def _is_the_of_part(before: str) -> bool:
+    """The "mười bốn" of "mười một trên mười bốn chỉ tiêu" is no claim of its own."""
+    found = _AFTER_A_NUMBER.search(before)
+    if found is None:
+        return False
+    word = found.group(1).casefold()
+    return word.isdigit() or word in _NUMBER_WORD_ENDS
+
+
 def find_count_claims(text: str) -> list[CountClaim]:
     """Sentences that state how many indicators were met, not met or exist."""
-    text = prose_only(text)
+    text = blank_tables(text)
+    context = TargetContext(text)
     matches = list(_CLAIM.finditer(text))
     claims = []
     for i, match in enumerate(matches):
         prev_end = matches[i - 1].end() if i else 0
         next_start = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        if _is_the_of_part(text[max(prev_end, match.start() - 60) : match.start()]):
+            continue
         claim = _make_claim(text, match, prev_end, next_start)
-        if claim is not None:
+        # Counts of next period's targets ("đề xuất 15 chỉ tiêu") are not this table's.
+        if claim is not None and not context.at(match.start()):
             claims.append(claim)
     return claims
 
@@ -210,7 +235,7 @@ def check_text(text: str, counts: Counts, rows: list[Row]) -> list[Mismatch]:
             mismatch = _count_mismatch(claim, counts)
             if mismatch is not None:
                 found.append(mismatch)
-    for figure in find_figure_claims(prose_only(text), rows):
+    for figure in find_figure_claims(text, rows):
         found.append(
             Mismatch(figure.quote, figure.says, figure.table_says, figure.start, figure.end)
         )

@@ -103,13 +103,20 @@ def _bound_kind(text: str) -> tuple[str, bool] | None:
     return None
 
 
-def _strip_markup(text: str) -> str:
-    return re.sub(r"[*_`\\]", "", text)
+_FOOTNOTE = re.compile(r"\[\^[^\]]*\]|<sup>.*?</sup>", re.IGNORECASE)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def strip_markup(text: str) -> str:
+    """Markdown around a figure dropped: emphasis, code, escapes, footnote marks, and link
+    targets (a link's URL may hold digits; its text stays)."""
+    text = _LINK.sub(r"\1", _FOOTNOTE.sub("", text))
+    return re.sub(r"<[^>]*>|[*_`\\]", "", text)
 
 
 def parse_value(text: str) -> Value | None:
     """A figure as written in a cell; None when it is not one number, range or bound."""
-    clean = _strip_markup(nfc(text)).casefold()
+    clean = strip_markup(nfc(text)).casefold()
     matches = list(NUMBER.finditer(clean))
     if not matches or len(matches) > 2:
         return None
@@ -133,7 +140,7 @@ def parse_value(text: str) -> Value | None:
 
 def direction_from_target(text: str) -> Direction | None:
     """LOWER for "dưới", "không quá", "tối đa"...; HIGHER for "trên", "tối thiểu"...; else None."""
-    bound = _bound_kind(_strip_markup(nfc(text)).casefold())
+    bound = _bound_kind(strip_markup(nfc(text)).casefold())
     if bound is None:
         return None
     return Direction.LOWER if bound[0] == "below" else Direction.HIGHER
@@ -150,7 +157,7 @@ def _actual_interval(value: Value) -> tuple[Decimal, Decimal]:
 
 def _against_point(x: Decimal, low: Decimal, high: Decimal, direction: Direction) -> Assessment:
     """Target [low, high] (a point when equal) against the actual x."""
-    if direction is Direction.LOWER:
+    if direction == Direction.LOWER:
         x, low, high = -x, -high, -low
     if x > high:
         return Assessment.EXCEEDED
@@ -174,14 +181,20 @@ def _assess_at(x: Decimal, target: Value, direction: Direction) -> Assessment:
 
 
 def assess(target_text: str, actual_text: str, direction: Direction | None) -> Assessment:
-    """Exceeded, met, not met or unknown for one indicator (rules in the module docstring
-    of fig-interface: points, ranges and bounds; LOWER mirrors HIGHER)."""
+    """Exceeded, met, not met or unknown for one indicator.
+
+    The direction, when not given, comes from the target's wording, else HIGHER. A point
+    target T (higher is better): above T exceeded, T met, below not met; a range [a, b]:
+    above b exceeded, within met, below a not met; LOWER mirrors both. A bound ("dưới 1",
+    "tối thiểu 80") is met when satisfied, by any margin, else not met. UNKNOWN when a side
+    is not one number, range or bound ("51 – 43 – 6")."""
     target = parse_value(target_text)
     actual = parse_value(actual_text)
     if target is None or actual is None:
         return Assessment.UNKNOWN
     if direction is None:
         direction = direction_from_target(target_text) or Direction.HIGHER
+    direction = Direction(direction)  # a stored "lower" works as well as Direction.LOWER
     low, high = _actual_interval(actual)
     # An actual that is itself a range or a bound counts only when all of it lands alike.
     first = _assess_at(low, target, direction)
@@ -191,7 +204,7 @@ def assess(target_text: str, actual_text: str, direction: Direction | None) -> A
 
 def fold(text: str) -> str:
     """Casefolded, without diacritics or Markdown markers: "Đạt và vượt" → "dat va vuot"."""
-    text = unicodedata.normalize("NFD", _strip_markup(nfc(text)).casefold())
+    text = unicodedata.normalize("NFD", strip_markup(nfc(text)).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c)).replace("đ", "d")
     return " ".join(re.sub(r"[^\w%]+", " ", text).split())
 
@@ -229,8 +242,8 @@ def is_flagged(stated: Assessment | None, computed: Assessment) -> bool:
 
 def effective(stated: Assessment | None, computed: Assessment) -> Assessment:
     """What counts: the computed assessment when known, else the stated one, else UNKNOWN."""
-    if computed is not Assessment.UNKNOWN:
-        return computed
+    if computed != Assessment.UNKNOWN:
+        return Assessment(computed)
     if stated is not None:
         return Assessment(stated)
     return Assessment.UNKNOWN

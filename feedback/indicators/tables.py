@@ -135,7 +135,9 @@ def find_tables(markdown: str) -> list[Table]:
 _NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu", "thu tu", "#"}
 _ROLE_PATTERNS = (
     ("assessment", re.compile(r"\bdanh gia\b|\bxep loai\b")),
-    ("unit", re.compile(r"^(don vi( tinh)?|dvt)\b")),
+    ("unit", re.compile(r"^(don vi( tinh| do)?|dvt)$")),
+    # "Đơn vị chủ trì", "Cơ quan thực hiện": who answers for the figure, not a figure.
+    ("responsible", re.compile(r"\b(don vi|co quan|so nganh|chu tri|phu trach)\b")),
     (
         "target",
         re.compile(
@@ -163,7 +165,7 @@ def recognise_columns(header: list[str]) -> ColumnMap | None:
     found: dict[str, int] = {}
     for i, cell in enumerate(header):
         role = _role(cell)
-        if role is not None and role not in found:
+        if role not in (None, "responsible") and role not in found:
             found[role] = i
     if "name" not in found or not ("target" in found or "actual" in found):
         return None
@@ -275,3 +277,13 @@ def append_row(markdown: str, table_index: int, cells: list[str]) -> str:
         newline = ""
     lines.insert(end, row + newline)
     return "".join(lines)
+
+
+def blank_tables(text: str) -> str:
+    """The NFC text with its pipe-table lines blanked (same length, so offsets hold)."""
+    text = nfc(text)
+    lines = text.split("\n")
+    for table in find_tables(text):
+        for i in range(table.start_line, min(table.end_line, len(lines))):
+            lines[i] = " " * len(lines[i])
+    return "\n".join(lines)

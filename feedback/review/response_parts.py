@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Part:
-    drafts: Callable[[int, int], int]  # (report id, department id) -> how many drafts
+    drafts: Callable[[int], dict[int, int]]  # (report id) -> drafts per department id
     publish: Callable[[object, object], int]  # (round, submission) -> how many sent
 
 
@@ -25,8 +25,18 @@ def register(name: str, *, drafts, publish) -> None:
     _PARTS[name] = Part(drafts=drafts, publish=publish)
 
 
+def draft_counts(report_id: int) -> dict[int, int]:
+    """Drafts of the other parts per department (a department confirming its figures is
+    drafting its response)."""
+    counts: dict[int, int] = {}
+    for part in _PARTS.values():
+        for department_id, n in part.drafts(report_id).items():
+            counts[department_id] = counts.get(department_id, 0) + n
+    return counts
+
+
 def draft_count(report_id: int, department_id: int) -> int:
-    return sum(part.drafts(report_id, department_id) for part in _PARTS.values())
+    return draft_counts(report_id).get(department_id, 0)
 
 
 def publish(round_, submission) -> None:

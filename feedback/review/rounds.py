@@ -12,6 +12,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..reports.models import Report
 from ..request_cache import request_cached
+from . import response_parts
 from .models import (
     Comment,
     Reply,
@@ -117,6 +118,8 @@ def draft_counts(report_id: int) -> dict[int, int]:
     ]:
         for department_id, n in db.session.execute(statement):
             counts[department_id] = counts.get(department_id, 0) + n
+    for department_id, n in response_parts.draft_counts(report_id).items():
+        counts[department_id] = counts.get(department_id, 0) + n
     return counts
 
 

@@ -151,6 +151,9 @@ def test_done_when_two_departments_propose_and_one_is_adopted(demo):
     ]
     adopted = c["tosoanthao"].post(f"/suggestions/{second.json['id']}/accept", json={})
     assert adopted.status_code == 200, adopted.json
+    decided = c["chutich"].get(f"/indicators/{goal['id']}").json["history"]
+    assert [h["suggestion"]["status"] for h in decided] == ["rejected", "accepted"]
+    assert decided[1]["suggestion"]["decided_by"]["name"] == user("tosoanthao").name
     other = c["tosoanthao"].get(f"/suggestions/{first.json['id']}").json
     assert other["status"] == "rejected" and other["conflict_version"] is None
     assert other["decision_note"]
@@ -241,3 +244,86 @@ def test_drafter_maps_tables_assigns_and_the_admin_keeps_the_keyword_map(demo):
         "/indicator-keywords", json={"keywords": [{"keyword": "x", "department_code": "NONE"}]}
     )
     assert unknown.status_code == 422
+
+
+def test_the_summary_counts_and_the_closed_round_notes(demo):
+    report, c, round_id = demo
+    growth = _by_name(_items(c["ctk.canbo"], report.id), GROWTH)
+    c["ctk.canbo"].post(f"/indicators/{growth['id']}/confirm", json={"source": "CTK"})
+    c["ctk.lanhdao"].post(f"/rounds/{round_id}/response", json={})
+    summary = c["chutich"].get(f"/reports/{report.id}/indicator-summary").json
+    assert (summary["total"], summary["checked"]) == (14, 1)
+    assert summary["counts"] == {"unchecked": 13, "confirmed": 1, "corrected": 0, "decided": 0}
+    assert summary["line"] == "1/14 chỉ tiêu đã được các sở, ngành xác nhận"
+    ctk = next(d for d in summary["by_department"] if d["department"]["code"] == "CTK")
+    assert ctk["counts"]["confirmed"] == 1 and ctk["counts"]["unchecked"] == 3
+    assert c["ctk.canbo"].get(f"/reports/{report.id}/indicator-summary").status_code == 403
+
+    assert c["tosoanthao"].post(f"/rounds/{round_id}/close").status_code == 200
+    items = _items(c["chutich"], report.id)
+    assert _by_name(items, GROWTH)["deemed_agree"] is False  # confirmed
+    forest = _by_name(items, "Tỷ lệ che phủ rừng (%)")  # SNN never answered
+    assert (forest["status"], forest["deemed_agree"]) == ("unchecked", True)
+    closed = c["chutich"].get(f"/reports/{report.id}/indicator-summary").json
+    assert forest["id"] in closed["deemed_agree"] and growth["id"] not in closed["deemed_agree"]
+
+
+def test_indicators_of_a_department_not_invited_are_warned_about(demo, app):
+    report, c, _round = demo
+    c["quantri"].post("/departments", json={"code": "SKHDT", "name": "Sở Kế hoạch và Đầu tư"})
+    item = _by_name(
+        _items(c["tosoanthao"], report.id), "Tổng vốn đầu tư toàn xã hội (nghìn tỷ đồng, 5 năm)"
+    )
+    moved = c["tosoanthao"].put(f"/indicators/{item['id']}", json={"department_code": "SKHDT"})
+    assert moved.status_code == 200, moved.json
+    assert _by_name(_items(c["chutich"], report.id), item["name"])["department_not_invited"]
+    summary = c["tosoanthao"].get(f"/reports/{report.id}/indicator-summary").json
+    assert summary["not_invited"] == [item["id"]]
+
+
+def test_bad_requests_are_refused_with_sentences(demo):
+    report, c, _round = demo
+    items = _items(c["tosoanthao"], report.id)
+    growth, goal = _by_name(items, GROWTH), _by_name(items, "Tỷ lệ đô thị hóa", "targets")
+    ctk = c["ctk.canbo"]
+    cases = [
+        (ctk.post(f"/indicators/{growth['id']}/confirm", json={}), 400),
+        (ctk.post(f"/indicators/{growth['id']}/confirm", json={"source": ""}), 422),
+        (ctk.post("/indicators/999999/confirm", json={"source": "CTK"}), 404),
+        (
+            ctk.post(f"/indicators/{growth['id']}/correct", json={"actual": "10,7", "source": "x"}),
+            422,
+        ),
+        (
+            ctk.post(
+                f"/indicators/{growth['id']}/proposals", json={"target": "1", "rationale": "r"}
+            ),
+            422,
+        ),
+        (c["sxd.canbo"].post(f"/indicators/{goal['id']}/proposals", json={"target": "75"}), 400),
+        (
+            c["sxd.canbo"].post(
+                f"/indicators/{goal['id']}/proposals", json={"target": "75", "rationale": " "}
+            ),
+            422,
+        ),
+        (
+            c["tosoanthao"].put(f"/sections/{growth['section_id']}/tables/0", json={"kind": "x"}),
+            422,
+        ),
+        (c["tosoanthao"].put(f"/indicators/{growth['id']}", json={"direction": 3}), 400),
+    ]
+    for response, status in cases:
+        assert response.status_code == status, response.json
+        assert response.json["error"]["message"]
+
+    draft = ctk.post(f"/indicators/{growth['id']}/confirm", json={"source": "Cục Thống kê"})
+    assert draft.status_code == 200
+    seen = c["stc.canbo"].get(f"/indicators/{growth['id']}").json
+    assert seen["history"] == [] and seen["status"] == "unchecked"
+    own = ctk.get(f"/indicators/{growth['id']}").json
+    assert [h["source"] for h in own["history"]] == ["Cục Thống kê"] and own["draft"] is True
+
+    c["tosoanthao"].post(f"/rounds/{_round}/close")
+    closed = ctk.post(f"/indicators/{growth['id']}/confirm", json={"source": "Cục Thống kê"})
+    assert closed.status_code == 409 and closed.json["error"]["message"]

@@ -268,6 +268,13 @@ def test_a_new_indicator_is_proposed_as_a_row_of_the_next_period_table(report):
         rationale="Chỉ tiêu của ngành y tế.",
     )
     assert suggestion.text.endswith("| 6 | Số giường bệnh trên 1 vạn dân | giường | 32 |")
+    db.session.commit()
+    _submit("syt.lanhdao", report)
+    _accept(suggestion)
+    beds = indicator(report, "Số giường bệnh")
+    assert beds.table.is_targets and beds.row == 5
+    history = queries.indicator_view(beds, user("chutich")).checks
+    assert [(c.kind, c.department.code, c.value) for c in history] == [("propose", "SYT", "32")]
 
 
 def test_results_figures_cannot_be_proposed_and_targets_cannot_be_corrected(report):
@@ -309,3 +316,62 @@ def test_summary_counts_statuses_and_warns_about_departments_not_invited(report)
     closed = queries.summary(report, user("chutich"))
     deemed = {v.indicator.department.code for v in closed.deemed_agree}
     assert "CTK" not in deemed and "SNN" in deemed
+
+
+def test_a_department_confirming_figures_is_drafting_its_response(report):
+    from feedback.review import rounds
+
+    checks.confirm(user("syt.canbo"), indicator(report, "Số bác sĩ"), source="Sở Y tế")
+    db.session.commit()
+    status = rounds.response_of(open_round(report), user("syt.canbo").department_id).status
+    assert status.value == "drafting"
+
+
+def test_pages_ask_the_same_rule_the_services_apply(report):
+    grdp = indicator(report, "GRDP bình quân đầu người")
+    assert checks.may_check(user("ctk.canbo"), grdp)
+    assert not checks.may_check(user("stc.canbo"), grdp)
+    assert checks.may_propose(user("stc.canbo"), report.id)
+    assert not checks.may_propose(user("tosoanthao"), report.id)
+    consultation.close_round(user("tosoanthao"), open_round(report))
+    db.session.commit()
+    assert not checks.may_check(user("ctk.canbo"), grdp)
+    assert not checks.may_propose(user("stc.canbo"), report.id)
+
+
+def test_accepted_with_edits_the_indicator_follows_the_drafters_text(report):
+    grdp = indicator(report, "Tốc độ tăng trưởng GRDP")
+    suggestion = checks.correct(user("ctk.canbo"), grdp, actual="10,6", source="Tổng cục Thống kê")
+    db.session.commit()
+    _submit("ctk.lanhdao", report)
+    target = section(report, RESULTS)
+    edited = suggestion.text.replace("| 10,6 |", "| 10,5 |")
+    decisions.accept_suggestion(
+        user("tosoanthao"), suggestion, text=edited, expected_version=target.current_version
+    )
+    db.session.commit()
+    seen = _status(report, "Tốc độ tăng trưởng GRDP", user("chutich"))
+    assert (seen.indicator.id, seen.indicator.actual, seen.status.value) == (
+        grdp.id,
+        "10,5",
+        "decided",
+    )
+
+
+def test_a_deleted_section_takes_its_figures_with_it_and_restoring_brings_them_back(report):
+    drafter = user("tosoanthao")
+    goals = section(report, GOALS)
+    results = section(report, RESULTS)
+    grdp = indicator(report, "GRDP bình quân")
+    reports.delete_section(drafter, goals)
+    reports.delete_section(drafter, results)
+    db.session.commit()
+    with pytest.raises(InvalidTransition):
+        checks.confirm(user("ctk.canbo"), grdp, source="CTK")
+    reports.restore_section(drafter, results)
+    db.session.commit()
+    views = queries.indicator_views(report.id, drafter)
+    assert len(views) == 14 and not any(v.indicator.table.is_targets for v in views)
+    reports.restore_section(drafter, goals)
+    db.session.commit()
+    assert len(queries.indicator_views(report.id, drafter)) == 19

@@ -234,3 +234,19 @@ def test_stated_word_round_trips() -> None:
     assert [stated_word(a) for a in (EXCEEDED, MET, NOT_MET)] == ["Vượt", "Đạt", "Không đạt"]
     for a in (EXCEEDED, MET, NOT_MET):
         assert parse_stated(stated_word(a)) is a
+
+
+def test_stored_strings_work_like_the_enums() -> None:
+    assert assess("2", "1,5", "lower") is EXCEEDED
+    assert effective("not_met", "unknown") is NOT_MET
+    assert effective(None, "met") is MET
+    assert is_flagged("met", "not_met") is True
+    assert is_flagged("exceeded", "met") is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[48,5](https://thongke.example/2020/bao-cao-12)", "48,5[^1]", "48,5<sup>2</sup>", "`48,5`"],
+)
+def test_links_and_footnotes_around_a_figure_are_ignored(text: str) -> None:
+    assert parse_value(text) == Value("number", D("48.5"), D("48.5"))

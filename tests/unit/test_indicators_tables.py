@@ -64,7 +64,7 @@ def test_find_tables_reads_header_rows_and_lines() -> None:
 
 
 def test_the_demo_report_has_its_fourteen_indicators() -> None:
-    (table,) = find_tables(DEMO)
+    table, targets = find_tables(DEMO)  # the results, then III.2's next-period targets
     colmap = recognise_columns(table.header)
     assert colmap == ColumnMap(name=1, unit=None, target=2, actual=3, assessment=4, number=0)
     rows = indicator_rows(table, colmap)
@@ -72,6 +72,8 @@ def test_the_demo_report_has_its_fourteen_indicators() -> None:
     assert rows[2] == Row(2, "GRDP bình quân đầu người (USD)", "USD", "8.000", "7.150", "Không đạt")
     assert rows[5].unit == "nghìn tỷ đồng, 5 năm"
     assert rows[10].unit == ""  # "Số bác sĩ trên 1 vạn dân" has no unit in parentheses
+    goals = recognise_columns(targets.header)
+    assert (goals.name, goals.unit, goals.target, goals.actual) == (1, 2, 3, None)
 
 
 def test_tables_without_leading_pipes_and_several_tables() -> None:
@@ -100,6 +102,10 @@ def test_a_delimiter_of_another_width_is_no_table() -> None:
         (
             ["Nội dung", "Đơn vị tính", "Chỉ tiêu NQ", "Kết quả"],
             ColumnMap(name=0, unit=1, target=2, actual=3),
+        ),
+        (
+            ["Chỉ tiêu", "Đơn vị chủ trì", "Kế hoạch", "Đơn vị thực hiện", "Thực hiện", "ĐVT"],
+            ColumnMap(name=0, unit=5, target=2, actual=4),
         ),
         (
             ["Chỉ tiêu", "Mục tiêu 2025"],

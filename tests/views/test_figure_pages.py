@@ -189,7 +189,7 @@ def test_the_chair_sees_the_mismatch_until_the_sentence_is_fixed(demo):
     report, login = demo
     client = login("chutich")
     page = _text(client.get(f"/reports/{report.id}/dashboard"))
-    assert "0/14 chỉ tiêu đã được các sở, ngành xác nhận." in page
+    assert "0/14 chỉ tiêu đã được các sở, ngành xác nhận" in page
     assert 'class="mismatches"' not in page
 
     client = login("ctk.canbo")
@@ -212,7 +212,7 @@ def test_the_chair_sees_the_mismatch_until_the_sentence_is_fixed(demo):
     assert "11/14" in mismatches and "10/14" in mismatches
     assert f'href="/sections/{section(report, RESULTS_HEADING).id}"' in mismatches
     figures = page[page.index('id="figures"') :]
-    assert "1/14 chỉ tiêu đã được các sở, ngành xác nhận." in figures
+    assert "1/14 chỉ tiêu đã được các sở, ngành xác nhận" in figures
     statuses = client.get(f"/reports/{report.id}/figures.csv")
     assert statuses.status_code == 200
 
@@ -374,11 +374,11 @@ def test_the_disposition_table_preamble_counts_confirmations(demo):
         )
     client = login("tosoanthao")
     page = _text(client.get(f"/reports/{report.id}/dispositions"))
-    assert "0/14 chỉ tiêu đã được các sở, ngành xác nhận." in page  # drafts do not count
+    assert "0/14 chỉ tiêu đã được các sở, ngành xác nhận" in page  # drafts do not count
     client = login("ctk.lanhdao")
     round_ = open_round(report)
     client.post(f"/rounds/{round_.id}/respond", data={"submit_feedback": "1", "confirm": "y"})
     client = login("tosoanthao")
     page = _text(client.get(f"/reports/{report.id}/dispositions"))
-    assert "2/14 chỉ tiêu đã được các sở, ngành xác nhận." in page
+    assert "2/14 chỉ tiêu đã được các sở, ngành xác nhận" in page
     assert re.search(r"2/14 chỉ tiêu", _text(client.get(f"/reports/{report.id}/dashboard")))
