@@ -251,6 +251,8 @@ def test_two_departments_propose_and_the_drafting_team_adopts_one_side_by_side(d
         assert sent.status_code == 302
 
     client = login("tosoanthao")
+    listing = _text(client.get(f"/reports/{report.id}/figures"))
+    assert f'<a href="/indicators/{goal.id}">2 đề xuất</a>' in listing
     page = _text(client.get(f"/indicators/{goal.id}"))
     assert "Cục Thống kê tỉnh" in page and "Sở Tài chính" in page
     assert "Chọn trên 9.500" in page and "Chọn trên 11.000" in page
@@ -383,3 +385,10 @@ def test_the_disposition_table_preamble_counts_confirmations(demo):
     page = _text(client.get(f"/reports/{report.id}/dispositions"))
     assert "2/14 chỉ tiêu đã được các sở, ngành xác nhận" in page
     assert re.search(r"2/14 chỉ tiêu", _text(client.get(f"/reports/{report.id}/dashboard")))
+
+
+def test_the_keyword_map_is_linked_from_the_departments_page(demo):
+    _report, login = demo
+    client = login("quantri")
+    page = _text(client.get("/admin/departments"))
+    assert 'href="/admin/indicator-keywords"' in page and "Từ khóa giao chỉ tiêu" in page
