@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from .conftest import login, logout, serve_demo
 from .helpers import LiveApi
+from .test_everyday import AXE, AXE_URL, _axe_problems
 
 GROWTH = "Tốc độ tăng trưởng GRDP bình quân (%/năm)"
 PER_CAPITA = "GRDP bình quân đầu người (USD)"
@@ -180,3 +181,39 @@ def test_two_departments_propose_targets_and_the_drafting_team_adopts_one(page, 
     expect(proposals.nth(0)).to_contain_text("Không được chọn: đã chọn một số liệu khác.")
     expect(page.locator("button:has-text('Chọn')")).to_have_count(0)
     page.shots("proposal-adopted")
+
+
+FIGURE_PAGES = {
+    "ctk.canbo": ["/reports/1/figures/mine", "/indicators/{growth}"],
+    "tosoanthao": [
+        "/reports/1/figures",
+        "/indicators/{goal}",
+        "/sections/{results}/tables/0",
+    ],
+    "quantri": ["/admin/indicator-keywords"],
+}
+
+
+def test_axe_finds_nothing_serious_on_the_figures_pages(new_page, live_server):
+    api = LiveApi(live_server)
+    items = _indicators(api)
+    ids = {
+        "growth": _by_name(items, GROWTH)["id"],
+        "goal": _by_name(items, "GRDP bình quân đầu người", "targets")["id"],
+        "results": api.section(RESULTS)["id"],
+    }
+    problems = []
+    for username, paths in FIGURE_PAGES.items():
+        page = new_page()
+        page.context.route(
+            f"**{AXE_URL}",
+            lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"),
+        )
+        login(page, username)
+        for path in paths:
+            url = path.format(**ids)
+            response = page.goto(url)
+            assert response.status == 200, url
+            problems += [f"{username} {url}: {p}" for p in _axe_problems(page)]
+        page.context.close()
+    assert problems == [], "\n".join(problems)
