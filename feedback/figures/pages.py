@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import permissions
+from .. import markup, permissions
 from ..auth.models import Department
 from ..extensions import db
 from ..indicators.tables import find_tables, recognise_columns
@@ -127,11 +127,8 @@ def csv_bytes(report, user) -> bytes:
             [
                 label("table_kind", i.table.kind),
                 i.row + 1,
-                i.name,
-                i.unit,
-                i.target,
-                i.actual,
-                i.assessment,
+                *(markup.plain_text(c) for c in (i.name, i.unit, i.target, i.actual)),
+                markup.plain_text(i.assessment),
                 "" if i.table.is_targets else label("assessment", v.computed.value),
                 _("yes") if v.flagged else "",
                 i.department.name if i.department else "",

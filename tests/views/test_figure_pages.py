@@ -392,3 +392,29 @@ def test_the_keyword_map_is_linked_from_the_departments_page(demo):
     client = login("quantri")
     page = _text(client.get("/admin/departments"))
     assert 'href="/admin/indicator-keywords"' in page and "Từ khóa giao chỉ tiêu" in page
+
+
+def test_table_cells_show_without_markdown(demo):
+    report, login = demo
+    results = section(report, RESULTS_HEADING)
+    client = login("tosoanthao")
+    text = results.current.text.replace(
+        "| GRDP bình quân đầu người (USD) | 8.000 |",
+        "| **GRDP bình quân đầu người** (USD) | 8.000 |",
+    )
+    assert text != results.current.text
+    saved = client.post(
+        f"/sections/{results.id}/edit",
+        data={
+            "heading": results.current.heading,
+            "text": text,
+            "base_version": results.current_version,
+        },
+    )
+    assert saved.status_code == 302
+    listing = _text(client.get(f"/reports/{report.id}/figures"))
+    assert "**" not in listing and "GRDP bình quân đầu người (USD)" in listing
+    data = client.get(f"/reports/{report.id}/figures.csv").get_data().decode("utf-8-sig")
+    assert "**" not in data and "GRDP bình quân đầu người (USD)" in data
+    client = login("ctk.canbo")
+    assert "**" not in _text(client.get(f"/reports/{report.id}/figures/mine"))
