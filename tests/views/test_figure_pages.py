@@ -418,3 +418,29 @@ def test_table_cells_show_without_markdown(demo):
     assert "**" not in data and "GRDP bình quân đầu người (USD)" in data
     client = login("ctk.canbo")
     assert "**" not in _text(client.get(f"/reports/{report.id}/figures/mine"))
+
+
+def test_a_department_proposes_a_new_indicator_shown_to_it_as_a_draft(demo):
+    report, login = demo
+    table = next(t for t in queries.tables(report.id) if t.is_targets)
+    client = login("sxd.canbo")
+    made = client.post(
+        f"/reports/{report.id}/figures/new",
+        data={
+            "table_id": table.id,
+            "name": "Tỷ lệ đô thị hóa khu vực ven biển",
+            "unit": "%",
+            "target": "75",
+            "rationale": "Chỉ tiêu mới của ngành xây dựng.",
+        },
+    )
+    assert made.status_code == 302, _text(made)
+    page = _text(client.get(f"/reports/{report.id}/figures/mine"))
+    assert "Chỉ tiêu mới đề xuất: Tỷ lệ đô thị hóa khu vực ven biển" in page
+    assert "bản nháp" in page
+    no_table = client.post(
+        f"/reports/{report.id}/figures/new", data={"name": "X", "target": "1", "rationale": "r"}
+    )
+    assert no_table.status_code == 422 and "bảng chỉ tiêu giai đoạn tới" in _text(no_table)
+    client = login("ctk.canbo")
+    assert "khu vực ven biển" not in _text(client.get(f"/reports/{report.id}/figures/mine"))
