@@ -368,7 +368,7 @@ def test_the_csv_opens_in_excel_with_vietnamese_intact(demo):
     assert b"\r\n" in data
 
 
-def test_the_disposition_table_preamble_counts_confirmations(demo):
+def test_the_disposition_table_preamble_counts_confirmations(demo, api):
     report, login = demo
     client = login("ctk.canbo")
     for name in (PER_CAPITA, GROWTH):
@@ -384,6 +384,9 @@ def test_the_disposition_table_preamble_counts_confirmations(demo):
     client = login("tosoanthao")
     page = _text(client.get(f"/reports/{report.id}/dispositions"))
     assert "2/14 chỉ tiêu đã được các sở, ngành xác nhận" in page
+    body = api.as_(user("chutich")).get(f"/reports/{report.id}/dispositions").json
+    assert body["preamble"]["figures"] == {"checked": 2, "total": 14}
+    assert "2/14 chỉ tiêu đã được các sở, ngành xác nhận." in body["preamble"]["text"]
     assert re.search(r"2/14 chỉ tiêu", _text(client.get(f"/reports/{report.id}/dashboard")))
 
 
