@@ -171,13 +171,14 @@ def _register_blueprints(app: Flask) -> None:
     from .consolidation import views as consolidation_views
     from .consolidation.blueprint import bp as consolidation_bp
     from .dashboard.views import bp as dashboard_bp
+    from .figures import drafting_views as figure_drafting_views
+    from .figures import views as figure_views
+    from .figures.blueprint import bp as figures_bp
     from .notifications.views import bp as notifications_bp
     from .notifications.views import unread_count_processor
-    from .reports import panels
     from .reports import views as report_views
     from .reports.blueprint import bp as reports_bp
     from .review import decision_views, editor_views, feedback_views, markup_views, round_views
-    from .review import panels as review_panels
     from .review.blueprint import bp as review_bp
     from .search.views import bp as search_bp
 
@@ -192,6 +193,8 @@ def _register_blueprints(app: Flask) -> None:
         markup_views,
         consolidation_views,
         archive_views,
+        figure_views,
+        figure_drafting_views,
         api_accounts,
         api_archive,
         api_consolidation,
@@ -211,6 +214,7 @@ def _register_blueprints(app: Flask) -> None:
         review_bp,
         consolidation_bp,
         dashboard_bp,
+        figures_bp,
         notifications_bp,
         audit_bp,
         search_bp,
@@ -219,15 +223,30 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     app.context_processor(unread_count_processor)
+    _register_panels(app)
+    _register_deferred_work()
+    _register_round_editions()
+    api_reports.register_report_field(app, api_review.current_round_field)
+
+
+def _register_panels(app: Flask) -> None:
+    """What the consultation and the figures add to the report, section and home pages."""
+    from .figures import pages as figure_pages
+    from .reports import panels
+    from .review import panels as review_panels
+
     panels.register(
         app,
         report=review_panels.report_panel,
         section=review_panels.section_panel,
         home=review_panels.home_panel,
     )
-    _register_deferred_work()
-    _register_round_editions()
-    api_reports.register_report_field(app, api_review.current_round_field)
+    panels.register(
+        app,
+        report=figure_pages.report_panel,
+        section=figure_pages.section_panel,
+        home=figure_pages.home_panel,
+    )
 
 
 def _register_round_editions() -> None:

@@ -107,6 +107,40 @@ LABELS: dict[str, dict[str, object]] = {
         "conflict": _l("conflicts waiting for a hand merge"),
         "escalated": _l("escalated to the chair"),
     },
+    # The report's figures (issue 15).
+    "figure_status": {
+        "unchecked": _l("not yet checked"),
+        "confirmed": _l("confirmed"),
+        "corrected": _l("corrected, pending"),
+        "decided": _l("corrected and decided"),
+    },
+    "assessment": {
+        "exceeded": _l("exceeded"),
+        "met": _l("met"),
+        "not_met": _l("not met"),
+        "unknown": _l("unknown"),
+    },
+    "check_kind": {
+        "confirm": _l("confirmed"),
+        "correct": _l("corrected"),
+        "propose": _l("proposed"),
+    },
+    "direction": {
+        "higher": _l("higher is better"),
+        "lower": _l("lower is better"),
+    },
+    "table_column": {
+        "number": _l("number (STT)"),
+        "name": _l("indicator"),
+        "unit": _l("unit"),
+        "target": _l("target"),
+        "actual": _l("actual"),
+        "assessment": _l("stated assessment"),
+    },
+    "table_kind": {
+        "results": _l("results of the period"),
+        "targets": _l("next period's targets"),
+    },
 }
 
 

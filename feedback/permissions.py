@@ -313,3 +313,14 @@ def can_see_check(user, check) -> bool:
 
 def can_view_consistency(user, report=None) -> bool:
     return _role(user) in (Role.DRAFTER, Role.CHAIR)
+
+
+def can_view_indicator(user, indicator) -> bool:
+    """An indicator's page and history: the drafting team, the chair and the
+    administrator; a department only its own figures and the next period's targets
+    (which any invited department may propose for)."""
+    if _role(user) in (Role.DRAFTER, Role.CHAIR, Role.ADMIN):
+        return True
+    return in_department(user) and (
+        indicator.table.is_targets or indicator.department_id == user.department_id
+    )

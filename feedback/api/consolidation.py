@@ -159,6 +159,11 @@ def disposition_table(rid: int):
                 "deemed_to_agree": [d.code for d in p.deemed],
                 "commented": [d.code for d in p.commented],
                 "no_reply": [d.code for d in p.no_reply],
+                # Figures confirmed by their departments (or corrected and decided), of
+                # the results tables' indicators; null when the report has none.
+                "figures": (
+                    {"checked": p.figures[0], "total": p.figures[1]} if p.figures else None
+                ),
                 "text": p.sentences(),
             },
             "rows": [

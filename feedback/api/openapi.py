@@ -403,7 +403,8 @@ OPERATIONS: dict[tuple[str, str], dict] = {
         media="text/html",
     ),
     ("/reports/{rid}/dispositions", "get"): _op(
-        "The consolidation table (drafter, chair); ?round= for one round",
+        "The consolidation table (drafter, chair); ?round= for one round; "
+        "preamble.figures counts the figures the departments confirmed",
         params=(_query("round"),),
         errors=(401, 403, 404),
     ),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import Department
 from ..errors import NotFound
 from ..extensions import db
+from ..figures import queries as figure_queries
 from ..i18n import date_filter
 from ..labels import label
 from ..reports import queries as report_queries
@@ -59,6 +60,8 @@ class Preamble:
     deemed: list[Department]
     no_reply: list[Department]
     commented: list[Department]
+    # (confirmed by their departments, indicators) of the report's results tables
+    figures: tuple[int, int] | None = None
 
     def sentences(self) -> list[str]:
         def names(departments) -> str:
@@ -102,6 +105,15 @@ class Preamble:
                     n=len(self.no_reply),
                     names=names(self.no_reply),
                 )
+            )
+        if self.figures is not None:
+            out.append(
+                _(
+                    "%(checked)d/%(total)d indicators confirmed by the departments",
+                    checked=self.figures[0],
+                    total=self.figures[1],
+                )
+                + "."
             )
         return out
 
@@ -162,7 +174,15 @@ def preamble(report: Report, round_: Round | None) -> Preamble:
         deemed=by_code(deemed),
         no_reply=by_code(no_reply),
         commented=by_code(commented),
+        figures=_figures(report),
     )
+
+
+def _figures(report: Report) -> tuple[int, int] | None:
+    """Confirmed (or corrected and decided) figures out of all, as everyone may see them:
+    no department's drafts."""
+    summary = figure_queries.summary(report, None)
+    return (summary.checked, summary.total) if summary.total else None
 
 
 def _suggestion_decision(s: Suggestion) -> tuple[str, str]:

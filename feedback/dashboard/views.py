@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import permissions
 from ..consolidation import queries as edition_queries
+from ..figures import pages as figure_pages
 from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
@@ -109,4 +110,5 @@ def dashboard(rid: int):
         latest=latest,
         resolve_form=ResolveForm(),
         action_form=ActionForm(),
+        figures=figure_pages.chair_panel(report, current_user),
     )

@@ -119,8 +119,16 @@ def _status_of(check: IndicatorCheck | None) -> Status:
     return Status.CORRECTED
 
 
+def _visible(viewer, check: IndicatorCheck) -> bool:
+    """``viewer`` None: what everyone may see (no department's drafts), as a document
+    such as the disposition table shows it."""
+    if viewer is None:
+        return not check.is_draft
+    return permissions.can_see_check(viewer, check)
+
+
 def view(indicator: Indicator, checks: list[IndicatorCheck], viewer) -> IndicatorView:
-    visible = [c for c in checks if permissions.can_see_check(viewer, c) and _counts(c)]
+    visible = [c for c in checks if _visible(viewer, c) and _counts(c)]
     last = visible[-1] if visible else None
     direction = Direction(indicator.direction) if indicator.direction else None
     return IndicatorView(

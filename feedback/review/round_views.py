@@ -18,7 +18,7 @@ from ..models_base import utcnow
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..transaction import attempt
-from . import consultation, previews, queue, round_edition, rounds, visibility
+from . import consultation, previews, queue, response_parts, round_edition, rounds, visibility
 from .blueprint import bp
 from .forms import ResponseForm, RoundForm
 
@@ -178,6 +178,8 @@ def respond(round_id: int):
         invited=invited,
         action_form=ActionForm(),
         response=rounds.response_of(round_, current_user.department_id),
+        # The response's other parts (the figures' confirmations) go with it.
+        part_drafts=response_parts.draft_count(round_.report_id, current_user.department_id),
         sections={
             e.section.id: e for e in report_queries.outline(round_.report, include_deleted=True)
         },

@@ -71,6 +71,13 @@ def _flask(env, *args):
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """gunicorn with two workers on a fresh database loaded with the demo data."""
+    yield from serve_demo(tmp_path_factory)
+
+
+def serve_demo(tmp_path_factory):
+    """Start gunicorn on a fresh demo database, yield its address, stop it. A module
+    whose test changes the demo's figures serves its own copy (a module-scoped
+    ``live_server``), so the other modules still see the demo as loaded."""
     env = dict(
         os.environ,
         SECRET_KEY="browser-tests",

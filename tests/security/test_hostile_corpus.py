@@ -21,6 +21,9 @@ import pytest
 from feedback.auth import services as accounts
 from feedback.consolidation import services as editions
 from feedback.extensions import db
+from feedback.figures import checks as figure_checks
+from feedback.figures import queries as figure_queries
+from feedback.figures import services as figure_services
 from feedback.models_base import utcnow
 from feedback.reports import services as report_services
 from feedback.review import consultation, decisions, markup_import
@@ -91,6 +94,7 @@ def world(people, report):
     review_services.add_reply(people.drafter, comment, body="Đã ghi nhận.")
     db.session.commit()
     decisions.accept_suggestion(people.drafter, accepted)
+    figure = _figure_tables(people, target)
     draft = review_services.add_comment(people.reviewer, target, body="Bản nháp.")
     draft_suggestion = review_services.add_suggestion(
         people.reviewer, section(report, 1), base_version=1, text="Bản nháp đề xuất."
@@ -125,7 +129,41 @@ def world(people, report):
         "did": people.department.id,
         "draft_comment": draft.id,
         "draft_suggestion": draft_suggestion.id,
+        "indicator_id": figure.id,
+        "index": 0,
     }
+
+
+FIGURE_TABLES = """
+
+| STT | Chỉ tiêu | Mục tiêu | Thực hiện | Đánh giá |
+|---:|---|---|---|---|
+| 1 | Thu ngân sách (nghìn tỷ đồng) | 40 | 48,5 | Vượt |
+
+| STT | Chỉ tiêu | Mục tiêu 2025 |
+|---:|---|---|
+| 1 | Thu ngân sách (nghìn tỷ đồng) | 60 |
+"""
+
+
+def _figure_tables(people, target):
+    """A results table and a next period's table (issue 15), so that the figures' forms
+    (confirm, correct, propose, assign, map, adopt) show on the pages."""
+    report_services.save_section(
+        people.drafter,
+        target,
+        text=target.current.text + FIGURE_TABLES,
+        base_version=target.current_version,
+    )
+    db.session.flush()
+    figures = figure_queries.indicator_views(target.report_id, people.drafter)
+    for view in figures:
+        figure_services.update_indicator(
+            people.drafter, view.indicator, department_code=people.department.code
+        )
+    proposal = next(v.indicator for v in figures if v.indicator.table.is_targets)
+    figure_checks.propose(people.reviewer, proposal, target="65", rationale="Khả thi.")
+    return figures[0].indicator
 
 
 # The API, from its OpenAPI description ------------------------------------------------------

@@ -12,6 +12,8 @@ import pytest
 from feedback.auth import sessions
 from feedback.consolidation import services as edition_services
 from feedback.extensions import db
+from feedback.figures import queries as queries_figures
+from feedback.figures import services as figures
 from feedback.reports import queries
 from feedback.review import consultation, markup_import, services
 
@@ -103,6 +105,20 @@ MATRIX = [
     ("POST", "/reports/{rid}/editions/{edition}/submit", {"chair"}),
     ("GET", "/reports/{rid}/dispositions", {"drafter", "chair"}),
     ("GET", "/reports/{rid}/dispositions.csv", {"drafter", "chair"}),
+    # The figures (issue 15): the indicator is department A's (STC's).
+    ("GET", "/reports/{rid}/figures/mine", DEPARTMENT),
+    ("POST", "/indicators/{indicator}/confirm", DEPARTMENT),
+    ("POST", "/indicators/{indicator}/correct", DEPARTMENT),
+    ("POST", "/indicators/{indicator}/propose", DEPARTMENT),
+    ("POST", "/reports/{rid}/figures/new", DEPARTMENT),
+    ("GET", "/reports/{rid}/figures", {"drafter", "chair"}),
+    ("GET", "/reports/{rid}/figures.csv", {"drafter", "chair"}),
+    ("GET", "/indicators/{indicator}", ALL),
+    ("POST", "/indicators/{indicator}/assign", DRAFTER),
+    ("GET", "/sections/{sid}/tables/0", DRAFTER),
+    ("POST", "/sections/{sid}/tables/0", DRAFTER),
+    ("GET", "/admin/indicator-keywords", ADMIN),
+    ("POST", "/admin/indicator-keywords", ADMIN),
 ]
 
 PLACEHOLDERS = {
@@ -124,6 +140,8 @@ PLACEHOLDERS = {
     "{edition}": "<int:n>",
     "/export.docx": "/export.<fmt>",
     "/dispositions.csv": "/dispositions.<fmt>",
+    "{indicator}": "<int:indicator_id>",
+    "/tables/0": "/tables/<int:index>",
 }
 
 
@@ -145,6 +163,12 @@ def world(people, report):
     edition = edition_services.issue_edition(people.drafter, report)
     sessions.start_session(people.reviewer, address="10.0.0.5", user_agent="Firefox")
     own_token, _secret = sessions.issue_token(people.reviewer)
+    figures.map_table(
+        people.drafter, target, table_index=0, columns={"number": 0, "name": 1, "actual": 2}
+    )
+    db.session.flush()
+    figure = queries_figures.indicator_views(report.id, people.drafter)[0].indicator
+    figures.update_indicator(people.drafter, figure, department_code=people.department.code)
     document, copy = docx.Document(), io.BytesIO()
     document.add_paragraph("Bản sửa của Sở Tài chính.")
     document.save(copy)
@@ -167,6 +191,7 @@ def world(people, report):
         "own_session": sessions.sessions_of(people.reviewer)[0].id,
         "own_token": own_token.id,
         "markup_import": batch.id,
+        "indicator": figure.id,
     }
 
 
