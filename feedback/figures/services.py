@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import permissions
 from ..audit.services import record
 from ..auth.models import Department
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, InvalidTransition, NotFound
 from ..extensions import db
 from ..indicators.identity import normalise_name
 from ..indicators.tables import ColumnMap, find_tables, recognise_columns
@@ -123,7 +124,11 @@ def map_table(actor, section: Section, *, table_index, columns=None, kind=None) 
             kind=sync.default_kind(colmap).value,
             columns=colmap.to_dict(),
         )
-        db.session.add(row)
+        try:
+            with db.session.begin_nested():  # two drafters mapping one new table at once
+                db.session.add(row)
+        except IntegrityError:
+            raise InvalidTransition() from None
     if colmap is not None:
         row.columns = colmap.to_dict()
     row.kind = kind or row.kind
