@@ -7,7 +7,7 @@ WORKERS ?= 2
 export FLASK_APP := wsgi
 CATALOG := feedback/translations/vi/LC_MESSAGES/messages
 
-.PHONY: install install-test run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load bench-import clean
+.PHONY: install install-test run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load bench-pages bench-import clean
 
 install: $(VENV)/.installed translations
 
@@ -68,6 +68,10 @@ bench: install-test
 
 bench-import: install-test
 	$(BIN)/python -m bench.bench_import
+
+# Pages under load (gunicorn + wrk), as ratios of /healthz; see bench/bench_pages.py.
+bench-pages: install-test
+	$(BIN)/python -m bench.bench_pages
 
 bench-load: install-test
 	$(BIN)/python -m bench.bench_load

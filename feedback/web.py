@@ -18,6 +18,7 @@ from . import caching, markup, permissions
 from .auth import sessions
 from .database import begin_writes_immediately
 from .errors import DomainError, MalformedInput
+from .formtools import page_form_tokens
 from .extensions import db
 from .i18n import date_filter, datetime_filter
 from .labels import LABELS, label, version_reason
@@ -74,6 +75,7 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.globals["editor_doc"] = editor_doc
     app.jinja_env.globals["editor_messages"] = _editor_messages
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["form_tokens"] = page_form_tokens
     app.jinja_env.add_extension("jinja2.ext.do")
     if app.config.get("FEEDBACK_STRICT_TEMPLATES"):
         # Tests: a misspelt or renamed attribute fails loudly instead of rendering "".
