@@ -18,8 +18,8 @@ from . import caching, markup, permissions
 from .auth import sessions
 from .database import begin_writes_immediately
 from .errors import DomainError, MalformedInput
-from .formtools import page_form_tokens
 from .extensions import db
+from .formtools import page_form_tokens
 from .i18n import date_filter, datetime_filter
 from .labels import LABELS, label, version_reason
 from .richtext.editordoc import editor_doc
