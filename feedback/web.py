@@ -20,7 +20,7 @@ from .database import begin_writes_immediately
 from .errors import DomainError, MalformedInput
 from .extensions import db
 from .formtools import page_form_tokens
-from .i18n import date_filter, datetime_filter
+from .i18n import date_filter, datetime_filter, install_template_gettext
 from .labels import LABELS, label, version_reason
 from .richtext.editordoc import editor_doc
 from .richtext.quotes import quote_html
@@ -76,6 +76,7 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.globals["editor_messages"] = _editor_messages
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["form_tokens"] = page_form_tokens
+    install_template_gettext(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     if app.config.get("FEEDBACK_STRICT_TEMPLATES"):
         # Tests: a misspelt or renamed attribute fails loudly instead of rendering "".

@@ -202,7 +202,8 @@ def new_section(rid: int):
 @bp.get("/sections/<int:sid>")
 def section(sid: int):
     section = queries.get_section(sid)
-    entries = queries.outline(section.report)
+    # Headings for the previous/next links; only this section's text is read.
+    entries = queries.outline(section.report, with_text=False)
     ids = [e.section.id for e in entries]
     index = ids.index(section.id) if section.id in ids else None
     entry = entries[index] if index is not None else queries.section_entry(section)

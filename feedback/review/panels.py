@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -135,6 +135,32 @@ def report_panel(report, user):
     }
 
 
+def feedback_page(comments, suggestions) -> dict:
+    """The cards a section page shows: what is still open (drafts, pending, escalated),
+    page by page; decided items (answered comments, accepted or rejected suggestions)
+    collapse into a link that shows them (``?decided=1``). Pages: ``?fpage=n``."""
+    show_decided = request.args.get("decided") == "1"
+    total = len(comments) + len(suggestions)
+    if not show_decided:
+        comments = [c for c in comments if not c.is_answered]
+        suggestions = [s for s in suggestions if not s.is_decided]
+    items = [*suggestions, *comments]
+    size = current_app.config["FEEDBACK_PAGE_SIZE"]
+    pages = max(1, -(-len(items) // size))
+    page = request.args.get("fpage", "1")
+    page = min(max(int(page), 1), pages) if page.isdigit() and len(page) < 6 else 1
+    shown = {id(item) for item in items[(page - 1) * size : page * size]}
+    return {
+        "comments": [c for c in comments if id(c) in shown],
+        "suggestions": [s for s in suggestions if id(s) in shown],
+        "total": total,
+        "decided_hidden": 0 if show_decided else total - len(items),
+        "show_decided": show_decided,
+        "feedback_page": page,
+        "feedback_pages": pages,
+    }
+
+
 class _PassageUrls:
     """section id -> where a passage of it is commented on (None if the user may not)."""
 
@@ -146,7 +172,7 @@ class _PassageUrls:
 
 
 def section_panel(section, user):
-    comments, suggestions = visibility.section_feedback(user, section)
+    comments, suggestions = visibility.section_feedback(user, section, with_text=False)
     banner = round_banner(section.report)
     outstanding = [c for c in comments if c.is_outstanding]
     found = anchors.anchors_on(comments, section)
@@ -158,8 +184,7 @@ def section_panel(section, user):
     return "review/_section_panel.html", {
         "banner": banner,
         "invited": banner["invited"],
-        "comments": sorted(comments, key=in_text_order),
-        "suggestions": suggestions,
+        **feedback_page(sorted(comments, key=in_text_order), suggestions),
         "anchors": found,
         "comment_form": CommentForm(base_version=section.current_version),
         "suggest_form": SuggestionForm(base_version=section.current_version),
