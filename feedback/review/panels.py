@@ -136,26 +136,27 @@ def report_panel(report, user):
 
 
 def feedback_page(comments, suggestions) -> dict:
-    """The cards a section page shows: what is still open (drafts, pending, escalated),
-    page by page; decided items (answered comments, accepted or rejected suggestions)
-    collapse into a link that shows them (``?decided=1``). Pages: ``?fpage=n``."""
-    show_decided = request.args.get("decided") == "1"
+    """The cards a section page shows. A short list (up to FEEDBACK_PAGE_SIZE items) is
+    shown whole. A long one shows what is still open (drafts, pending, escalated) page by
+    page (``?fpage=n``); its decided items (answered comments, accepted or rejected
+    suggestions) collapse into a link, ``?decided=1``, which shows the whole list."""
+    size = current_app.config["FEEDBACK_PAGE_SIZE"]
     total = len(comments) + len(suggestions)
-    if not show_decided:
+    show_all = total <= size or request.args.get("decided") == "1"
+    if not show_all:
         comments = [c for c in comments if not c.is_answered]
         suggestions = [s for s in suggestions if not s.is_decided]
     items = [*suggestions, *comments]
-    size = current_app.config["FEEDBACK_PAGE_SIZE"]
-    pages = max(1, -(-len(items) // size))
+    pages = 1 if show_all else max(1, -(-len(items) // size))
     page = request.args.get("fpage", "1")
     page = min(max(int(page), 1), pages) if page.isdigit() and len(page) < 6 else 1
-    shown = {id(item) for item in items[(page - 1) * size : page * size]}
+    shown = {id(item) for item in items[(page - 1) * size : page * size]} if pages > 1 else None
     return {
-        "comments": [c for c in comments if id(c) in shown],
-        "suggestions": [s for s in suggestions if id(s) in shown],
+        "comments": [c for c in comments if shown is None or id(c) in shown],
+        "suggestions": [s for s in suggestions if shown is None or id(s) in shown],
         "total": total,
-        "decided_hidden": 0 if show_decided else total - len(items),
-        "show_decided": show_decided,
+        "decided_hidden": 0 if show_all else total - len(items),
+        "show_decided": show_all and total > size,
         "feedback_page": page,
         "feedback_pages": pages,
     }
