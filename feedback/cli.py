@@ -195,12 +195,16 @@ def renders_cli():
 
 @renders_cli.command("rebuild")
 def rebuild_renders():
-    """Render what the current renderer has not rendered yet: every suggestion's tracked
-    changes and every pending suggestion's preview. Run after an upgrade; idempotent."""
+    """Render what the current renderers have not rendered yet: every suggestion's tracked
+    changes, every pending suggestion's preview, and the HTML of every section version,
+    comment, reply and rationale. Run after an upgrade; idempotent."""
+    from .renders import markdown
     from .review import previews
 
     suggestions, pending = _run(previews.rebuild)
     click.echo(f"Rendered {suggestions} suggestions and {pending} pending previews.")
+    texts = _run(markdown.rebuild)
+    click.echo(f"Rendered {texts} texts (section versions, comments, replies, rationales).")
 
 
 @click.group("search", help="The search index.")

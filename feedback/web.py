@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from . import caching, markup, permissions
+from . import caching, permissions
 from .auth import sessions
 from .database import begin_writes_immediately
 from .errors import DomainError, MalformedInput
@@ -22,6 +22,7 @@ from .extensions import db
 from .formtools import page_form_tokens
 from .i18n import date_filter, datetime_filter, install_template_gettext
 from .labels import LABELS, label, version_reason
+from .renders import markdown as stored_markdown
 from .richtext.editordoc import editor_doc
 from .richtext.quotes import quote_html
 from .transaction import keep_bookkeeping
@@ -63,7 +64,8 @@ def init_app(app: Flask) -> None:
 def _template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
-    app.jinja_env.filters["markdown"] = lambda text: Markup(markup.render(text or ""))
+    # Stored renderings, preloaded by the page's view (renders.markdown.preload).
+    app.jinja_env.filters["markdown"] = stored_markdown.html
     # A quoted passage (stored Markdown) as the reader saw it: a table row as a table.
     app.jinja_env.filters["quote"] = lambda source, shown="": Markup(
         quote_html(source or "", shown or "")

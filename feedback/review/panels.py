@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .. import permissions
 from ..models_base import utcnow
+from ..renders import markdown
 from . import anchors, outstanding, queue, rounds, visibility
 from .forms import CommentForm, ReopenForm, ReplyForm, ResolveForm, SuggestionForm
 
@@ -112,6 +113,8 @@ def _in_margin(comments, section) -> list[tuple[object, anchors.Passage]]:
 
 def report_panel(report, user):
     banner = round_banner(report)
+    general_comments = visibility.report_comments(user, report)
+    preload_cards(general_comments)
     by_section: dict[int, list] = {}
     for comment in visibility.passage_comments(user, report):
         by_section.setdefault(comment.section_id, []).append(comment)
@@ -119,7 +122,7 @@ def report_panel(report, user):
     return "review/_report_panel.html", {
         "banner": banner,
         "invited": banner["invited"],
-        "general_comments": visibility.report_comments(user, report),
+        "general_comments": general_comments,
         "comment_form": CommentForm(kind="structure"),
         "passage_form": CommentForm(),
         "section_badges": visibility.feedback_counts_by_section(user, report),
@@ -172,6 +175,17 @@ class _PassageUrls:
         return _passage_url(self.user, section, self.invited)
 
 
+def preload_cards(comments, suggestions=()) -> None:
+    """The stored HTML of what the cards show, in one query (renders.markdown)."""
+    markdown.preload(
+        [
+            *(c.body for c in comments),
+            *(r.body for c in comments for r in c.replies),
+            *(s.rationale for s in suggestions),
+        ]
+    )
+
+
 def section_panel(section, user):
     comments, suggestions = visibility.section_feedback(user, section, with_text=False)
     banner = round_banner(section.report)
@@ -182,10 +196,12 @@ def section_panel(section, user):
         passage = found.get(comment.id)
         return (passage.rendered if passage and passage.rendered else (float("inf"),), comment.id)
 
+    shown = feedback_page(sorted(comments, key=in_text_order), suggestions)
+    preload_cards(shown["comments"], shown["suggestions"])
     return "review/_section_panel.html", {
         "banner": banner,
         "invited": banner["invited"],
-        **feedback_page(sorted(comments, key=in_text_order), suggestions),
+        **shown,
         "anchors": found,
         "comment_form": CommentForm(base_version=section.current_version),
         "suggest_form": SuggestionForm(base_version=section.current_version),

@@ -1,0 +1,34 @@
+"""Stored renderings of Markdown: the HTML of every section version, comment, reply and
+rationale, computed when it is written and keyed by the renderer's version.
+
+Revision ID: e5a7c3b9d1f2
+Revises: c4d9e2f7a815
+Create Date: 2026-12-03 19:00:00
+
+Existing texts get their renderings from `flask renders rebuild` (the Makefile's migrate
+target runs it after the upgrade; deployments run it too). Until then pages render them
+as before.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "e5a7c3b9d1f2"
+down_revision = "c4d9e2f7a815"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "rendered_markdown",
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("renderer", sa.Integer(), nullable=False),
+        sa.Column("html", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("digest", name=op.f("pk_rendered_markdown")),
+    )
+
+
+def downgrade():
+    op.drop_table("rendered_markdown")
