@@ -55,6 +55,7 @@ PRESERVED_FIELDS = ("text", "body", "rationale", "response", "reason", "note", "
 
 
 def init_app(app: Flask) -> None:
+    caching.init_static(app)
     _template_helpers(app)
     _request_guards(app)
     _response_headers(app)
