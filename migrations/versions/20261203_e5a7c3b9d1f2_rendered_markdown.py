@@ -1,5 +1,7 @@
 """Stored renderings of Markdown: the HTML of every section version, comment, reply and
-rationale, computed when it is written and keyed by the renderer's version.
+rationale, computed when it is written and keyed by the renderer's version; and the
+consolidation table's downloads, kept per report, round, language and format until the
+feedback they show changes.
 
 Revision ID: e5a7c3b9d1f2
 Revises: c4d9e2f7a815
@@ -28,7 +30,26 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("digest", name=op.f("pk_rendered_markdown")),
     )
+    op.create_table(
+        "disposition_download",
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("round_key", sa.Integer(), nullable=False),
+        sa.Column("language", sa.String(length=16), nullable=False),
+        sa.Column("fmt", sa.String(length=8), nullable=False),
+        sa.Column("stamp", sa.String(length=64), nullable=False),
+        sa.Column("content_type", sa.String(length=200), nullable=False),
+        sa.Column("disposition", sa.String(length=500), nullable=False),
+        sa.Column("body", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["report.id"], name=op.f("fk_disposition_download_report_id_report")
+        ),
+        sa.PrimaryKeyConstraint(
+            "report_id", "round_key", "language", "fmt", name=op.f("pk_disposition_download")
+        ),
+    )
 
 
 def downgrade():
+    op.drop_table("disposition_download")
     op.drop_table("rendered_markdown")
