@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import format_date, get_locale, get_translations
 from flask_login import current_user
 
 
@@ -30,8 +30,13 @@ def select_timezone() -> str:
 
 
 def datetime_filter(value: datetime | None) -> str:
-    """dd/mm/yyyy HH:mm in the report's time zone."""
-    return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
+    """dd/mm/yyyy HH:mm in the report's time zone (a naive value is UTC). Digits only, the
+    same in every language, so no locale lookup: a page of cards shows hundreds."""
+    if not value:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(local_zone()).strftime("%d/%m/%Y %H:%M")
 
 
 def date_filter(value) -> str:
@@ -58,7 +63,8 @@ def _memo() -> dict:
     mails use, switches to another memo); outside an app context, nothing is kept."""
     if not has_app_context():
         return {}
-    locale = get_locale()
+    # Flask-Babel keeps the request's locale on g._flask_babel; force_locale replaces it.
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None) or get_locale()
     memo = g.get("_translation_memo")
     if memo is None or memo[0] is not locale:
         memo = (locale, {})
