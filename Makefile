@@ -7,7 +7,7 @@ WORKERS ?= 2
 export FLASK_APP := wsgi
 CATALOG := feedback/translations/vi/LC_MESSAGES/messages
 
-.PHONY: install install-test lock upgrade check-install run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load bench-import deploy-check clean
+.PHONY: install install-test lock upgrade check-install run serve migrate demo test test-fast lint format translations messages assets bench bench-diff bench-load bench-pages bench-import deploy-check clean
 
 PIP := $(BIN)/pip install --disable-pip-version-check -q
 # Every dependency, direct or not, at the version tested, checked against its hash
@@ -96,6 +96,10 @@ bench: install-test
 
 bench-import: install-test
 	$(BIN)/python -m bench.bench_import
+
+# Pages under load (gunicorn + wrk), as ratios of /healthz; see bench/bench_pages.py.
+bench-pages: install-test
+	$(BIN)/python -m bench.bench_pages
 
 bench-load: install-test
 	$(BIN)/python -m bench.bench_load

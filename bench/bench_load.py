@@ -89,12 +89,12 @@ def _flask(env: dict, *args: str) -> str:
 class Server:
     """gunicorn with two sync workers, as ``make run`` starts it."""
 
-    def __init__(self, env: dict, log_path: Path):
+    def __init__(self, env: dict, log_path: Path, app: str = "wsgi:app"):
         self.env, self.port = env, _free_port()
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "60"]
-            + ["--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+            + ["--bind", f"127.0.0.1:{self.port}", app],
             cwd=ROOT,
             env=env,
             stdout=self.log,

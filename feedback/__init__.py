@@ -147,6 +147,19 @@ def _register_deferred_work() -> None:
     if not event.contains(Session, "after_flush", indexing.collect):
         event.listen(Session, "after_flush", indexing.collect)
     deferred.on(indexing.KIND, indexing.reindex)
+    _register_renderings()
+
+
+def _register_renderings() -> None:
+    """The Markdown texts whose HTML is stored when they are written (renders.markdown)."""
+    from .renders import markdown
+    from .reports.models import SectionVersion
+    from .review.models import Comment, Reply, Suggestion
+
+    markdown.watch(SectionVersion, "text")
+    markdown.watch(Comment, "body")
+    markdown.watch(Reply, "body")
+    markdown.watch(Suggestion, "rationale")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -321,15 +321,18 @@ def renders_cli():
 
 @renders_cli.command("rebuild")
 def rebuild_renders():
-    """Render what the current renderer has not rendered yet: every suggestion's tracked
-    changes, every pending suggestion's preview, and the stored exports of every edition
-    (.docx, .md, print page; plain and against the edition before). Run after an upgrade;
-    idempotent."""
+    """Render what the current renderers have not rendered yet: every suggestion's tracked
+    changes, every pending suggestion's preview, the HTML of every section version,
+    comment, reply and rationale, and the stored exports of every edition (.docx, .md,
+    print page; plain and against the edition before). Run after an upgrade; idempotent."""
     from .consolidation import prebuild
+    from .renders import markdown
     from .review import previews
 
     suggestions, pending = _run(previews.rebuild)
     click.echo(f"Rendered {suggestions} suggestions and {pending} pending previews.")
+    texts = _run(markdown.rebuild)
+    click.echo(f"Rendered {texts} texts (section versions, comments, replies, rationales).")
     built = _run(prebuild.rebuild_missing)
     click.echo(f"Built {built} edition exports.")
 

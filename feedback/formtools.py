@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 
-from flask import flash
+from flask import current_app, flash, g
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import Field, SelectChoice, SelectMultipleField
 from wtforms.widgets import HiddenInput, TextInput
 
 from .errors import InvalidInput
+from .idempotency import FORM_FIELD
 from .transaction import attempt
 from .validation import bounded_int
 
@@ -102,3 +106,24 @@ def show_hidden_errors(form) -> int:
         if isinstance(field.widget, HiddenInput) and field.name != "csrf_token":
             form.form_errors.extend(field.errors)
     return 422 if form.errors or form.form_errors else 200
+
+
+def page_form_tokens() -> Markup:
+    """The hidden fields of a page's small action forms (a button, an answer, a reply):
+    one CSRF token and one form token for the whole page, made once per request.
+
+    A WTForms object per item rendered the same two fields a hundred times over; the
+    server still checks them as before (each handler validates its ``OnceForm``: the CSRF
+    token by Flask-WTF, the form token by ``idempotency``, per path and fields)."""
+    tokens = g.get("_page_form_tokens")
+    if tokens is None:
+        fields = []
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            fields.append(("csrf_token", generate_csrf()))
+        fields.append((FORM_FIELD, secrets.token_urlsafe(16)))
+        tokens = Markup("").join(
+            Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">').format(name, value)
+            for name, value in fields
+        )
+        g._page_form_tokens = tokens
+    return tokens

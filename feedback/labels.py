@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .i18n import memoised
+
 LABELS: dict[str, dict[str, object]] = {
     "role": {
         "admin": _l("Administrator"),
@@ -148,7 +150,8 @@ def label(kind: str, value) -> str:
     """The translated label of ``value`` in enumeration ``kind`` (the raw value if unknown)."""
     if value is None:
         return ""
-    return str(LABELS.get(kind, {}).get(str(value), value))
+    value = str(value)
+    return memoised(kind, value, lambda: str(LABELS.get(kind, {}).get(value, value)))
 
 
 def version_reason(code: str, params: dict | None) -> str:

@@ -9,6 +9,10 @@ from html.parser import HTMLParser
 
 from .richtext.sanitise import sanitised_html
 
+# Raise when ``render`` gives different HTML for the same text: stored renderings
+# (renders.markdown) are keyed by it, and ``flask renders rebuild`` fills the new ones.
+RENDERER_VERSION = 1
+
 
 @lru_cache(maxsize=4096)
 def render(text: str) -> str:

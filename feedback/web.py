@@ -14,13 +14,15 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from . import caching, markup, permissions
+from . import caching, permissions
 from .auth import sessions
 from .database import begin_writes_immediately
 from .errors import DomainError, MalformedInput
 from .extensions import db
-from .i18n import date_filter, datetime_filter
+from .formtools import page_form_tokens
+from .i18n import date_filter, datetime_filter, install_template_gettext
 from .labels import LABELS, label, version_reason
+from .renders import markdown as stored_markdown
 from .richtext.editordoc import editor_doc
 from .richtext.quotes import quote_html
 from .transaction import keep_bookkeeping
@@ -53,6 +55,7 @@ PRESERVED_FIELDS = ("text", "body", "rationale", "response", "reason", "note", "
 
 
 def init_app(app: Flask) -> None:
+    caching.init_static(app)
     _template_helpers(app)
     _request_guards(app)
     _response_headers(app)
@@ -62,7 +65,8 @@ def init_app(app: Flask) -> None:
 def _template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
-    app.jinja_env.filters["markdown"] = lambda text: Markup(markup.render(text or ""))
+    # Stored renderings, preloaded by the page's view (renders.markdown.preload).
+    app.jinja_env.filters["markdown"] = stored_markdown.html
     # A quoted passage (stored Markdown) as the reader saw it: a table row as a table.
     app.jinja_env.filters["quote"] = lambda source, shown="": Markup(
         quote_html(source or "", shown or "")
@@ -74,6 +78,8 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.globals["editor_doc"] = editor_doc
     app.jinja_env.globals["editor_messages"] = _editor_messages
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["form_tokens"] = page_form_tokens
+    install_template_gettext(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     if app.config.get("FEEDBACK_STRICT_TEMPLATES"):
         # Tests: a misspelt or renamed attribute fails loudly instead of rendering "".

@@ -7,7 +7,15 @@ from flask import g, jsonify, request
 from .. import caching, permissions
 from ..audit import queries as audit_queries
 from ..audit import wording
-from ..consolidation import approval, dispositions, exports, queries, reimport, services
+from ..consolidation import (
+    approval,
+    disposition_cache,
+    dispositions,
+    exports,
+    queries,
+    reimport,
+    services,
+)
 from ..errors import InvalidInput
 from ..reports import queries as report_queries
 from ..reports import uploads
@@ -188,14 +196,26 @@ def disposition_table(rid: int):
     )
 
 
+def _stored_download(rid: int, fmt: str):
+    report = report_queries.get_report(rid)
+    permissions.require(permissions.can_view_dispositions(g.actor, report))
+    return disposition_cache.download(
+        g.actor,
+        report,
+        query_int("round", None, minimum=1),
+        fmt,
+        lambda: exports.disposition_download(g.actor, _table(rid), fmt),
+    )
+
+
 @bp.get("/reports/<int:rid>/dispositions.csv")
 def disposition_csv(rid: int):
-    return exports.disposition_download(g.actor, _table(rid), "csv")
+    return _stored_download(rid, "csv")
 
 
 @bp.get("/reports/<int:rid>/dispositions.docx")
 def disposition_docx(rid: int):
-    return exports.disposition_download(g.actor, _table(rid), "docx")
+    return _stored_download(rid, "docx")
 
 
 @bp.get("/reports/<int:rid>/audit")

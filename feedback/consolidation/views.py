@@ -14,7 +14,7 @@ from ..reports.forms import ActionForm
 from ..review import rounds as review_rounds
 from ..transaction import attempt
 from ..validation import whole_number
-from . import approval, dispositions, exports, queries, reimport, services
+from . import approval, disposition_cache, dispositions, exports, queries, reimport, services
 from .blueprint import bp
 from .forms import EditionForm, ReimportForm
 
@@ -185,7 +185,13 @@ def disposition_export(rid: int, fmt: str):
     permissions.require(permissions.can_view_dispositions(current_user, report))
     if fmt not in exports.DISPOSITION_FORMATS:
         abort(404)
-    return exports.disposition_download(current_user, _dispositions_table(report), fmt)
+    return disposition_cache.download(
+        current_user,
+        report,
+        request.args.get("round", type=whole_number),
+        fmt,
+        lambda: exports.disposition_download(current_user, _dispositions_table(report), fmt),
+    )
 
 
 @bp.route("/reports/<int:rid>/reimport", methods=["GET", "POST"])

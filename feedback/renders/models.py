@@ -24,3 +24,16 @@ class RenderedDiff(db.Model):
     renderer: Mapped[int] = mapped_column(Integer)
     html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RenderedMarkdown(db.Model):
+    """The sanitised HTML of one Markdown text (a section version, a comment, a reply, a
+    rationale), by one renderer version: computed when the text is written, read by
+    every page that shows it. The key is a SHA-256 of (renderer version, text)."""
+
+    __tablename__ = "rendered_markdown"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    renderer: Mapped[int] = mapped_column(Integer)
+    html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

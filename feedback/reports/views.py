@@ -10,6 +10,7 @@ from .. import permissions, textdiff
 from ..diffview import tracked_html
 from ..errors import StaleVersion
 from ..formtools import choices, refusal, run_and_flash, show_hidden_errors
+from ..renders import markdown
 from ..transaction import attempt
 from ..validation import whole_number
 from . import panels, queries, services, stash, uploads
@@ -120,10 +121,12 @@ def _confirm_upload(form: ReportImportForm):
 @bp.get("/reports/<int:rid>")
 def report(rid: int):
     report = queries.get_report(rid)
+    outline = queries.outline(report)
+    markdown.preload([e.version.text for e in outline])
     return render_template(
         "reports/report.html",
         report=report,
-        outline=queries.outline(report),
+        outline=outline,
         panels=panels.render("report", report, current_user),
         action_form=ActionForm(),
     )
@@ -202,10 +205,12 @@ def new_section(rid: int):
 @bp.get("/sections/<int:sid>")
 def section(sid: int):
     section = queries.get_section(sid)
-    entries = queries.outline(section.report)
+    # Headings for the previous/next links; only this section's text is read.
+    entries = queries.outline(section.report, with_text=False)
     ids = [e.section.id for e in entries]
     index = ids.index(section.id) if section.id in ids else None
     entry = entries[index] if index is not None else queries.section_entry(section)
+    markdown.preload([entry.version.text])
     return render_template(
         "reports/section.html",
         section=section,

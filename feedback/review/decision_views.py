@@ -18,7 +18,7 @@ from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..transaction import attempt
 from ..validation import whole_number
-from . import decisions, previews, queue, visibility
+from . import decisions, panels, previews, queue, visibility
 from .blueprint import bp
 from .forms import AcceptForm, BulkAcceptForm, RejectForm, ReopenForm, ResolveForm
 from .links import comment_target
@@ -71,6 +71,7 @@ def queue_page(rid: int):
     pages, page = _queue_pages(report, filters, outline)
     result = queue.review_queue(report, **filters, sections=pages[page - 1] if pages else None)
     departments = db.session.query(Department).order_by(Department.code).all()
+    panels.preload_cards(result.comments)
     return render_template(
         "review/queue.html",
         report=report,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import permissions
 from ..models_base import utcnow
+from ..renders import markdown
 from . import anchors, outstanding, queue, rounds, visibility
 from .forms import CommentForm, ReopenForm, ReplyForm, ResolveForm, SuggestionForm
 
@@ -112,6 +113,8 @@ def _in_margin(comments, section) -> list[tuple[object, anchors.Passage]]:
 
 def report_panel(report, user):
     banner = round_banner(report)
+    general_comments = visibility.report_comments(user, report)
+    preload_cards(general_comments)
     by_section: dict[int, list] = {}
     for comment in visibility.passage_comments(user, report):
         by_section.setdefault(comment.section_id, []).append(comment)
@@ -119,7 +122,7 @@ def report_panel(report, user):
     return "review/_report_panel.html", {
         "banner": banner,
         "invited": banner["invited"],
-        "general_comments": visibility.report_comments(user, report),
+        "general_comments": general_comments,
         "comment_form": CommentForm(kind="structure"),
         "passage_form": CommentForm(),
         "section_badges": visibility.feedback_counts_by_section(user, report),
@@ -135,6 +138,33 @@ def report_panel(report, user):
     }
 
 
+def feedback_page(comments, suggestions) -> dict:
+    """The cards a section page shows. A short list (up to FEEDBACK_PAGE_SIZE items) is
+    shown whole. A long one shows what is still open (drafts, pending, escalated) page by
+    page (``?fpage=n``); its decided items (answered comments, accepted or rejected
+    suggestions) collapse into a link, ``?decided=1``, which shows the whole list."""
+    size = current_app.config["FEEDBACK_PAGE_SIZE"]
+    total = len(comments) + len(suggestions)
+    show_all = total <= size or request.args.get("decided") == "1"
+    if not show_all:
+        comments = [c for c in comments if not c.is_answered]
+        suggestions = [s for s in suggestions if not s.is_decided]
+    items = [*suggestions, *comments]
+    pages = 1 if show_all else max(1, -(-len(items) // size))
+    page = request.args.get("fpage", "1")
+    page = min(max(int(page), 1), pages) if page.isdigit() and len(page) < 6 else 1
+    shown = {id(item) for item in items[(page - 1) * size : page * size]} if pages > 1 else None
+    return {
+        "comments": [c for c in comments if shown is None or id(c) in shown],
+        "suggestions": [s for s in suggestions if shown is None or id(s) in shown],
+        "total": total,
+        "decided_hidden": 0 if show_all else total - len(items),
+        "show_decided": show_all and total > size,
+        "feedback_page": page,
+        "feedback_pages": pages,
+    }
+
+
 class _PassageUrls:
     """section id -> where a passage of it is commented on (None if the user may not)."""
 
@@ -145,8 +175,19 @@ class _PassageUrls:
         return _passage_url(self.user, section, self.invited)
 
 
+def preload_cards(comments, suggestions=()) -> None:
+    """The stored HTML of what the cards show, in one query (renders.markdown)."""
+    markdown.preload(
+        [
+            *(c.body for c in comments),
+            *(r.body for c in comments for r in c.replies),
+            *(s.rationale for s in suggestions),
+        ]
+    )
+
+
 def section_panel(section, user):
-    comments, suggestions = visibility.section_feedback(user, section)
+    comments, suggestions = visibility.section_feedback(user, section, with_text=False)
     banner = round_banner(section.report)
     outstanding = [c for c in comments if c.is_outstanding]
     found = anchors.anchors_on(comments, section)
@@ -155,11 +196,12 @@ def section_panel(section, user):
         passage = found.get(comment.id)
         return (passage.rendered if passage and passage.rendered else (float("inf"),), comment.id)
 
+    shown = feedback_page(sorted(comments, key=in_text_order), suggestions)
+    preload_cards(shown["comments"], shown["suggestions"])
     return "review/_section_panel.html", {
         "banner": banner,
         "invited": banner["invited"],
-        "comments": sorted(comments, key=in_text_order),
-        "suggestions": suggestions,
+        **shown,
         "anchors": found,
         "comment_form": CommentForm(base_version=section.current_version),
         "suggest_form": SuggestionForm(base_version=section.current_version),

@@ -5,7 +5,7 @@ and the lists and lookups built on it."""
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from .. import permissions
 from ..auth.models import Role
@@ -46,7 +46,15 @@ COMMENT_CARD = (
 )
 
 
-def section_feedback(user, section) -> tuple[list[Comment], list[Suggestion]]:
+def section_feedback(
+    user, section, *, with_text: bool = True
+) -> tuple[list[Comment], list[Suggestion]]:
+    """The comments and suggestions on ``section`` the user sees. ``with_text=False``
+    leaves each suggestion's proposed text unread (a whole section each; a card shows
+    only its rationale)."""
+    suggestion_options = [selectinload(Suggestion.author), selectinload(Suggestion.department)]
+    if not with_text:
+        suggestion_options.append(defer(Suggestion.text))
     comments = db.session.scalars(
         visible_comments(user, section.report)
         .where(Comment.section_id == section.id)
@@ -56,7 +64,7 @@ def section_feedback(user, section) -> tuple[list[Comment], list[Suggestion]]:
     suggestions = db.session.scalars(
         visible_suggestions(user, section.report)
         .where(Suggestion.section_id == section.id)
-        .options(selectinload(Suggestion.author), selectinload(Suggestion.department))
+        .options(*suggestion_options)
         .order_by(Suggestion.id)
     ).all()
     return list(comments), list(suggestions)

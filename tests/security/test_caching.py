@@ -97,3 +97,21 @@ def test_a_section_version_and_an_edition_revalidate_in_the_api(api, people, rep
         assert drafter.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
     # What can still change is not cached: the section's current state.
     assert drafter.get(f"/sections/{target.id}").headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_have_fingerprinted_names_kept_a_year(client, auth, people, report):
+    import re
+
+    auth.login("drafter")
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    css = re.search(r'href="(/static/app\.([0-9a-f]{12})\.css)"', page)
+    assert css, "pages link the stylesheet by its fingerprinted name"
+    kept = client.get(css.group(1))
+    assert kept.status_code == 200 and b"body" in kept.data
+    assert kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # The plain name still answers, revalidated; an outdated fingerprint too, not kept.
+    for url in ("/static/app.css", "/static/app.000000000000.css"):
+        plain = client.get(url)
+        assert plain.status_code == 200 and plain.data == kept.data, url
+        assert "max-age=31536000" not in plain.headers.get("Cache-Control", ""), url
+    assert client.get("/static/nothing.0123456789ab.css").status_code == 404

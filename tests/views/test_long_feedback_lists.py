@@ -1,0 +1,58 @@
+"""A section with a long list of feedback: decided items collapse, open ones are paged."""
+
+from feedback.extensions import db
+from feedback.review import consultation, decisions, services
+
+from ..review_helpers import open_round, section
+
+
+def _comments(people, report, n):
+    round_ = open_round(people, report)
+    target = section(report, 1)
+    made = [
+        services.add_comment(people.reviewer, target, body=f"Ý kiến về số liệu thứ {i}.")
+        for i in range(n)
+    ]
+    consultation.submit_response(people.lead, round_)
+    db.session.commit()
+    return target, made
+
+
+def test_a_short_list_shows_every_item_decided_or_not(client, auth, people, report):
+    target, made = _comments(people, report, 3)
+    decisions.resolve_comment(people.drafter, made[0], disposition="noted")
+    db.session.commit()
+    auth.login("stc.reviewer")
+    page = client.get(f"/sections/{target.id}").get_data(as_text=True)
+    assert all(f"Ý kiến về số liệu thứ {i}." in page for i in range(3))
+    assert "decided=1" not in page
+
+
+def test_a_long_list_collapses_decided_items_and_pages_the_open_ones(
+    app, client, auth, people, report
+):
+    app.config["FEEDBACK_PAGE_SIZE"] = 3
+    target, made = _comments(people, report, 6)
+    for comment in made[:2]:
+        decisions.resolve_comment(
+            people.drafter, comment, disposition="explained", response="Đã giải trình."
+        )
+    db.session.commit()
+    auth.login("drafter")
+    page = client.get(f"/sections/{target.id}").get_data(as_text=True)
+    assert 'class="badge">6</span>' in page  # the count is of every item
+    assert "Ý kiến về số liệu thứ 0." not in page and "Ý kiến về số liệu thứ 1." not in page
+    assert "Ý kiến về số liệu thứ 2." in page and "Ý kiến về số liệu thứ 4." in page
+    assert "Ý kiến về số liệu thứ 5." not in page  # on the next page
+    assert f"/sections/{target.id}?decided=1#feedback" in page
+    assert "Hiện 2 ý kiến đã xử lý" in page
+    second = client.get(f"/sections/{target.id}?fpage=2").get_data(as_text=True)
+    assert "Ý kiến về số liệu thứ 5." in second and "Ý kiến về số liệu thứ 2." not in second
+    # Out of range or not a number: the nearest page, never an error.
+    assert "Ý kiến về số liệu thứ 5." in client.get(f"/sections/{target.id}?fpage=99").get_data(
+        as_text=True
+    )
+    assert client.get(f"/sections/{target.id}?fpage=hai").status_code == 200
+    everything = client.get(f"/sections/{target.id}?decided=1").get_data(as_text=True)
+    assert all(f"Ý kiến về số liệu thứ {i}." in everything for i in range(6))
+    assert "Ẩn các ý kiến đã xử lý" in everything
