@@ -171,7 +171,7 @@ def nginx_site(folder: Path, *, http_port: int, https_port: int, cert: Path, key
         (r"listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
         (r"ssl_certificate /etc/ssl/feedback/fullchain.pem;", f"ssl_certificate {cert};"),
         (r"ssl_certificate_key /etc/ssl/feedback/privkey.pem;", f"ssl_certificate_key {key};"),
-        (r"alias /srv/feedback/feedback/static/;", f"alias {ROOT}/feedback/static/;"),
+        (r"alias /srv/feedback/feedback/static/", f"alias {ROOT}/feedback/static/"),
         (r"/etc/nginx/snippets/", f"{folder}/"),
     ]
     for pattern, replacement in replacements:
@@ -830,6 +830,21 @@ def in_access_log(log: Path, request_id: str) -> bool:
     return False
 
 
+def fingerprinted_static(traffic: Traffic, page: str) -> list[str]:
+    """The page's stylesheet by its fingerprinted name: nginx finds the plain file and
+    lets browsers keep it a year."""
+    link = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page)
+    if link is None:
+        return ["the login page links to no fingerprinted stylesheet"]
+    static = traffic.send("GET", link[1])
+    cache = static.headers.get("cache-control", "")
+    if static.status != 200 or "immutable" not in cache:
+        return [f"fingerprinted static file: {static.status} {cache!r}"]
+    if "content-security-policy" in static.headers:
+        return ["fingerprinted static file came from the app, not nginx"]
+    return []
+
+
 def nginx_checks(traffic: Traffic, folder: Path, section_id: int, token: str) -> list[str]:
     """What nginx itself is for: static files compressed, limits, the request id."""
     problems = []
@@ -841,6 +856,7 @@ def nginx_checks(traffic: Traffic, folder: Path, section_id: int, token: str) ->
     page = traffic.send("GET", "/login", headers={"Accept-Encoding": "gzip"})
     if page.headers.get("content-encoding"):
         problems.append("a page was compressed (BREACH)")
+    problems += fingerprinted_static(traffic, page.body.decode("utf-8", "replace"))
     request_id = page.headers.get("x-request-id", "")
     if not re.fullmatch(r"[0-9a-f]{32}", request_id):
         problems.append(f"no nginx request id returned: {request_id!r}")
