@@ -6,13 +6,12 @@ textdiff and its own modules."""
 
 from __future__ import annotations
 
-import ast
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.purity import app_modules, imports_of, loaded_by
 
 PACKAGE = Path(__file__).resolve().parents[2] / "feedback"
 MODULE = PACKAGE / "textdiff.py"
@@ -57,14 +56,7 @@ print(json.dumps(sorted(sys.modules)))
 
 
 def test_loading_and_using_it_imports_no_app_code() -> None:
-    run = subprocess.run(
-        [sys.executable, "-I", "-c", PROBE, str(MODULE)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    loaded = json.loads(run.stdout)
+    loaded = loaded_by(PROBE, MODULE)
     offending = [
         name
         for name in loaded
@@ -73,31 +65,15 @@ def test_loading_and_using_it_imports_no_app_code() -> None:
     assert offending == []
 
 
-def _imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    imported = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, f"relative import from {node.module!r} in {path.name}"
-            module = node.module or ""
-            if module in ("feedback", "feedback.richtext"):  # from feedback import textdiff
-                imported += [f"{module}.{alias.name}" for alias in node.names]
-            else:
-                imported.append(module)
-    return imported
-
-
 def test_imports_are_stdlib_or_diff_match_patch() -> None:
-    roots = {name.split(".")[0] for name in _imports(MODULE)}
+    roots = {name.split(".")[0] for name in imports_of(MODULE)}
     assert roots, "no imports found: is the path right?"
     assert roots - sys.stdlib_module_names - {"__future__"} <= ALLOWED_THIRD_PARTY
 
 
 @pytest.mark.parametrize("name", STRUCTURED)
 def test_structured_diff_modules_import_only_pure_code(name: str) -> None:
-    imported = _imports(RICHTEXT / f"{name}.py")
+    imported = imports_of(RICHTEXT / f"{name}.py")
     ours = {n for n in imported if n.startswith("feedback.")}
     others = {n.split(".")[0] for n in imported if not n.startswith("feedback")}
     assert ours <= PURE, f"{name} imports app code: {ours - PURE}"
@@ -106,19 +82,6 @@ def test_structured_diff_modules_import_only_pure_code(name: str) -> None:
 
 
 def test_using_the_structured_diff_imports_no_app_code() -> None:
-    run = subprocess.run(
-        [sys.executable, "-I", "-c", STRUCTURED_PROBE, str(PACKAGE)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    loaded = json.loads(run.stdout)
-    app = [
-        name
-        for name in loaded
-        if name.split(".")[0].lower().startswith(("flask", "sqlalchemy", "werkzeug", "jinja2"))
-        or (name.startswith("feedback.") and name not in PURE)
-    ]
-    assert app == []
+    loaded = loaded_by(STRUCTURED_PROBE, PACKAGE)
+    assert app_modules(loaded, PURE) == []
     assert {f"feedback.richtext.{name}" for name in ("blocks", "diff", "render")} <= set(loaded)
