@@ -160,14 +160,14 @@ def request(port, method, path, *, body=None, headers=None, timeout=30) -> Respo
         connection.close()
 
 
-def log_in(port: int, username: str) -> str:
+def log_in(port: int, username: str, password: str = PASSWORD) -> str:
     """Log in through the form, as a browser does; returns the session cookie."""
     from urllib.parse import urlencode
 
     page = request(port, "GET", "/login")
     cookie = page.headers["set-cookie"].split(";", 1)[0]
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.body).group(1).decode()
-    form = urlencode({"csrf_token": token, "username": username, "password": PASSWORD})
+    form = urlencode({"csrf_token": token, "username": username, "password": password})
     done = request(port, "POST", "/login", body=form, headers={"Cookie": cookie})
     if done.status != 302:
         raise RuntimeError(f"login of {username} failed: {done.status}")

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_load import Server, request  # noqa: E402
+from bench.bench_load import Server, log_in, request  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
@@ -88,19 +88,6 @@ def _env(url: str) -> dict:
         "FEEDBACK_LOGIN_LIMIT": "1000 per minute",
         "FEEDBACK_LOGIN_IP_LIMIT": "1000 per minute",
     }
-
-
-def log_in(port: int, username: str) -> str:
-    from urllib.parse import urlencode
-
-    page = request(port, "GET", "/login")
-    cookie = page.headers["set-cookie"].split(";", 1)[0]
-    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.body).group(1).decode()
-    form = urlencode({"csrf_token": token, "username": username, "password": PASSWORD})
-    done = request(port, "POST", "/login", body=form, headers={"Cookie": cookie})
-    if done.status != 302:
-        raise RuntimeError(f"login of {username} failed: {done.status}")
-    return done.headers["set-cookie"].split(";", 1)[0]
 
 
 def cases(ids: dict, chair: str, drafter: str) -> dict[str, tuple[str, str | None]]:
@@ -220,7 +207,8 @@ def main() -> int:
     try:
         ids = build_database(url)
         server = Server(_env(url), folder / "gunicorn.log", app="bench.pages_wsgi:app")
-        chair, drafter = log_in(server.port, "chair"), log_in(server.port, "drafter")
+        chair = log_in(server.port, "chair", PASSWORD)
+        drafter = log_in(server.port, "drafter", PASSWORD)
         table = cases(ids, chair, drafter)
         for path, cookie in table.values():  # every page answers 200, and the first download
             status = request(server.port, "GET", path, headers={"Cookie": cookie or ""}).status
