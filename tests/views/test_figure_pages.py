@@ -447,3 +447,57 @@ def test_a_department_proposes_a_new_indicator_shown_to_it_as_a_draft(demo):
     assert no_table.status_code == 422 and "bảng chỉ tiêu giai đoạn tới" in _text(no_table)
     client = login("ctk.canbo")
     assert "khu vực ven biển" not in _text(client.get(f"/reports/{report.id}/figures/mine"))
+
+
+def _accept_growth_correction(login, report):
+    client = login("ctk.canbo")
+    growth = _correct_growth(client, report)
+    client = login("ctk.lanhdao")
+    round_ = open_round(report)
+    client.post(f"/rounds/{round_.id}/respond", data={"submit_feedback": "1", "confirm": "y"})
+    client = login("tosoanthao")
+    suggestion = queries.indicator_view(growth, user("tosoanthao")).checks[-1].suggestion
+    page = _text(client.get(f"/suggestions/{suggestion.id}"))
+    assert "Sửa chỉ tiêu" in page and GROWTH in page
+    accepted = client.post(
+        f"/suggestions/{suggestion.id}/accept",
+        data={"expected_version": suggestion.section.current_version},
+        follow_redirects=True,
+    )
+    assert accepted.status_code == 200
+    return client, _text(accepted)
+
+
+def test_after_accepting_a_correction_the_drafting_team_is_told_the_text_disagrees(demo, api):
+    report, login = demo
+    client, page = _accept_growth_correction(login, report)
+    counts = api.as_(user("tosoanthao")).get(f"/reports/{report.id}/outstanding").get_json()
+    mismatches = counts["counts"]["inconsistencies"]
+    assert mismatches
+    # The success message says what the tables now count and links to the list.
+    assert "Bảng chỉ tiêu nay có 10/14 chỉ tiêu đạt" in page
+    assert f"{mismatches} câu trong báo cáo không còn khớp" in page
+    assert f'href="/reports/{report.id}/figures#mismatches"' in page
+    # The home page and the review queue count them as the API does.
+    home = _text(client.get("/"))
+    assert f"{mismatches} câu trong báo cáo không khớp với bảng chỉ tiêu" in home
+    queue = _text(client.get(f"/reports/{report.id}/review"))
+    assert f"{mismatches} câu trong báo cáo không khớp với bảng chỉ tiêu" in queue
+    listed = _text(client.get(f"/reports/{report.id}/figures"))
+    assert 'id="mismatches"' in listed and "11/14" in listed
+
+
+def test_a_mismatch_links_to_its_sentence_on_the_section_page(demo, api):
+    report, login = demo
+    client, _page = _accept_growth_correction(login, report)
+    listed = _text(client.get(f"/reports/{report.id}/figures"))
+    links = re.findall(r'href="/sections/(\d+)#(mismatch-\d+)"', listed)
+    assert links
+    for sid, anchor in links:
+        page = _text(client.get(f"/sections/{sid}"))
+        notice = page[page.index(f'id="{anchor}"') :]
+        notice = notice[: notice.index("</li>")]
+        assert "bảng" in notice
+    results = section(report, RESULTS_HEADING)
+    page = _text(client.get(f"/sections/{results.id}"))
+    assert "11/14" in page[page.index('id="mismatches"') :]
