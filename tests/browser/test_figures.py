@@ -217,3 +217,38 @@ def test_axe_finds_nothing_serious_on_the_figures_pages(new_page, live_server):
             problems += [f"{username} {url}: {p}" for p in _axe_problems(page)]
         page.context.close()
     assert problems == [], "\n".join(problems)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_the_figures_pages_fit_a_phone_and_their_tables_scroll_inside(new_page, live_server):
+    api = LiveApi(live_server)
+    results = api.section(RESULTS)["id"]
+    for username, path in (
+        ("ctk.canbo", "/reports/1/figures/mine"),
+        ("tosoanthao", "/reports/1/figures"),
+        ("tosoanthao", f"/sections/{results}/tables/0"),
+    ):
+        page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+        login(page, username)
+        assert page.goto(path).status == 200
+        expect(page.locator(".table-scroll table").first).to_be_visible()
+        assert _page_width(page) <= PHONE["width"], path
+        page.context.close()
+    # The mapping's drop-downs show their whole choice within their cells.
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    login(page, "tosoanthao")
+    page.goto(f"/sections/{results}/tables/0")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll("table.mapping select")].filter((s) => {
+            const cell = s.closest("td").getBoundingClientRect();
+            const box = s.getBoundingClientRect();
+            return box.right > cell.right + 1 || s.scrollWidth > s.clientWidth + 1;
+        }).length"""
+    )
+    assert cut == 0

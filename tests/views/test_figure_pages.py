@@ -501,3 +501,16 @@ def test_a_mismatch_links_to_its_sentence_on_the_section_page(demo, api):
     results = section(report, RESULTS_HEADING)
     page = _text(client.get(f"/sections/{results.id}"))
     assert "11/14" in page[page.index('id="mismatches"') :]
+
+
+def test_figure_tables_scroll_inside_a_box_and_submit_inputs_are_styled(demo, client):
+    report, login = demo
+    client = login("ctk.canbo")
+    page = _text(client.get(f"/reports/{report.id}/figures/mine"))
+    assert '<div class="table-scroll"><table class="grid figures">' in page
+    client = login("tosoanthao")
+    page = _text(client.get(f"/reports/{report.id}/figures"))
+    assert '<div class="table-scroll"><table class="grid figures">' in page
+    css = _text(client.get("/static/app.css"))
+    assert "input[type=submit].primary" in css
+    assert ".table-scroll { max-width: 100%; overflow-x: auto; position: relative; }" in css
