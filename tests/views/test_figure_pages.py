@@ -514,3 +514,67 @@ def test_figure_tables_scroll_inside_a_box_and_submit_inputs_are_styled(demo, cl
     css = _text(client.get("/static/app.css"))
     assert "input[type=submit].primary" in css
     assert ".table-scroll { max-width: 100%; overflow-x: auto; position: relative; }" in css
+
+
+def _form_of(page: str, action: str) -> str:
+    form = page[page.index(f'action="{action}"') :]
+    return form[: form.index("</form>")]
+
+
+def test_a_refused_check_shows_the_page_again_with_the_sentence_and_what_was_typed(demo):
+    report, login = demo
+    client = login("ctk.canbo")
+    target = indicator(report, PER_CAPITA)
+    page = _text(client.get(f"/reports/{report.id}/figures/mine"))
+    assert 'name="source" size="40" required' in page
+    empty = client.post(f"/indicators/{target.id}/confirm", data={"source": "  "})
+    assert empty.status_code == 422
+    page = _text(empty)
+    assert "Chỉ tiêu của đơn vị" in page
+    assert 'role="alert"' in _form_of(page, f"/indicators/{target.id}/confirm")
+    same = client.post(
+        f"/indicators/{target.id}/correct",
+        data={"actual": target.actual, "source": "Cục Thống kê", "note": "Ghi chú dài"},
+    )
+    assert same.status_code == 422
+    form = _form_of(_text(same), f"/indicators/{target.id}/correct")
+    assert 'role="alert"' in form and "xác nhận" in form
+    assert 'value="Cục Thống kê"' in form and "Ghi chú dài</textarea>" in form
+    goal = _target(report, "Tỷ lệ đô thị hóa")
+    no_reason = client.post(f"/indicators/{goal.id}/propose", data={"target": "72"})
+    assert no_reason.status_code == 422
+    form = _form_of(_text(no_reason), f"/indicators/{goal.id}/propose")
+    assert 'value="72"' in form and 'role="alert"' in form
+    table = next(t for t in queries.tables(report.id) if t.is_targets)
+    no_target = client.post(
+        f"/reports/{report.id}/figures/new",
+        data={"table_id": table.id, "name": "Tỷ lệ che phủ rừng ven biển", "rationale": "Lý do"},
+    )
+    assert no_target.status_code == 422
+    form = _form_of(_text(no_target), f"/reports/{report.id}/figures/new")
+    assert 'value="Tỷ lệ che phủ rừng ven biển"' in form and 'role="alert"' in form
+
+
+def test_a_refused_mapping_or_assignment_shows_its_form_again(demo):
+    report, login = demo
+    client = login("tosoanthao")
+    goals = section(report, "Mục tiêu tổng quát và các chỉ tiêu chủ yếu")
+    twice = client.post(
+        f"/sections/{goals.id}/tables/0",
+        data={"col0": "number", "col1": "name", "col2": "name", "kind": "targets"},
+    )
+    assert twice.status_code == 422
+    page = _text(twice)
+    assert "Hai cột không thể cùng là" in page and "Các cột của bảng" in page
+    assert page.count('<option value="name" selected>') == 2
+    assert '<option value="number" selected>' in page
+    budget = indicator(report, BUDGET)
+    wrong = client.post(
+        f"/indicators/{budget.id}/assign", data={"department": "XYZ", "direction": "lower"}
+    )
+    assert wrong.status_code == 422
+    page = _text(wrong)
+    row = page[page.index(f'id="i{budget.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "XYZ" in row and 'role="alert"' in row
+    assert '<option selected value="lower">' in row
