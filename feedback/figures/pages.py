@@ -132,7 +132,7 @@ def csv_bytes(report, user) -> bytes:
                 "" if i.table.is_targets else label("assessment", v.computed.value),
                 _("yes") if v.flagged else "",
                 i.department.name if i.department else "",
-                label("figure_status", v.status.value),
+                label("target_status" if i.table.is_targets else "figure_status", v.status.value),
                 v.source,
             ]
         )

@@ -578,3 +578,62 @@ def test_a_refused_mapping_or_assignment_shows_its_form_again(demo):
     row = row[: row.index("</tr>")]
     assert "XYZ" in row and 'role="alert"' in row
     assert '<option selected value="lower">' in row
+
+
+def test_a_department_sending_only_confirmations_is_told_plainly_what_is_sent(demo):
+    report, login = demo
+    client = login("syt.lanhdao")
+    page = _text(client.get(f"/reports/{report.id}/figures/mine"))
+    before = int(re.search(r"Số liệu cần rà soát \((\d+)\)", page).group(1))
+    for name in ("Số bác sĩ", "Tỷ lệ dân số tham gia bảo hiểm y tế"):
+        found = indicator(report, name)
+        client.post(f"/indicators/{found.id}/confirm", data={"source": "Sở Y tế"})
+    page = _text(client.get(f"/reports/{report.id}/figures/mine"))
+    assert f"Số liệu cần rà soát ({before - 2})" in page  # what is still unchecked
+    round_ = open_round(report)
+    respond = _text(client.get(f"/rounds/{round_.id}/respond"))
+    assert "Nội dung sẽ được gửi" in respond
+    assert "chỉ gửi xác nhận 2 chỉ tiêu của đơn vị" in respond
+    assert "Các bản nháp sẽ được gửi (0)" not in respond
+    assert "chưa có bản nháp nào" not in respond
+    sent = client.post(
+        f"/rounds/{round_.id}/respond",
+        data={"no_comments": "1", "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert "kèm 2 chỉ tiêu đã xác nhận" in _text(sent)
+
+
+def test_a_target_proposal_is_labelled_a_proposal_and_its_adoption_is_in_the_history(demo):
+    report, login = demo
+    goal = _target(report, "GRDP bình quân đầu người")
+    client = login("ctk.canbo")
+    client.post(
+        f"/indicators/{goal.id}/propose", data={"target": "trên 9.500", "rationale": "Dự báo."}
+    )
+    client.post(f"/indicators/{indicator(report, PER_CAPITA).id}/confirm", data={"source": "CTK"})
+    client = login("ctk.lanhdao")
+    round_ = open_round(report)
+    sent = client.post(
+        f"/rounds/{round_.id}/respond",
+        data={"submit_feedback": "1", "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert "0 ý kiến, 1 đề xuất sửa đổi, 1 chỉ tiêu đã xác nhận" in _text(sent)
+    client = login("tosoanthao")
+    listing = _text(client.get(f"/reports/{report.id}/figures"))
+    header = listing[listing.index("<thead>", listing.index('class="grid figures"')) :]
+    header = header[: header.index("</thead>")]
+    assert "<th>Đơn vị</th>" in header and "<th>Đề xuất</th>" in header
+    row = listing[listing.index(f'id="i{goal.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "đã đề xuất, chờ quyết định" in row and "đề nghị sửa" not in row
+    check = queries.proposals(goal, user("tosoanthao"))[0]
+    client.post(
+        f"/suggestions/{check.suggestion.id}/accept",
+        data={"expected_version": goal.table.section.current_version},
+    )
+    page = _text(client.get(f"/indicators/{goal.id}"))
+    history = page[page.index("<thead><tr><th>Thời gian") :]
+    decision = history[history.index("<th>Quyết định</th>") :]
+    assert "Phạm Thu Hà" in decision[decision.index("<tbody>") :]
