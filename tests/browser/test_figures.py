@@ -105,6 +105,12 @@ def test_a_department_confirms_and_corrects_and_the_chair_sees_the_mismatch_go(
     page.locator("table a[href^='/suggestions/']").first.click()
     page.locator("form.acceptform button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
+    # The drafting team is told at once the text no longer matches, with a link to the list.
+    told = page.locator(".flash-warning")
+    expect(told).to_contain_text("Bảng chỉ tiêu nay có 10/14 chỉ tiêu đạt")
+    told.locator("a").click()
+    expect(page.locator("#mismatches")).to_be_visible()
+    expect(page.locator("ul.mismatches")).to_contain_text("11/14")
     logout(page)
 
     login(page, "chutich")
@@ -118,6 +124,11 @@ def test_a_department_confirms_and_corrects_and_the_chair_sees_the_mismatch_go(
     expect(
         figures.locator(f".mismatches a[href='/sections/{results['id']}']").first
     ).to_be_visible()
+    # The sentence's link lands on its line in the section page's notice.
+    figures.locator(".mismatches li a[href*='#mismatch-']").first.click()
+    expect(page.locator("li:target")).to_contain_text("11/14")
+    page.goto("/reports/1/dashboard")
+    figures = page.locator("#figures")
     statuses = [i["status"] for i in _indicators(api) if i["table_kind"] == "results"]
     tiles = figures.locator(".tile .big")
     assert [int(t) for t in tiles.all_inner_texts()[:4]] == [
