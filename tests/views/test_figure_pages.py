@@ -270,6 +270,8 @@ def test_two_departments_propose_and_the_drafting_team_adopts_one_side_by_side(d
     assert "Chọn trên" not in page
     ctk = page[page.index("Cục Thống kê tỉnh") :]
     assert "Không được chọn: đã chọn một số liệu khác." in ctk[: ctk.index("</article>")]
+    history = page[page.index("<th>Quyết định</th>") :]
+    assert "Không được chọn: đã chọn một số liệu khác." in history  # beside who decided
     db.session.expire_all()
     assert goal.target == "trên 11.000"
 
