@@ -244,6 +244,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_panels(app: Flask) -> None:
     """What the consultation and the figures add to the report, section and home pages."""
+    from .figures import notes as figure_notes
     from .figures import pages as figure_pages
     from .reports import panels
     from .review import panels as review_panels
@@ -259,6 +260,7 @@ def _register_panels(app: Flask) -> None:
         report=figure_pages.report_panel,
         section=figure_pages.section_panel,
         home=figure_pages.home_panel,
+        accepted=figure_notes.accepted_note,
     )
 
 

@@ -116,6 +116,13 @@ LABELS: dict[str, dict[str, object]] = {
         "corrected": _l("corrected, pending"),
         "decided": _l("corrected and decided"),
     },
+    # A next period's target is proposed, not corrected.
+    "target_status": {
+        "unchecked": _l("no proposal yet"),
+        "confirmed": _l("confirmed"),
+        "corrected": _l("proposed, awaiting a decision"),
+        "decided": _l("proposal decided"),
+    },
     "assessment": {
         "exceeded": _l("exceeded"),
         "met": _l("met"),

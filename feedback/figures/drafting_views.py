@@ -16,6 +16,7 @@ from ..labels import label
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..review.forms import AcceptForm
+from ..transaction import attempt
 from . import consistency, pages, queries, services
 from .blueprint import bp
 from .forms import AssignForm
@@ -28,8 +29,18 @@ ROLES = ("number", "name", "unit", "target", "actual", "assessment")
 def indicator_list(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_consistency(current_user, report))
+    return _render_list(report)
+
+
+def _render_list(report, refused: tuple[int, str] | None = None, status: int = 200):
+    """The list; ``refused``: (indicator id, sentence) of an assignment refused, shown
+    beside its form with what was chosen."""
     views = queries.indicator_views(report.id, current_user)
     manage = permissions.can_manage_figures(current_user, report.id)
+    forms = {v.indicator.id: _assign_form(v.indicator) for v in views} if manage else {}
+    if refused is not None and refused[0] in forms:
+        forms[refused[0]].department.data = request.form.get("department", "")
+        forms[refused[0]].direction.data = request.form.get("direction", "")
     return render_template(
         "figures/index.html",
         report=report,
@@ -38,8 +49,9 @@ def indicator_list(rid: int):
         sections={e.section.id: e for e in report_queries.outline(report, with_text=False)},
         result=consistency.check_report(report),
         manage=manage,
-        forms={v.indicator.id: _assign_form(v.indicator) for v in views} if manage else {},
-    )
+        forms=forms,
+        refused=refused,
+    ), status
 
 
 def _assign_form(indicator) -> AssignForm:
@@ -61,12 +73,17 @@ def assign(indicator_id: int):
     form = AssignForm()
     if not form.validate_on_submit():
         raise refusal(form)
-    services.update_indicator(
-        current_user,
-        indicator,
-        department_code=form.department.data or None,
-        direction=form.direction.data or None,
+    _done, error = attempt(
+        lambda: services.update_indicator(
+            current_user,
+            indicator,
+            department_code=form.department.data or None,
+            direction=form.direction.data or None,
+        )
     )
+    if error is not None:
+        report = report_queries.get_report(indicator.report_id)
+        return _render_list(report, (indicator.id, error.message), error.status)
     flash(_("Indicator saved."), "success")
     return redirect(url_for(".index", rid=indicator.report_id, _anchor=f"i{indicator.id}"))
 
@@ -141,17 +158,32 @@ def table_mapping(sid: int, index: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             raise refusal(form)
-        columns = _posted_columns(len(found.header))
-        services.map_table(
-            current_user,
-            section,
-            table_index=index,
-            columns=columns,
-            kind=request.form.get("kind") or None,
+        _done, error = attempt(
+            lambda: services.map_table(
+                current_user,
+                section,
+                table_index=index,
+                columns=_posted_columns(len(found.header)),
+                kind=request.form.get("kind") or None,
+            )
         )
-        flash(_("The table's columns are saved; its indicators follow them."), "success")
-        return redirect(url_for("reports.section", sid=section.id))
+        if error is None:
+            flash(_("The table's columns are saved; its indicators follow them."), "success")
+            return redirect(url_for("reports.section", sid=section.id))
+        return _mapping_page(section, found, form, error)
+    return _mapping_page(section, found, form)
+
+
+def _mapping_page(section, found, form, error=None):
+    """The mapping form; after a refusal, the sentence above it and the roles as posted."""
     by_column, kind, mapped = _current_map(section, found)
+    if error is not None:
+        by_column = {
+            n: request.form.get(f"col{n}")
+            for n in range(len(found.header))
+            if request.form.get(f"col{n}")
+        }
+        kind = request.form.get("kind") or kind
     return render_template(
         "figures/table.html",
         report=section.report,
@@ -162,7 +194,8 @@ def table_mapping(sid: int, index: int):
         mapped=mapped,
         roles=ROLES,
         form=form,
-    )
+        error=error,
+    ), (error.status if error is not None else 200)
 
 
 def _posted_columns(width: int) -> dict:

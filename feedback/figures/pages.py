@@ -19,7 +19,7 @@ from ..indicators.tables import find_tables, recognise_columns
 from ..labels import label
 from ..review import rounds
 from ..review.models import SuggestionStatus
-from . import consistency, queries
+from . import consistency, notes, queries
 from .models import CheckKind, TableKind
 from .queries import Status
 
@@ -132,7 +132,7 @@ def csv_bytes(report, user) -> bytes:
                 "" if i.table.is_targets else label("assessment", v.computed.value),
                 _("yes") if v.flagged else "",
                 i.department.name if i.department else "",
-                label("figure_status", v.status.value),
+                label("target_status" if i.table.is_targets else "figure_status", v.status.value),
                 v.source,
             ]
         )
@@ -175,17 +175,33 @@ def section_panel(section, user):
         SectionTable(t.index, t.header, known.get(t.index), recognise_columns(t.header) is not None)
         for t in found
     ]
-    if not listed and not known:
+    mismatches = _section_mismatches(section, user)
+    if not listed and not known and not mismatches:
         return None
     return "figures/_section_panel.html", {
         "section_tables": listed,
         "indicator_tables": known,
+        "mismatches": mismatches,
         "passage_url": None,  # the section page asks every panel (reports/section.html)
     }
 
 
+def _section_mismatches(section, user) -> list:
+    """The places in the section's text the tables contradict, for those who fix them."""
+    report = section.report
+    if not permissions.can_view_consistency(user, report):
+        return []
+    if not queries.tables(report.id, TableKind.RESULTS):
+        return []
+    return [m for m in consistency.check_report(report).mismatches if m.section_id == section.id]
+
+
 def home_panel(reports, user):
-    """A department's link to its figures on each report whose open round invites it."""
+    """A department's link to its figures on each report whose open round invites it;
+    for the drafting team, the text's mismatches with the tables among what waits."""
+    if permissions.is_drafter(user):
+        todo = {r.id: notes.outstanding_lines(r) for r in reports}
+        return "figures/_home_panel.html", {"figure_links": {}, "figure_todo": todo}
     if not permissions.in_department(user):
         return None
     links = {}
@@ -193,4 +209,4 @@ def home_panel(reports, user):
         round_ = rounds.find_open_round(report.id)
         invited = rounds.invited_department_ids(round_.id) if round_ is not None else ()
         links[report.id] = user.department_id in invited and bool(queries.tables(report.id))
-    return "figures/_home_panel.html", {"figure_links": links}
+    return "figures/_home_panel.html", {"figure_links": links, "figure_todo": {}}

@@ -21,9 +21,15 @@ def register(
     report: Panel | None = None,
     section: Panel | None = None,
     home: Panel | None = None,
+    accepted: Panel | None = None,
 ) -> None:
-    panels = app.extensions.setdefault(_KEY, {"report": [], "section": [], "home": []})
-    for kind, panel in (("report", report), ("section", section), ("home", home)):
+    """``accepted`` takes (section, user) after a change to the section was accepted and
+    returns a sentence to show beside the confirmation, or None."""
+    panels = app.extensions.setdefault(
+        _KEY, {"report": [], "section": [], "home": [], "accepted": []}
+    )
+    kinds = (("report", report), ("section", section), ("home", home), ("accepted", accepted))
+    for kind, panel in kinds:
         if panel is not None:
             panels[kind].append(panel)
 

@@ -14,6 +14,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..formtools import refusal, run_and_flash
 from ..labels import LABELS
+from ..reports import panels as report_panels
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..transaction import attempt
@@ -147,6 +148,8 @@ def accept(suggestion_id: int):
         _("Suggestion accepted: the section is now at version %(n)d.", n=outcome.version.number),
         "success",
     )
+    for note in report_panels.render("accepted", item.section, current_user):
+        flash(note, "warning")
     return redirect(safe_next(request.form.get("next")) or url_for(".queue", rid=item.report_id))
 
 
@@ -221,6 +224,8 @@ def accept_in_order(sid: int):
         return redirect(url_for(".queue", rid=section.report_id, section=sid))
     if outcome.accepted:
         flash(_("%(n)d suggestions accepted.", n=len(outcome.accepted)), "success")
+        for note in report_panels.render("accepted", section, current_user):
+            flash(note, "warning")
     if outcome.conflict is not None:
         flash(
             _(

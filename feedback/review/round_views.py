@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -124,9 +125,32 @@ def close_round(round_id: int):
     return redirect(url_for(".round_status", round_id=round_id))
 
 
-def _submitted_message(submission) -> None:
-    if submission.no_comments:
+def _submitted_message(submission, parts: int = 0) -> None:
+    """``parts``: the other parts sent with it (the figures confirmed)."""
+    if submission.no_comments and parts:
+        flash(
+            ngettext(
+                "Your department's answer “no comments” has been recorded, with %(num)d "
+                "figure confirmed.",
+                "Your department's answer “no comments” has been recorded, with %(num)d "
+                "figures confirmed.",
+                parts,
+            ),
+            "success",
+        )
+    elif submission.no_comments:
         flash(_("Your department's answer “no comments” has been recorded."), "success")
+    elif parts:
+        flash(
+            _(
+                "Your department's feedback has been submitted: %(c)d comments, %(s)d "
+                "suggestions, %(f)d figures confirmed.",
+                c=submission.comment_count,
+                s=submission.suggestion_count,
+                f=parts,
+            ),
+            "success",
+        )
     else:
         flash(
             _(
@@ -150,6 +174,7 @@ def respond(round_id: int):
     comments, suggestions = visibility.department_drafts(round_.report, current_user.department_id)
     status = 200
     if form.validate_on_submit():
+        parts = response_parts.draft_count(round_.report_id, current_user.department_id)
         submission, error = attempt(
             lambda: consultation.submit_response(
                 current_user,
@@ -160,7 +185,7 @@ def respond(round_id: int):
             )
         )
         if error is None:
-            _submitted_message(submission)
+            _submitted_message(submission, parts)
             return redirect(url_for(".round_status", round_id=round_id))
         form.form_errors.append(error.message)
         status = error.status

@@ -105,6 +105,12 @@ def test_a_department_confirms_and_corrects_and_the_chair_sees_the_mismatch_go(
     page.locator("table a[href^='/suggestions/']").first.click()
     page.locator("form.acceptform button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
+    # The drafting team is told at once the text no longer matches, with a link to the list.
+    told = page.locator(".flash-warning")
+    expect(told).to_contain_text("Bảng chỉ tiêu nay có 10/14 chỉ tiêu đạt")
+    told.locator("a").click()
+    expect(page.locator("#mismatches")).to_be_visible()
+    expect(page.locator("ul.mismatches")).to_contain_text("11/14")
     logout(page)
 
     login(page, "chutich")
@@ -118,6 +124,11 @@ def test_a_department_confirms_and_corrects_and_the_chair_sees_the_mismatch_go(
     expect(
         figures.locator(f".mismatches a[href='/sections/{results['id']}']").first
     ).to_be_visible()
+    # The sentence's link lands on its line in the section page's notice.
+    figures.locator(".mismatches li a[href*='#mismatch-']").first.click()
+    expect(page.locator("li:target")).to_contain_text("11/14")
+    page.goto("/reports/1/dashboard")
+    figures = page.locator("#figures")
     statuses = [i["status"] for i in _indicators(api) if i["table_kind"] == "results"]
     tiles = figures.locator(".tile .big")
     assert [int(t) for t in tiles.all_inner_texts()[:4]] == [
@@ -217,3 +228,38 @@ def test_axe_finds_nothing_serious_on_the_figures_pages(new_page, live_server):
             problems += [f"{username} {url}: {p}" for p in _axe_problems(page)]
         page.context.close()
     assert problems == [], "\n".join(problems)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_the_figures_pages_fit_a_phone_and_their_tables_scroll_inside(new_page, live_server):
+    api = LiveApi(live_server)
+    results = api.section(RESULTS)["id"]
+    for username, path in (
+        ("ctk.canbo", "/reports/1/figures/mine"),
+        ("tosoanthao", "/reports/1/figures"),
+        ("tosoanthao", f"/sections/{results}/tables/0"),
+    ):
+        page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+        login(page, username)
+        assert page.goto(path).status == 200
+        expect(page.locator(".table-scroll table").first).to_be_visible()
+        assert _page_width(page) <= PHONE["width"], path
+        page.context.close()
+    # The mapping's drop-downs show their whole choice within their cells.
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    login(page, "tosoanthao")
+    page.goto(f"/sections/{results}/tables/0")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll("table.mapping select")].filter((s) => {
+            const cell = s.closest("td").getBoundingClientRect();
+            const box = s.getBoundingClientRect();
+            return box.right > cell.right + 1 || s.scrollWidth > s.clientWidth + 1;
+        }).length"""
+    )
+    assert cut == 0

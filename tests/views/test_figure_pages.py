@@ -270,6 +270,8 @@ def test_two_departments_propose_and_the_drafting_team_adopts_one_side_by_side(d
     assert "Chọn trên" not in page
     ctk = page[page.index("Cục Thống kê tỉnh") :]
     assert "Không được chọn: đã chọn một số liệu khác." in ctk[: ctk.index("</article>")]
+    history = page[page.index("<th>Quyết định</th>") :]
+    assert "Không được chọn: đã chọn một số liệu khác." in history  # beside who decided
     db.session.expire_all()
     assert goal.target == "trên 11.000"
 
@@ -447,3 +449,193 @@ def test_a_department_proposes_a_new_indicator_shown_to_it_as_a_draft(demo):
     assert no_table.status_code == 422 and "bảng chỉ tiêu giai đoạn tới" in _text(no_table)
     client = login("ctk.canbo")
     assert "khu vực ven biển" not in _text(client.get(f"/reports/{report.id}/figures/mine"))
+
+
+def _accept_growth_correction(login, report):
+    client = login("ctk.canbo")
+    growth = _correct_growth(client, report)
+    client = login("ctk.lanhdao")
+    round_ = open_round(report)
+    client.post(f"/rounds/{round_.id}/respond", data={"submit_feedback": "1", "confirm": "y"})
+    client = login("tosoanthao")
+    suggestion = queries.indicator_view(growth, user("tosoanthao")).checks[-1].suggestion
+    page = _text(client.get(f"/suggestions/{suggestion.id}"))
+    assert "Sửa chỉ tiêu" in page and GROWTH in page
+    accepted = client.post(
+        f"/suggestions/{suggestion.id}/accept",
+        data={"expected_version": suggestion.section.current_version},
+        follow_redirects=True,
+    )
+    assert accepted.status_code == 200
+    return client, _text(accepted)
+
+
+def test_after_accepting_a_correction_the_drafting_team_is_told_the_text_disagrees(demo, api):
+    report, login = demo
+    client, page = _accept_growth_correction(login, report)
+    counts = api.as_(user("tosoanthao")).get(f"/reports/{report.id}/outstanding").get_json()
+    mismatches = counts["counts"]["inconsistencies"]
+    assert mismatches
+    # The success message says what the tables now count and links to the list.
+    assert "Bảng chỉ tiêu nay có 10/14 chỉ tiêu đạt" in page
+    assert f"{mismatches} câu trong báo cáo không còn khớp" in page
+    assert f'href="/reports/{report.id}/figures#mismatches"' in page
+    # The home page and the review queue count them as the API does.
+    home = _text(client.get("/"))
+    assert f"{mismatches} câu trong báo cáo không khớp với bảng chỉ tiêu" in home
+    queue = _text(client.get(f"/reports/{report.id}/review"))
+    assert f"{mismatches} câu trong báo cáo không khớp với bảng chỉ tiêu" in queue
+    listed = _text(client.get(f"/reports/{report.id}/figures"))
+    assert 'id="mismatches"' in listed and "11/14" in listed
+
+
+def test_a_mismatch_links_to_its_sentence_on_the_section_page(demo, api):
+    report, login = demo
+    client, _page = _accept_growth_correction(login, report)
+    listed = _text(client.get(f"/reports/{report.id}/figures"))
+    links = re.findall(r'href="/sections/(\d+)#(mismatch-\d+)"', listed)
+    assert links
+    for sid, anchor in links:
+        page = _text(client.get(f"/sections/{sid}"))
+        notice = page[page.index(f'id="{anchor}"') :]
+        notice = notice[: notice.index("</li>")]
+        assert "bảng" in notice
+    results = section(report, RESULTS_HEADING)
+    page = _text(client.get(f"/sections/{results.id}"))
+    assert "11/14" in page[page.index('id="mismatches"') :]
+
+
+def test_figure_tables_scroll_inside_a_box_and_submit_inputs_are_styled(demo, client):
+    report, login = demo
+    client = login("ctk.canbo")
+    page = _text(client.get(f"/reports/{report.id}/figures/mine"))
+    assert '<div class="table-scroll"><table class="grid figures">' in page
+    client = login("tosoanthao")
+    page = _text(client.get(f"/reports/{report.id}/figures"))
+    assert '<div class="table-scroll"><table class="grid figures">' in page
+    css = _text(client.get("/static/app.css"))
+    assert "input[type=submit].primary" in css
+    assert ".table-scroll { max-width: 100%; overflow-x: auto; position: relative; }" in css
+
+
+def _form_of(page: str, action: str) -> str:
+    form = page[page.index(f'action="{action}"') :]
+    return form[: form.index("</form>")]
+
+
+def test_a_refused_check_shows_the_page_again_with_the_sentence_and_what_was_typed(demo):
+    report, login = demo
+    client = login("ctk.canbo")
+    target = indicator(report, PER_CAPITA)
+    page = _text(client.get(f"/reports/{report.id}/figures/mine"))
+    assert 'name="source" size="40" required' in page
+    empty = client.post(f"/indicators/{target.id}/confirm", data={"source": "  "})
+    assert empty.status_code == 422
+    page = _text(empty)
+    assert "Chỉ tiêu của đơn vị" in page
+    assert 'role="alert"' in _form_of(page, f"/indicators/{target.id}/confirm")
+    same = client.post(
+        f"/indicators/{target.id}/correct",
+        data={"actual": target.actual, "source": "Cục Thống kê", "note": "Ghi chú dài"},
+    )
+    assert same.status_code == 422
+    form = _form_of(_text(same), f"/indicators/{target.id}/correct")
+    assert 'role="alert"' in form and "xác nhận" in form
+    assert 'value="Cục Thống kê"' in form and "Ghi chú dài</textarea>" in form
+    goal = _target(report, "Tỷ lệ đô thị hóa")
+    no_reason = client.post(f"/indicators/{goal.id}/propose", data={"target": "72"})
+    assert no_reason.status_code == 422
+    form = _form_of(_text(no_reason), f"/indicators/{goal.id}/propose")
+    assert 'value="72"' in form and 'role="alert"' in form
+    table = next(t for t in queries.tables(report.id) if t.is_targets)
+    no_target = client.post(
+        f"/reports/{report.id}/figures/new",
+        data={"table_id": table.id, "name": "Tỷ lệ che phủ rừng ven biển", "rationale": "Lý do"},
+    )
+    assert no_target.status_code == 422
+    form = _form_of(_text(no_target), f"/reports/{report.id}/figures/new")
+    assert 'value="Tỷ lệ che phủ rừng ven biển"' in form and 'role="alert"' in form
+
+
+def test_a_refused_mapping_or_assignment_shows_its_form_again(demo):
+    report, login = demo
+    client = login("tosoanthao")
+    goals = section(report, "Mục tiêu tổng quát và các chỉ tiêu chủ yếu")
+    twice = client.post(
+        f"/sections/{goals.id}/tables/0",
+        data={"col0": "number", "col1": "name", "col2": "name", "kind": "targets"},
+    )
+    assert twice.status_code == 422
+    page = _text(twice)
+    assert "Hai cột không thể cùng là" in page and "Các cột của bảng" in page
+    assert page.count('<option value="name" selected>') == 2
+    assert '<option value="number" selected>' in page
+    budget = indicator(report, BUDGET)
+    wrong = client.post(
+        f"/indicators/{budget.id}/assign", data={"department": "XYZ", "direction": "lower"}
+    )
+    assert wrong.status_code == 422
+    page = _text(wrong)
+    row = page[page.index(f'id="i{budget.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "XYZ" in row and 'role="alert"' in row
+    assert '<option selected value="lower">' in row
+
+
+def test_a_department_sending_only_confirmations_is_told_plainly_what_is_sent(demo):
+    report, login = demo
+    client = login("syt.lanhdao")
+    page = _text(client.get(f"/reports/{report.id}/figures/mine"))
+    before = int(re.search(r"Số liệu cần rà soát \((\d+)\)", page).group(1))
+    for name in ("Số bác sĩ", "Tỷ lệ dân số tham gia bảo hiểm y tế"):
+        found = indicator(report, name)
+        client.post(f"/indicators/{found.id}/confirm", data={"source": "Sở Y tế"})
+    page = _text(client.get(f"/reports/{report.id}/figures/mine"))
+    assert f"Số liệu cần rà soát ({before - 2})" in page  # what is still unchecked
+    round_ = open_round(report)
+    respond = _text(client.get(f"/rounds/{round_.id}/respond"))
+    assert "Nội dung sẽ được gửi" in respond
+    assert "chỉ gửi xác nhận 2 chỉ tiêu của đơn vị" in respond
+    assert "Các bản nháp sẽ được gửi (0)" not in respond
+    assert "chưa có bản nháp nào" not in respond
+    sent = client.post(
+        f"/rounds/{round_.id}/respond",
+        data={"no_comments": "1", "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert "kèm 2 chỉ tiêu đã xác nhận" in _text(sent)
+
+
+def test_a_target_proposal_is_labelled_a_proposal_and_its_adoption_is_in_the_history(demo):
+    report, login = demo
+    goal = _target(report, "GRDP bình quân đầu người")
+    client = login("ctk.canbo")
+    client.post(
+        f"/indicators/{goal.id}/propose", data={"target": "trên 9.500", "rationale": "Dự báo."}
+    )
+    client.post(f"/indicators/{indicator(report, PER_CAPITA).id}/confirm", data={"source": "CTK"})
+    client = login("ctk.lanhdao")
+    round_ = open_round(report)
+    sent = client.post(
+        f"/rounds/{round_.id}/respond",
+        data={"submit_feedback": "1", "confirm": "y"},
+        follow_redirects=True,
+    )
+    assert "0 ý kiến, 1 đề xuất sửa đổi, 1 chỉ tiêu đã xác nhận" in _text(sent)
+    client = login("tosoanthao")
+    listing = _text(client.get(f"/reports/{report.id}/figures"))
+    header = listing[listing.index("<thead>", listing.index('class="grid figures"')) :]
+    header = header[: header.index("</thead>")]
+    assert "<th>Đơn vị</th>" in header and "<th>Đề xuất</th>" in header
+    row = listing[listing.index(f'id="i{goal.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "đã đề xuất, chờ quyết định" in row and "đề nghị sửa" not in row
+    check = queries.proposals(goal, user("tosoanthao"))[0]
+    client.post(
+        f"/suggestions/{check.suggestion.id}/accept",
+        data={"expected_version": goal.table.section.current_version},
+    )
+    page = _text(client.get(f"/indicators/{goal.id}"))
+    history = page[page.index("<thead><tr><th>Thời gian") :]
+    decision = history[history.index("<th>Quyết định</th>") :]
+    assert "Phạm Thu Hà" in decision[decision.index("<tbody>") :]
