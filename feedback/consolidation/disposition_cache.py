@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Response
+from flask import Response, current_app
 from flask_babel import get_locale
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.exceptions import NotFound
 
 from ..extensions import db
+from ..figures.models import Indicator, IndicatorCheck
 from ..models_base import UTCDateTime, utcnow
 from ..reports.models import Report, Section, SectionVersion
 from ..review import rounds as review_rounds
@@ -49,7 +50,26 @@ class DispositionDownload(db.Model):
 
 def stamp(report: Report, round_id: int | None) -> str:
     """What the table shows, summed up in a few aggregates (one query per kind)."""
-    parts: list[object] = [report.title, getattr(report, "document_format", None)]
+    parts: list[object] = [
+        report.title,
+        getattr(report, "document_format", None),
+        current_app.config.get("FEEDBACK_BASE_URL"),  # the links the table prints
+    ]
+    # The preamble counts the figures the departments confirmed.
+    parts.append(
+        tuple(
+            db.session.execute(
+                select(
+                    func.count(IndicatorCheck.id),
+                    func.max(IndicatorCheck.id),
+                    func.max(IndicatorCheck.submitted_at),
+                    select(func.count(Indicator.id))
+                    .where(Indicator.report_id == report.id)
+                    .scalar_subquery(),
+                ).where(IndicatorCheck.report_id == report.id)
+            ).one()
+        )
+    )
     for model in (Comment, Suggestion):
         query = select(func.count(model.id), func.max(model.id), func.max(model.updated_at))
         query = query.where(model.report_id == report.id)
