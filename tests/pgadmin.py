@@ -35,4 +35,4 @@ def drop(url: str, name: str) -> None:
 if __name__ == "__main__":
     command, url, name = sys.argv[1:4]
     {"create": create, "drop": drop}[command](url, name)
-    print(f"{command}d database {name}")
+    print(f"{ {'create': 'created', 'drop': 'dropped'}.get(command, command) } database {name}")
