@@ -80,64 +80,62 @@ def department_page(rid: int):
     return _render(report)
 
 
+def _indicator_action(indicator, action: str, run, message: str):
+    """A department's check on one indicator: done (a message, back to its row) or
+    refused (its page again, the sentence beside the form, what was typed kept)."""
+    _done, error = attempt(run)
+    if error is not None:
+        report = report_queries.get_report(indicator.report_id)
+        return _refused(report, error, action, indicator.id)
+    flash(message, "success")
+    return _back(indicator)
+
+
 @bp.post("/indicators/<int:indicator_id>/confirm")
 def confirm(indicator_id: int):
     indicator = queries.get_indicator(indicator_id)
     form = _valid(ConfirmForm)
-    _done, error = attempt(lambda: checks.confirm(current_user, indicator, source=form.source.data))
-    if error is not None:
-        return _refused(
-            report_queries.get_report(indicator.report_id), error, "confirm", indicator.id
-        )
-    flash(
+    return _indicator_action(
+        indicator,
+        "confirm",
+        lambda: checks.confirm(current_user, indicator, source=form.source.data),
         _("Figure confirmed: the confirmation is sent with your department's response."),
-        "success",
     )
-    return _back(indicator)
 
 
 @bp.post("/indicators/<int:indicator_id>/correct")
 def correct(indicator_id: int):
     indicator = queries.get_indicator(indicator_id)
     form = _valid(CorrectForm)
-    _done, error = attempt(
+    return _indicator_action(
+        indicator,
+        "correct",
         lambda: checks.correct(
             current_user,
             indicator,
             actual=form.actual.data,
             source=form.source.data,
             note=form.note.data,
-        )
-    )
-    if error is not None:
-        return _refused(
-            report_queries.get_report(indicator.report_id), error, "correct", indicator.id
-        )
-    flash(
+        ),
         _(
             "Correction saved as a draft suggestion on the table's cell; it is sent with your "
             "department's response."
         ),
-        "success",
     )
-    return _back(indicator)
 
 
 @bp.post("/indicators/<int:indicator_id>/propose")
 def propose(indicator_id: int):
     indicator = queries.get_indicator(indicator_id)
     form = _valid(ProposeForm)
-    _done, error = attempt(
+    return _indicator_action(
+        indicator,
+        "propose",
         lambda: checks.propose(
             current_user, indicator, target=form.target.data, rationale=form.rationale.data
-        )
+        ),
+        _("Target proposed as a draft; it is sent with your department's response."),
     )
-    if error is not None:
-        return _refused(
-            report_queries.get_report(indicator.report_id), error, "propose", indicator.id
-        )
-    flash(_("Target proposed as a draft; it is sent with your department's response."), "success")
-    return _back(indicator)
 
 
 @bp.post("/reports/<int:rid>/figures/new")
