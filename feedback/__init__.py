@@ -165,6 +165,7 @@ def _register_renderings() -> None:
 def _register_blueprints(app: Flask) -> None:
     """Every blueprint, the view modules that add routes to them, the panels other
     domains add to report pages and the API's parts: all wired here, in one place."""
+    from . import pagecache
     from .api import accounts as api_accounts
     from .api import archive as api_archive
     from .api import consolidation as api_consolidation
@@ -238,6 +239,7 @@ def _register_blueprints(app: Flask) -> None:
     app.context_processor(unread_count_processor)
     _register_panels(app)
     _register_deferred_work()
+    pagecache.install()  # after the deferred work: its listener sees what that wrote
     _register_round_editions()
     api_reports.register_report_field(app, api_review.current_round_field)
 

@@ -111,6 +111,14 @@ class Config:
 
     FEEDBACK_DEADLINE_WARNING_HOURS = _env_int("FEEDBACK_DEADLINE_WARNING_HOURS", 48)
     FEEDBACK_PAGE_SIZE = 50
+    # A report's page shows its text a part of about this many characters at a time
+    # (about 50 A4 pages; every real report fits in one).
+    FEEDBACK_REPORT_PART_CHARS = _env_int("FEEDBACK_REPORT_PART_CHARS", 150_000)
+    # Memory per process for whole pages kept until the data changes (feedback.pagecache);
+    # 0 turns the cache off.
+    FEEDBACK_PAGE_CACHE_MB = _env_int("FEEDBACK_PAGE_CACHE_MB", 32)
+    # Memory per process for edition exports read from the database, by their SHA-256.
+    FEEDBACK_EXPORT_MEMORY_MB = _env_int("FEEDBACK_EXPORT_MEMORY_MB", 32)
     # The review queue shows whole sections, about this many items per page.
     FEEDBACK_QUEUE_PAGE_ITEMS = _env_int("FEEDBACK_QUEUE_PAGE_ITEMS", 200)
     # The editor's live tracked changes, per user (it asks once typing pauses).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterable
 
 from flask import current_app, flash, g
@@ -13,6 +12,7 @@ from wtforms.widgets import HiddenInput, TextInput
 
 from .errors import InvalidInput
 from .idempotency import FORM_FIELD
+from .pagecache import new_form_token
 from .transaction import attempt
 from .validation import bounded_int
 
@@ -120,7 +120,7 @@ def page_form_tokens() -> Markup:
         fields = []
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             fields.append(("csrf_token", generate_csrf()))
-        fields.append((FORM_FIELD, secrets.token_urlsafe(16)))
+        fields.append((FORM_FIELD, new_form_token()))
         tokens = Markup("").join(
             Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">').format(name, value)
             for name, value in fields

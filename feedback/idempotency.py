@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, flash, g, redirect, request
@@ -37,6 +36,7 @@ from wtforms import HiddenField
 from .errors import InvalidInput, InvalidTransition, MalformedInput
 from .extensions import db
 from .models_base import UTCDateTime, utcnow
+from .pagecache import new_form_token
 
 KEPT_FOR = timedelta(hours=24)
 HEADER = "Idempotency-Key"
@@ -67,7 +67,7 @@ class IdempotencyKey(db.Model):
 class OnceForm(FlaskForm):
     """A form whose submission takes effect once (see the module's docstring)."""
 
-    form_token = HiddenField(default=lambda: secrets.token_urlsafe(16))
+    form_token = HiddenField(default=new_form_token)
 
 
 def init_app(app: Flask) -> None:

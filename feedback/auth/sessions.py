@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
 
 from .. import permissions
 from ..audit.services import record
@@ -59,6 +60,7 @@ def session_for_secret(secret: str) -> LoginSession | None:
     row = db.session.scalar(
         select(LoginSession)
         .join(LoginSession.user)
+        .options(contains_eager(LoginSession.user))  # one query: every request asks
         .where(
             LoginSession.secret_hash == hash_token(secret),
             LoginSession.ended_at.is_(None),

@@ -1,7 +1,10 @@
 """An edition's exports kept in the database: find, read and store them by their key.
 
 ``exports`` builds them (``exports.ensure``) and serves them; ``prebuild`` builds the
-ones every edition has from the moment it is issued or approved.
+ones every edition has from the moment it is issued or approved. A process keeps the
+bytes it read by their SHA-256 (up to ``FEEDBACK_EXPORT_MEMORY_MB``): a second download
+reads the hash from the database, not megabytes again, and every server still answers
+the bytes the database holds.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
+from ..memory import Lru
 from .models import EditionExport
 
 
@@ -37,12 +42,23 @@ def digest(key: ExportKey) -> str | None:
     return db.session.scalar(select(EditionExport.sha256).where(*_where(key)))
 
 
+_READ: Lru[bytes] = Lru()
+
+
 def load(key: ExportKey) -> tuple[bytes, str] | None:
     """The stored bytes and their SHA-256, or None."""
-    row = db.session.execute(
-        select(EditionExport.data, EditionExport.sha256).where(*_where(key))
-    ).first()
-    return (bytes(row.data), row.sha256) if row is not None else None
+    sha = digest(key)
+    if sha is None:
+        return None
+    data = _READ.get(sha)
+    if data is None:
+        stored = db.session.scalar(select(EditionExport.data).where(*_where(key)))
+        if stored is None:
+            return None
+        data = bytes(stored)
+        limit = current_app.config.get("FEEDBACK_EXPORT_MEMORY_MB", 0) * 1024 * 1024
+        _READ.put(sha, data, len(data), limit)
+    return data, sha
 
 
 def save(key: ExportKey, data: bytes) -> tuple[bytes, str]:

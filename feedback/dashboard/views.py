@@ -10,6 +10,7 @@ from .. import permissions
 from ..consolidation import queries as edition_queries
 from ..figures import pages as figure_pages
 from ..models_base import utcnow
+from ..pagecache import cached_page
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
 from ..review import rounds as review_rounds
@@ -56,6 +57,7 @@ def _series():
 
 @bp.get("/reports/<int:rid>/dashboard")
 @login_required
+@cached_page
 def dashboard(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_dashboard(current_user, report))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, undefer
 
 from ..errors import NotFound
 from ..extensions import db
@@ -120,6 +120,32 @@ def outline(
 
     walk(None, "", [])
     return entries
+
+
+def text_sizes(entries: list[OutlineEntry]) -> dict[int, int]:
+    """Version id -> characters of its text, for ``entries`` (one query, no text read)."""
+    ids = [entry.version.id for entry in entries]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(SectionVersion.id, func.length(SectionVersion.text)).where(
+            SectionVersion.id.in_(ids)
+        )
+    )
+    return {version_id: size or 0 for version_id, size in rows}
+
+
+def load_texts(entries) -> None:
+    """Read the texts of ``entries``' versions (left unread by ``outline(with_text=False)``)
+    in one query, instead of one per version as each is shown."""
+    ids = [entry.version.id for entry in entries]
+    if ids:
+        db.session.scalars(
+            select(SectionVersion)
+            .where(SectionVersion.id.in_(ids))
+            .options(undefer(SectionVersion.text))
+            .execution_options(populate_existing=True)
+        ).all()
 
 
 def section_entry(section: Section) -> OutlineEntry:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,10 +10,11 @@ from .. import permissions, textdiff
 from ..diffview import tracked_html
 from ..errors import StaleVersion
 from ..formtools import choices, refusal, run_and_flash, show_hidden_errors
+from ..pagecache import cached_page
 from ..renders import markdown
 from ..transaction import attempt
 from ..validation import whole_number
-from . import panels, queries, services, stash, uploads
+from . import panels, parts, queries, services, stash, uploads
 from .blueprint import bp
 from .forms import (
     ActionForm,
@@ -119,14 +120,29 @@ def _confirm_upload(form: ReportImportForm):
 
 
 @bp.get("/reports/<int:rid>")
+@cached_page
 def report(rid: int):
     report = queries.get_report(rid)
-    outline = queries.outline(report)
-    markdown.preload([e.version.text for e in outline])
+    outline = queries.outline(report, with_text=False)
+    reading = parts.split(
+        outline, queries.text_sizes(outline), current_app.config["FEEDBACK_REPORT_PART_CHARS"]
+    )
+    where = parts.part_of(reading)
+    number = request.args.get("part", type=whole_number) or where.get(
+        request.args.get("at", type=whole_number), 1
+    )
+    if not 1 <= number <= len(reading):
+        abort(404)
+    part = reading[number - 1]
+    queries.load_texts(part.entries)
+    markdown.preload([e.version.text for e in part.entries])
     return render_template(
         "reports/report.html",
         report=report,
         outline=outline,
+        parts=reading,
+        part=part,
+        part_of=where,
         panels=panels.render("report", report, current_user),
         action_form=ActionForm(),
     )
@@ -203,6 +219,7 @@ def new_section(rid: int):
 
 
 @bp.get("/sections/<int:sid>")
+@cached_page
 def section(sid: int):
     section = queries.get_section(sid)
     # Headings for the previous/next links; only this section's text is read.
@@ -345,7 +362,7 @@ def move_section(sid: int, direction: str):
         sid,
         lambda s: services.move_section(current_user, s, direction),
         _("Section moved."),
-        target=lambda s: url_for(".report", rid=s.report_id, _anchor=f"s{s.id}"),
+        target=lambda s: url_for(".report", rid=s.report_id, at=s.id, _anchor=f"s{s.id}"),
     )
 
 

@@ -14,6 +14,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..formtools import refusal, run_and_flash
 from ..labels import LABELS
+from ..pagecache import cached_page
 from ..reports import panels as report_panels
 from ..reports import queries as report_queries
 from ..reports.forms import ActionForm
@@ -64,6 +65,7 @@ def _queue_filters() -> dict:
 
 
 @bp.get("/reports/<int:rid>/review", endpoint="queue")
+@cached_page
 def queue_page(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_outstanding(current_user, report))

@@ -178,3 +178,34 @@ def test_an_edition_keeps_the_settings_it_was_issued_with(built_on_issue, app, p
         for fmt, data in stored.items():
             assert exports.edition_bytes(edition, None, fmt) == data, fmt
     assert "Hạ Long".encode() not in stored["md"]
+
+
+def test_a_second_download_reads_the_hash_not_the_bytes(built_on_issue, api, people, report):
+    from sqlalchemy import event, update
+
+    _two_editions(people, report)
+    reader = api.as_(people.reviewer)
+    url = f"/reports/{report.id}/editions/2/export.docx"
+    first = reader.get(url)
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        again = reader.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert again.data == first.data
+    assert any("edition_export.sha256" in s for s in statements)
+    assert not any("edition_export.data" in s for s in statements)
+    # Other bytes stored under the key (another server's build): those are served.
+    other = first.data + b"\0"
+    db.session.execute(
+        update(EditionExport)
+        .where(EditionExport.sha256 == hashlib.sha256(first.data).hexdigest())
+        .values(data=other, sha256=hashlib.sha256(other).hexdigest())
+    )
+    db.session.commit()
+    assert reader.get(url).data == other

@@ -131,3 +131,33 @@ def test_restore_version_from_history(client, auth, people, report):
     client.post(f"/sections/{section.id}/restore", data={"number": 1, "base_version": 2})
     db.session.expire_all()
     assert section.current_version == 3 and section.current.text == original
+
+
+def test_a_long_report_is_read_a_part_at_a_time(app, client, auth, people, report):
+    entries = queries.outline(report)
+    sizes = [len(e.version.text) for e in entries]
+    # A budget that the first two sections reach: the rest is another part.
+    app.config["FEEDBACK_REPORT_PART_CHARS"] = sizes[0] + sizes[1]
+    try:
+        auth.login("drafter")
+        first = client.get(f"/reports/{report.id}").get_data(as_text=True)
+        assert "Phần 1/2" in first and "phần sau" in first
+        assert f'id="s{entries[1].section.id}"' in first
+        assert f'id="s{entries[2].section.id}"' not in first  # its text is in part 2...
+        # ...and the table of contents, complete, links to it there.
+        later = entries[2].section.id
+        assert f'href="/reports/{report.id}?part=2#s{later}"' in first
+        second = client.get(f"/reports/{report.id}?part=2").get_data(as_text=True)
+        assert f'id="s{later}"' in second and f'id="s{entries[0].section.id}"' not in second
+        assert f'href="#s{later}"' in second and "phần trước" in second
+        # A link to one section (after moving it, say) opens the part that shows it.
+        at = client.get(f"/reports/{report.id}?at={later}").get_data(as_text=True)
+        assert f'id="s{later}"' in at
+        assert client.get(f"/reports/{report.id}?part=3").status_code == 404
+        moved = client.post(f"/sections/{later}/move/down")
+        assert f"at={later}" in moved.headers["Location"]
+    finally:
+        app.config["FEEDBACK_REPORT_PART_CHARS"] = 150_000
+    whole = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert 'class="parts"' not in whole  # a report of ordinary length: one page, as ever
+    assert all(f'id="s{e.section.id}"' in whole for e in entries)
