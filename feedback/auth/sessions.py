@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
 from .. import permissions
@@ -51,6 +51,21 @@ def note_login(user: User, *, via: str, address: str | None) -> None:
         notify_expiring_tokens()
 
 
+# Every request asks: built once, with its user in the same query.
+_LIVE_SESSION = (
+    select(LoginSession)
+    .join(LoginSession.user)
+    .options(contains_eager(LoginSession.user))
+    .where(
+        LoginSession.secret_hash == bindparam("secret_hash"),
+        LoginSession.ended_at.is_(None),
+        LoginSession.created_at > bindparam("started_after"),
+        LoginSession.last_seen_at > bindparam("seen_after"),
+        User.active.is_(True),
+    )
+)
+
+
 def session_for_secret(secret: str) -> LoginSession | None:
     """The live session a cookie's secret belongs to: not ended, not idle too long, not
     older than the absolute lifetime, its user active."""
@@ -58,17 +73,13 @@ def session_for_secret(secret: str) -> LoginSession | None:
     idle = current_app.permanent_session_lifetime
     absolute = timedelta(hours=_config("FEEDBACK_ABSOLUTE_SESSION_HOURS"))
     row = db.session.scalar(
-        select(LoginSession)
-        .join(LoginSession.user)
-        .options(contains_eager(LoginSession.user))  # one query: every request asks
-        .where(
-            LoginSession.secret_hash == hash_token(secret),
-            LoginSession.ended_at.is_(None),
-            LoginSession.created_at > now - absolute,
+        _LIVE_SESSION,
+        {
+            "secret_hash": hash_token(secret),
+            "started_after": now - absolute,
             # last_seen_at lags by up to TOUCH_EVERY; the cookie's own expiry is exact.
-            LoginSession.last_seen_at > now - idle - TOUCH_EVERY,
-            User.active.is_(True),
-        )
+            "seen_after": now - idle - TOUCH_EVERY,
+        },
     )
     if row is not None:
         row.user.session_secret = secret

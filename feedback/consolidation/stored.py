@@ -10,10 +10,10 @@ the bytes the database holds.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -33,13 +33,15 @@ class ExportKey:
     layout: int
 
 
-def _where(key: ExportKey):
-    return [getattr(EditionExport, name) == value for name, value in asdict(key).items()]
+# Built once (a download asks on every request), the key's fields as parameters.
+_KEY = [getattr(EditionExport, f.name) == bindparam(f.name) for f in fields(ExportKey)]
+_DIGEST = select(EditionExport.sha256).where(*_KEY)
+_DATA = select(EditionExport.data).where(*_KEY)
 
 
 def digest(key: ExportKey) -> str | None:
     """The SHA-256 of the stored export, or None when it has not been built."""
-    return db.session.scalar(select(EditionExport.sha256).where(*_where(key)))
+    return db.session.scalar(_DIGEST, asdict(key))
 
 
 _READ: Lru[bytes] = Lru()
@@ -52,7 +54,7 @@ def load(key: ExportKey) -> tuple[bytes, str] | None:
         return None
     data = _READ.get(sha)
     if data is None:
-        stored = db.session.scalar(select(EditionExport.data).where(*_where(key)))
+        stored = db.session.scalar(_DATA, asdict(key))
         if stored is None:
             return None
         data = bytes(stored)
