@@ -23,6 +23,7 @@ from .formtools import page_form_tokens
 from .i18n import date_filter, datetime_filter, install_template_gettext
 from .labels import LABELS, label, version_reason
 from .renders import markdown as stored_markdown
+from .review.links import comment_target
 from .richtext.editordoc import editor_doc
 from .richtext.quotes import quote_html
 from .transaction import keep_bookkeeping
@@ -79,6 +80,7 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.globals["editor_messages"] = _editor_messages
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["form_tokens"] = page_form_tokens
+    app.jinja_env.globals["comment_url"] = comment_target
     install_template_gettext(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     if app.config.get("FEEDBACK_STRICT_TEMPLATES"):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import contains_eager
 
 from .. import textdiff
 from ..errors import NotFound
@@ -29,6 +30,23 @@ def latest(report: Report) -> Edition | None:
         .order_by(Edition.number.desc())
         .limit(1)
     )
+
+
+# A download asks for an edition with its report on every request: one query, built once.
+_EDITION_OF = (
+    select(Edition)
+    .join(Edition.report)
+    .options(contains_eager(Edition.report))
+    .where(Edition.report_id == bindparam("rid"), Edition.number == bindparam("number"))
+)
+
+
+def edition_of(report_id: int, number: int) -> Edition:
+    """Edition ``number`` of report ``report_id`` with its report loaded; 404 if none."""
+    edition = db.session.scalar(_EDITION_OF, {"rid": report_id, "number": number})
+    if edition is None:
+        raise NotFound()
+    return edition
 
 
 def get_edition(report: Report, number: int) -> Edition:

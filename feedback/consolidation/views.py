@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .. import permissions
 from ..formtools import run_and_flash
+from ..pagecache import cached_page
 from ..reports import queries as report_queries
 from ..reports import stash
 from ..reports.forms import ActionForm
@@ -153,10 +154,9 @@ def submit(rid: int, n: int):
 
 @bp.get("/reports/<int:rid>/editions/<int:n>/export.<fmt>")
 def export(rid: int, n: int, fmt: str):
-    report = report_queries.get_report(rid)
-    edition = queries.get_edition(report, n)
+    edition = queries.edition_of(rid, n)
     since = request.args.get("changes_since", type=whole_number)
-    changes_since = queries.get_edition(report, since) if since else None
+    changes_since = queries.get_edition(edition.report, since) if since else None
     if fmt not in exports.EDITION_FORMATS:
         abort(404)
     return exports.edition_download(current_user, edition, changes_since, fmt)
@@ -167,6 +167,7 @@ def _dispositions_table(report):
 
 
 @bp.get("/reports/<int:rid>/dispositions")
+@cached_page
 def disposition_table(rid: int):
     report = report_queries.get_report(rid)
     permissions.require(permissions.can_view_dispositions(current_user, report))

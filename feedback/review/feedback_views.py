@@ -77,7 +77,7 @@ def add_comment(sid: int):
     back = safe_next(request.form.get("next"))
     if back:
         return redirect(f"{back.split('#')[0]}#c{comment.id}")
-    return redirect(url_for("reports.section", sid=sid, _anchor=f"c{comment.id}"))
+    return redirect(comment_target(comment))
 
 
 @bp.post("/reports/<int:rid>/comments")

@@ -11,6 +11,7 @@ from flask_login import current_user
 from .. import permissions
 from ..models_base import utcnow
 from ..renders import markdown
+from ..validation import whole_number
 from . import anchors, outstanding, queue, rounds, visibility
 from .forms import CommentForm, ReopenForm, ReplyForm, ResolveForm, SuggestionForm
 
@@ -142,17 +143,19 @@ def feedback_page(comments, suggestions) -> dict:
     """The cards a section page shows. A short list (up to FEEDBACK_PAGE_SIZE items) is
     shown whole. A long one shows what is still open (drafts, pending, escalated) page by
     page (``?fpage=n``); its decided items (answered comments, accepted or rejected
-    suggestions) collapse into a link, ``?decided=1``, which shows the whole list."""
+    suggestions) collapse into a link, ``?decided=1``, which shows the whole list. A link
+    to one comment (``?c=<id>``) opens the page that shows it."""
     size = current_app.config["FEEDBACK_PAGE_SIZE"]
     total = len(comments) + len(suggestions)
+    target = _linked_comment(comments)
     show_all = total <= size or request.args.get("decided") == "1"
+    show_all = show_all or (target is not None and target.is_answered)
     if not show_all:
         comments = [c for c in comments if not c.is_answered]
         suggestions = [s for s in suggestions if not s.is_decided]
     items = [*suggestions, *comments]
     pages = 1 if show_all else max(1, -(-len(items) // size))
-    page = request.args.get("fpage", "1")
-    page = min(max(int(page), 1), pages) if page.isdigit() and len(page) < 6 else 1
+    page = _page_number(items, pages, size, target)
     shown = {id(item) for item in items[(page - 1) * size : page * size]} if pages > 1 else None
     return {
         "comments": [c for c in comments if shown is None or id(c) in shown],
@@ -163,6 +166,23 @@ def feedback_page(comments, suggestions) -> dict:
         "feedback_page": page,
         "feedback_pages": pages,
     }
+
+
+def _linked_comment(comments):
+    """The comment a link named (``?c=<id>``), if it is in the list."""
+    wanted = request.args.get("c", type=whole_number)
+    return next((c for c in comments if c.id == wanted), None) if wanted else None
+
+
+def _page_number(items: list, pages: int, size: int, target) -> int:
+    """The page asked for (``?fpage=``, out of range: the nearest), else the one showing
+    ``target``, else the first."""
+    asked = request.args.get("fpage", "")
+    if asked.isdigit() and len(asked) < 6:
+        return min(max(int(asked), 1), pages)
+    if target is not None and pages > 1:
+        return next(i for i, item in enumerate(items) if item is target) // size + 1
+    return 1
 
 
 class _PassageUrls:

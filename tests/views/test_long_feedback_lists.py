@@ -56,3 +56,26 @@ def test_a_long_list_collapses_decided_items_and_pages_the_open_ones(
     everything = client.get(f"/sections/{target.id}?decided=1").get_data(as_text=True)
     assert all(f"Ý kiến về số liệu thứ {i}." in everything for i in range(6))
     assert "Ẩn các ý kiến đã xử lý" in everything
+
+
+def test_a_link_to_one_comment_opens_the_part_of_the_list_that_shows_it(
+    app, client, auth, people, report
+):
+    from feedback.review.links import comment_target
+
+    app.config["FEEDBACK_PAGE_SIZE"] = 3
+    target, made = _comments(people, report, 6)
+    decisions.resolve_comment(
+        people.drafter, made[0], disposition="explained", response="Đã giải trình."
+    )
+    db.session.commit()
+    auth.login("drafter")
+    with app.test_request_context():
+        decided_link, late_link = comment_target(made[0]), comment_target(made[5])
+    assert decided_link == f"/sections/{target.id}?c={made[0].id}#c{made[0].id}"
+    # A decided comment: the list opens with the decided items shown.
+    page = client.get(decided_link.split("#")[0]).get_data(as_text=True)
+    assert f'id="c{made[0].id}"' in page and "Ý kiến về số liệu thứ 0." in page
+    # An open one on the second page of the open items: that page.
+    page = client.get(late_link.split("#")[0]).get_data(as_text=True)
+    assert "Ý kiến về số liệu thứ 5." in page and "Ý kiến về số liệu thứ 1." not in page
