@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
-from .. import permissions
+from .. import pagecache, permissions
 from ..audit.services import record
 from ..errors import InvalidInput, InvalidTransition
 from ..extensions import db
@@ -51,9 +51,9 @@ def note_login(user: User, *, via: str, address: str | None) -> None:
         notify_expiring_tokens()
 
 
-# Every request asks: built once, with its user in the same query.
+# Every request asks: built once, with its user and the data generation in the same query.
 _LIVE_SESSION = (
-    select(LoginSession)
+    select(LoginSession, pagecache.GENERATION)
     .join(LoginSession.user)
     .options(contains_eager(LoginSession.user))
     .where(
@@ -72,7 +72,7 @@ def session_for_secret(secret: str) -> LoginSession | None:
     now = utcnow()
     idle = current_app.permanent_session_lifetime
     absolute = timedelta(hours=_config("FEEDBACK_ABSOLUTE_SESSION_HOURS"))
-    row = db.session.scalar(
+    found = db.session.execute(
         _LIVE_SESSION,
         {
             "secret_hash": hash_token(secret),
@@ -80,9 +80,12 @@ def session_for_secret(secret: str) -> LoginSession | None:
             # last_seen_at lags by up to TOUCH_EVERY; the cookie's own expiry is exact.
             "seen_after": now - idle - TOUCH_EVERY,
         },
-    )
-    if row is not None:
-        row.user.session_secret = secret
+    ).first()
+    if found is None:
+        return None
+    row, generation = found
+    pagecache.note_generation(generation)
+    row.user.session_secret = secret
     return row
 
 

@@ -209,7 +209,7 @@ def test_the_audit_trail_reads_as_sentences_with_local_times_and_links(
     assert deadline.strftime("%d/%m/%Y %H:%M") in table  # Vietnam time, not the UTC ISO string
     assert f'href="/rounds/{round_.id}"' in table
     assert f'href="/reports/{report.id}/editions/1"' in table
-    assert f'href="/sections/{comment.section_id}#c{comment.id}"' in table
+    assert f'href="/sections/{comment.section_id}?c={comment.id}#c{comment.id}"' in table
     assert "ghi nhận" in table  # the disposition's label, not "noted"
     # The filter offers actions by name; the codes stay the values.
     assert '<option value="round.opened">mở đợt lấy ý kiến</option>' in page

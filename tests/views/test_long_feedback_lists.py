@@ -29,9 +29,9 @@ def test_a_short_list_shows_every_item_decided_or_not(client, auth, people, repo
 
 
 def test_a_long_list_collapses_decided_items_and_pages_the_open_ones(
-    app, client, auth, people, report
+    app, client, auth, people, report, monkeypatch
 ):
-    app.config["FEEDBACK_PAGE_SIZE"] = 3
+    monkeypatch.setitem(app.config, "FEEDBACK_PAGE_SIZE", 3)
     target, made = _comments(people, report, 6)
     for comment in made[:2]:
         decisions.resolve_comment(
@@ -59,11 +59,11 @@ def test_a_long_list_collapses_decided_items_and_pages_the_open_ones(
 
 
 def test_a_link_to_one_comment_opens_the_part_of_the_list_that_shows_it(
-    app, client, auth, people, report
+    app, client, auth, people, report, monkeypatch
 ):
     from feedback.review.links import comment_target
 
-    app.config["FEEDBACK_PAGE_SIZE"] = 3
+    monkeypatch.setitem(app.config, "FEEDBACK_PAGE_SIZE", 3)
     target, made = _comments(people, report, 6)
     decisions.resolve_comment(
         people.drafter, made[0], disposition="explained", response="Đã giải trình."
