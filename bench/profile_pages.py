@@ -2,6 +2,7 @@
 
     python -m bench.profile_pages [page ...]          # pages: section dashboard report queue docx
     BENCH_PROFILE_DB=/tmp/pages.sqlite3 python -m bench.profile_pages section
+    BENCH_PAGE_CACHE_MB=0 python -m bench.profile_pages section   # building, not serving
 
 Builds the data set of ``make bench-pages`` (kept in BENCH_PROFILE_DB when given, and
 reused next time), then prints pyinstrument's call tree of BENCH_PROFILE_REPS (20) requests
@@ -34,7 +35,11 @@ def main(pages: list[str]) -> int:
     url = f"sqlite:///{path}"
     if not path.exists():
         build_database(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    # BENCH_PAGE_CACHE_MB=0: what a page costs to build, not to serve again from memory.
+    cache = int(os.environ.get("BENCH_PAGE_CACHE_MB", "32"))
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "FEEDBACK_PAGE_CACHE_MB": cache}
+    )
     clients = {}
     for name in ("chair", "drafter"):
         client = app.test_client()
