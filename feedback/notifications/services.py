@@ -284,6 +284,8 @@ def _target(notification: Notification) -> tuple[str, dict] | None:
     arguments = {arg: int(ident)}
     if anchor.isalnum():
         arguments["_anchor"] = anchor
+        if kind == "section" and anchor[:1] == "c" and anchor[1:].isdigit():
+            arguments["c"] = int(anchor[1:])  # opens the part of a long list that shows it
     return endpoint, arguments
 
 

@@ -74,9 +74,10 @@ def add_comment(sid: int):
             "Comment saved as a draft of your department; it is sent when your lead submits the response."
         ),
     )
-    back = safe_next(request.form.get("next"))
-    if back:
-        return redirect(f"{back.split('#')[0]}#c{comment.id}")
+    back = (safe_next(request.form.get("next")) or "").split("#")[0]
+    if back and back.split("?")[0] != url_for("reports.section", sid=sid):
+        return redirect(f"{back}#c{comment.id}")
+    # On its section page: the part of a long list that shows the new draft.
     return redirect(comment_target(comment))
 
 

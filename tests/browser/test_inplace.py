@@ -200,7 +200,7 @@ def test_select_table_cells_on_the_section_page_and_comment(page, live_server):
         "Tổng vốn đầu tư vượt mục tiêu cần nêu rõ cơ cấu nguồn vốn."
     )
     page.locator("#passage-dialog").get_by_role("button", name="Thêm ý kiến").click()
-    page.wait_for_url(re.compile(rf"/sections/{targets['id']}#c\d+$"))
+    page.wait_for_url(re.compile(rf"/sections/{targets['id']}\?c=\d+#c\d+$"))
     comment_id = int(page.url.rsplit("#c", 1)[1])
     card = page.locator(f"#c{comment_id}")
     expect(card.locator("blockquote.quote")).to_have_text("“250 286”")

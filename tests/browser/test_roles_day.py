@@ -60,7 +60,9 @@ def test_the_chair_is_told_of_an_escalation_answers_it_in_place_and_is_credited(
     expect(notice).to_be_visible()
     page.shots("chair-notification")
     notice.click()
-    page.wait_for_url(re.compile(rf"/sections/{economy['id']}#c{comment['id']}$"))
+    page.wait_for_url(
+        re.compile(rf"/sections/{economy['id']}\?c={comment['id']}#c{comment['id']}$")
+    )
     card = page.locator(f"#c{comment['id']}")
     form = card.locator("details.resolveform")
     expect(form).to_have_attribute("open", "")  # the chair's answer form is already open

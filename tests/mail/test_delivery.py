@@ -161,7 +161,7 @@ def test_an_escalation_mails_the_chair_a_link_to_the_comment(mail_server, addres
     body = mail.get_content()
     assert body.startswith("Kính gửi: Ông/Bà Trần Văn Minh,")
     assert f"#{comment.id}" in body
-    assert f"{BASE_URL}/sections/{section.id}#c{comment.id}" in body
+    assert f"{BASE_URL}/sections/{section.id}?c={comment.id}#c{comment.id}" in body
 
 
 def test_no_address_or_no_email_wanted_means_no_mail(mail_server, addressed, report):

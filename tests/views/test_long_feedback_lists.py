@@ -79,3 +79,26 @@ def test_a_link_to_one_comment_opens_the_part_of_the_list_that_shows_it(
     # An open one on the second page of the open items: that page.
     page = client.get(late_link.split("#")[0]).get_data(as_text=True)
     assert "Ý kiến về số liệu thứ 5." in page and "Ý kiến về số liệu thứ 1." not in page
+
+
+def test_a_new_comment_on_a_long_list_is_shown_where_it_was_made(
+    app, client, auth, people, report, monkeypatch
+):
+    monkeypatch.setitem(app.config, "FEEDBACK_PAGE_SIZE", 3)
+    target, _made = _comments(people, report, 6)
+    auth.login("stc.reviewer")
+    done = client.post(
+        f"/sections/{target.id}/comments",
+        data={
+            "kind": "general",
+            "body": "Đề nghị bổ sung số liệu quý IV.",
+            "base_version": target.current_version,
+            "next": f"/sections/{target.id}",
+        },
+    )
+    assert done.status_code == 302
+    location = done.headers["Location"]
+    assert "?c=" in location  # the list is three pages long: the page with the new draft
+    page = client.get(location.split("#")[0]).get_data(as_text=True)
+    assert "Đề nghị bổ sung số liệu quý IV." in page
+    assert "Ý kiến về số liệu thứ 0." not in page  # the first page of the list is not it

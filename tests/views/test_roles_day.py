@@ -39,7 +39,7 @@ def test_an_escalation_reaches_the_chair_who_answers_it_in_place_and_is_credited
     assert told is not None
     auth.login("chair")
     inbox = client.get("/notifications").get_data(as_text=True)
-    link = f"/sections/{comment.section_id}#c{comment.id}"
+    link = f"/sections/{comment.section_id}?c={comment.id}#c{comment.id}"
     assert link in inbox and f"#{comment.id}" in notices.message(told)
     page = client.get(f"/sections/{comment.section_id}").get_data(as_text=True)
     assert f'action="/comments/{comment.id}/resolve"' in page  # answered where it is read
