@@ -117,12 +117,16 @@ def _shows(tables: Iterable[str | None]) -> bool:
     return any(name not in QUIET_TABLES for name in tables)
 
 
-def _note_flush(session: Session, _context) -> None:
-    if session.info.get(_CHANGED):
-        return
+def _objects_show(session: Session) -> bool:
+    """Whether the session's new, deleted or really changed objects are rows a page shows."""
     dirty = (obj for obj in session.dirty if session.is_modified(obj))
-    tables = (_table_of(obj) for group in (session.new, session.deleted, dirty) for obj in group)
-    if _shows(tables):
+    return _shows(
+        _table_of(obj) for group in (session.new, session.deleted, dirty) for obj in group
+    )
+
+
+def _note_flush(session: Session, _context) -> None:
+    if not session.info.get(_CHANGED) and _objects_show(session):
         session.info[_CHANGED] = True
 
 
@@ -142,9 +146,7 @@ def _note_statement(state) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    pending = [*session.new, *session.deleted]
-    pending += [obj for obj in session.dirty if session.is_modified(obj)]
-    if session.info.get(_CHANGED) or _shows(_table_of(obj) for obj in pending):
+    if session.info.get(_CHANGED) or _objects_show(session):  # or still to be flushed
         bump(session)
         session.info.pop(_CHANGED, None)
 

@@ -179,11 +179,12 @@ def edition_download(actor, edition: Edition, changes_since: Edition | None, fmt
     )
     locale = str(get_locale())
     key = export_key(edition, changes_since, fmt, locale)
+    sha = None
     if request.if_none_match:  # a browser that has some copy: its hash before any bytes
         sha = stored.digest(key)
         if sha is not None and caching.etag_of(sha) in request.if_none_match:
             return caching.not_modified(caching.etag_of(sha))
-    found = stored.load(key)
+    found = stored.load(key, sha)
     if found is None:
         found = ensure(edition, changes_since, fmt, locale)
         keep_stored_rendering()

@@ -47,9 +47,9 @@ def digest(key: ExportKey) -> str | None:
 _READ: Lru[bytes] = Lru()
 
 
-def load(key: ExportKey) -> tuple[bytes, str] | None:
-    """The stored bytes and their SHA-256, or None."""
-    sha = digest(key)
+def load(key: ExportKey, sha: str | None = None) -> tuple[bytes, str] | None:
+    """The stored bytes and their SHA-256, or None; ``sha``: the digest, already read."""
+    sha = sha or digest(key)
     if sha is None:
         return None
     data = _READ.get(sha)
